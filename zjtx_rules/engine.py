@@ -1,0 +1,365 @@
+"""The compiled rule set and three-valued evaluation of profiles.
+
+A ``RuleSet`` is built once by ``load_rules`` (checked and compiled); ``evaluate`` then only
+validates the profile and runs closures. Each measure is ``eligible`` when every condition is
+true, ``ineligible`` when one is false, and otherwise ``undetermined``, listing the missing
+facts that made its unknown conditions unknown.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
+from typing import Any
+
+from .errors import ProfileError, ProfileIssue, UsageError
+from .expr.compile import Compiled, Env
+from .expr.values import CONTEXT, UNKNOWN, and3, compare
+from .periods import History
+from .profile import ProfileValidator, parse_json
+from .result import (
+    CriterionOutcome, Evaluation, MeasureOutcome, PolicyRefDict, Reason, TierOutcome,
+    WarningDict, result_json_schema,
+)
+from .textfmt import format_measure_value, render_template
+from .spec import (
+    ConditionSpec, CriterionSpec, FieldSpec, MeasureSpec, OutputSpec, ParameterSpec, PolicySpec,
+    TableSpec, TargetSpec, TierSpec,
+)
+
+FEN = Decimal("0.01")
+
+
+@dataclass
+class CompiledCondition:
+    spec: ConditionSpec
+    fn: Compiled
+    shown: list[str]  # facts and derived values whose values a reason shows
+    template_names: set[str]
+
+
+@dataclass
+class CompiledOutput:
+    name: str
+    spec: OutputSpec
+    fn: Compiled
+
+
+@dataclass
+class CompiledMeasure:
+    id: str
+    spec: MeasureSpec
+    conditions: list[CompiledCondition]
+    outputs: list[CompiledOutput]
+
+
+@dataclass
+class CompiledCriterion:
+    spec: CriterionSpec
+    expr: Compiled | None
+    actual: Compiled | None
+    required: Compiled | None
+    or_expr: Compiled | None
+    extra: Compiled | None
+
+
+@dataclass
+class CompiledTier:
+    id: str
+    spec: TierSpec
+    held: Compiled
+    criteria: list[CompiledCriterion]
+
+
+def parse_as_of(as_of: date | str | None) -> date:
+    if as_of is None:
+        return date.today()
+    if isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(str(as_of))
+    except ValueError:
+        raise UsageError(f"评估日期应为 YYYY-MM-DD，实际为 {as_of!r}",
+                         f"as_of must be a date YYYY-MM-DD; got {as_of!r}") from None
+
+
+class RuleSet:
+    """A loaded, checked and compiled rule package. Build it with ``load_rules``."""
+
+    def __init__(
+        self, *, policy: PolicySpec, targets: Mapping[str, TargetSpec], root: Path, sha256: str,
+        facts: Mapping[str, FieldSpec], validator: ProfileValidator, params: dict[str, History[Any]],
+        derived: dict[str, Compiled], measures: list[CompiledMeasure], tiers: list[CompiledTier],
+        diagnostics: list[Any], param_specs: Mapping[str, ParameterSpec],
+        table_specs: Mapping[str, TableSpec],
+    ) -> None:
+        self.policy = policy
+        self.targets = dict(targets)
+        self.root = root
+        self.sha256 = sha256
+        self.facts = dict(facts)
+        self.validator = validator
+        self.params = params
+        self.derived = derived
+        self.measures = measures
+        self.tiers = tiers
+        self.diagnostics = diagnostics
+        self.param_specs = dict(param_specs)
+        self.table_specs = dict(table_specs)
+        self._by_id = {m.id: m for m in measures}
+        self.policy_ref: PolicyRefDict = {
+            "id": policy.id, "version": policy.version, "title_zh": policy.title_zh,
+            "title_en": policy.title_en, "sha256": sha256,
+        }
+
+    @property
+    def warnings(self) -> list[Any]:
+        """Diagnostics of severity warning (assumption figures and the like)."""
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - a RuleSet lives as long as its cache
+    def params_at(self, day: date) -> dict[str, Any]:
+        """Every parameter and decision table as in force on ``day`` (missing: UNKNOWN)."""
+        out = {}
+        for name, hist in self.params.items():
+            v = hist.at(day)
+            out[name] = UNKNOWN if v is None else v
+        return out
+
+    def validate_profile(self, profile: Any) -> dict[str, Any]:
+        """Parse (if text) and validate a profile; return the facts it gives."""
+        if isinstance(profile, str | bytes | bytearray):
+            profile = parse_json(bytes(profile) if isinstance(profile, bytearray) else profile)
+        if not isinstance(profile, Mapping):
+            raise ProfileError([ProfileIssue("$", "dict_type", "企业信息应为 JSON 对象",
+                                             "a profile must be a JSON object")])
+        return self.validator.validate(dict(profile))
+
+    def evaluate(
+        self, profile: Any, as_of: date | str | None = None, *, reasons: bool = True
+    ) -> Evaluation:
+        """Evaluate every measure and tier for ``profile`` on ``as_of`` (default: today).
+
+        ``profile`` is a dict or JSON text/bytes (numbers parsed as Decimal). Raises
+        ``ProfileError`` (with JSON paths) on invalid input. ``reasons=False`` skips the
+        reason texts, for screening at scale.
+        """
+        day = parse_as_of(as_of)
+        facts = self.validate_profile(profile)
+        run = _Run(self, reasons)
+        env = Env(facts, self.params_at(day), day, run)
+        with localcontext(CONTEXT):
+            measures = [run.measure(m.id, env) for m in self.measures]
+            tiers = [run.tier(t, env) for t in self.tiers]
+        warnings: list[WarningDict] = []
+        if not self.policy.valid_from <= day <= self.policy.valid_to:
+            warnings.append({
+                "code": "W701",
+                "message_zh": f"评估日期 {day} 不在政策受理期 {self.policy.valid_from} 至 "
+                              f"{self.policy.valid_to} 内，结果仅供参考",
+                "message_en": f"evaluation date {day} is outside the application period "
+                              f"{self.policy.valid_from} to {self.policy.valid_to}; "
+                              "the result is indicative only",
+            })
+        pid = facts.get("id")
+        return Evaluation(self.policy_ref, day, pid if isinstance(pid, str) else None, warnings,
+                          measures, tiers)
+
+    def profile_schema(self) -> dict[str, Any]:
+        schema = self.validator.json_schema()
+        schema["title"] = f"{self.policy.id} profile"
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        return schema
+
+    @staticmethod
+    def result_schema() -> dict[str, Any]:
+        return result_json_schema()
+
+
+class _Run:
+    """State of one evaluation: memoised derived values and measure outcomes."""
+
+    def __init__(self, rules: RuleSet, reasons: bool) -> None:
+        self.rules = rules
+        self.reasons = reasons
+        self.derived_memo: dict[str, tuple[Any, set[str]]] = {}
+        self.measure_memo: dict[str, MeasureOutcome] = {}
+        self.raw_outputs: dict[str, dict[str, Any]] = {}
+
+    def derived(self, name: str, env: Env) -> Any:
+        hit = self.derived_memo.get(name)
+        if hit is None:
+            outer = env.missing
+            env.missing = set()
+            try:
+                value = self.rules.derived[name](env)
+            finally:
+                inner, env.missing = env.missing, outer
+            hit = (value, inner)
+            self.derived_memo[name] = hit
+        if hit[0] is UNKNOWN:
+            env.missing |= hit[1]
+        return hit[0]
+
+    def measure_field(self, name: str, field: str, env: Env) -> Any:
+        outcome = self.measure(name, env)
+        if outcome.status == "undetermined":
+            env.missing.update(outcome.missing)
+        if field == "eligible":
+            return UNKNOWN if outcome.status == "undetermined" else outcome.status == "eligible"
+        if field == "ineligible":
+            return UNKNOWN if outcome.status == "undetermined" else outcome.status == "ineligible"
+        if field == "undetermined":
+            return outcome.status == "undetermined"
+        return self.raw_outputs.get(name, {}).get(field, UNKNOWN)
+
+    def value_of(self, name: str, env: Env) -> Any:
+        if name in self.rules.derived:
+            return self.derived(name, env)
+        if name in env.params:
+            return env.params[name]
+        return env.facts.get(name, UNKNOWN)
+
+    def measure(self, mid: str, env: Env) -> MeasureOutcome:
+        done = self.measure_memo.get(mid)
+        if done is not None:
+            return done
+        m = self.rules._by_id[mid]
+        outer_missing, outer_locals = env.missing, env.locals
+        env.locals = {}
+        status: Any = True
+        missing: set[str] = set()
+        reasons: list[Reason] = []
+        for cond in m.conditions:
+            env.missing = set()
+            v = cond.fn(env)
+            status = and3(status, v)
+            if v is UNKNOWN:
+                missing |= env.missing
+            if self.reasons:
+                reasons.append(self._reason(cond, v, env))
+        amounts: dict[str, Any] = {}
+        types: dict[str, str] = {}
+        raw: dict[str, Any] = {}
+        if status is True:
+            for out in m.outputs:
+                env.missing = set()
+                v = out.fn(env)
+                env.locals[out.name] = v
+                raw[out.name] = v
+                if v is UNKNOWN:
+                    missing |= env.missing
+                    continue
+                amounts[out.name] = _finish(v, out.spec)
+                types[out.name] = out.spec.type
+        env.missing, env.locals = outer_missing, outer_locals
+        final = "eligible" if status is True else "ineligible" if status is False else "undetermined"
+        outcome = MeasureOutcome(
+            m.id, m.spec.clause, m.spec.title_zh, m.spec.title_en, m.spec.benefit, final,
+            amounts, types, reasons, sorted(missing) if final != "ineligible" else [],
+            list(m.spec.responsible_units),
+        )
+        self.raw_outputs[mid] = raw
+        self.measure_memo[mid] = outcome
+        return outcome
+
+    def _reason(self, cond: CompiledCondition, v: Any, env: Env) -> Reason:
+        spec = cond.spec
+        if v is True:
+            result, zh, en = "pass", spec.pass_zh, spec.pass_en
+        elif v is False:
+            result, zh, en = "fail", spec.fail_zh, spec.fail_en
+        else:
+            result = "unknown"
+            zh = spec.unknown_zh or f"无法判断（缺少信息）：{spec.pass_zh}"
+            en = spec.unknown_en or f"cannot tell yet (facts missing): {spec.pass_en}"
+        saved = env.missing
+        env.missing = set()
+        names = cond.template_names | set(cond.shown)
+        values = {n: self.value_of(n, env) for n in sorted(names)}
+        env.missing = saved
+        shown = {n: values[n] for n in cond.shown
+                 if values[n] is not UNKNOWN and not isinstance(values[n], list | dict)}
+        return Reason(spec.id, result,  # type: ignore[arg-type]
+                      render_template(zh, values, "zh"), render_template(en, values, "en"), shown)
+
+    def tier(self, tier: CompiledTier, env: Env) -> TierOutcome:
+        spec = tier.spec
+        env.missing = set()
+        held = tier.held(env)
+        if held is True:
+            return TierOutcome(tier.id, spec.title_zh, spec.title_en, "held", [])
+        crits = [self._criterion(c, env) for c in tier.criteria if _active(c.spec, env.as_of)]
+        statuses = {c.status for c in crits}
+        overall = ("not_ready" if "missed" in statuses else
+                   "undetermined" if "unknown" in statuses else "ready")
+        return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits)  # type: ignore[arg-type]
+
+    def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
+        s = c.spec
+        env.missing = set()
+        actual = required = UNKNOWN
+        if c.actual is not None and c.required is not None and s.op:
+            actual, required = c.actual(env), c.required(env)
+            met = compare(s.op, actual, required)
+        else:
+            assert c.expr is not None
+            met = c.expr(env)
+        if c.or_expr is not None and met is not True:
+            met = True if c.or_expr(env) is True else met
+        status = "met" if met is True else "missed" if met is False else "unknown"
+        missing = sorted(env.missing) if status == "unknown" else []
+        fmt = s.format
+        a_txt = format_measure_value(actual, fmt) if actual is not UNKNOWN else None
+        r_txt = format_measure_value(required, fmt) if required is not UNKNOWN else None
+        gap_txt = None
+        zh = f"{s.title_zh}：" + {"met": "已满足", "missed": "未满足", "unknown": "无法判断"}[status]
+        en = f"{s.title_en}: " + {"met": "met", "missed": "not met", "unknown": "cannot tell"}[status]
+        if a_txt is not None and r_txt is not None:
+            zh += f"（现为 {a_txt}，要求 {s.op} {r_txt}"
+            en += f" ({a_txt}, needs {s.op} {r_txt}"
+            if status == "missed":
+                gap = abs(required - actual)
+                gap_txt = format_measure_value(gap, fmt, gap=True)
+                zh += f"，差 {format_measure_value(gap, fmt, gap=True, lang='zh')}"
+                en += f": {gap_txt} short"
+                if c.extra is not None and s.extra is not None:
+                    extra = c.extra(env)
+                    if extra is not UNKNOWN:
+                        val = format_measure_value(extra, s.extra.format, lang="zh")
+                        zh += "，" + s.extra.text_zh.replace("{value}", val)
+                        en += ", " + s.extra.text_en.replace(
+                            "{value}", format_measure_value(extra, s.extra.format))
+            zh += "）"
+            en += ")"
+        elif status == "unknown" and missing:
+            zh += f"（缺少: {', '.join(missing)}）"
+            en += f" (missing: {', '.join(missing)})"
+        if s.assumption:
+            zh += " [假设/存疑标准]"
+            en += " [assumed / uncertain criterion]"
+        return CriterionOutcome(s.id, s.title_zh, s.title_en, status, a_txt, r_txt,  # type: ignore[arg-type]
+                                gap_txt, zh, en, missing, s.assumption, s.source)
+
+
+def _active(spec: CriterionSpec, day: date) -> bool:
+    if spec.valid_from is not None and day < spec.valid_from:
+        return False
+    return not (spec.valid_until is not None and day >= spec.valid_until)
+
+
+def _finish(value: Any, spec: OutputSpec) -> Any:
+    """Apply an output's declared type and named rounding (half-up to the fen by default)."""
+    mode = ROUND_HALF_UP if spec.rounding == "half_up" else ROUND_DOWN
+    if spec.type == "money":
+        return value.quantize(FEN, rounding=mode)
+    if spec.type == "money_by_year":
+        return {int(k): v.quantize(FEN, rounding=mode) for k, v in value.items()}
+    if spec.type == "int":
+        return int(value.to_integral_value(rounding=mode))
+    return value
+

@@ -1,0 +1,109 @@
+"""A plain tree-walking interpreter: the reference the compiled closures are tested against.
+
+Slower than the closures and kept simple on purpose; the property test in
+``tests/test_expr_compile.py`` requires both to agree on random expressions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import values as V
+from .compile import Env
+from .nodes import (
+    Binary, Bool, Call, DateLit, Field, If, Lambda, ListLit, Name, Node, Num, Str, Unary,
+)
+from .types import MeasureTy, RecordTy, TableTy
+from .values import UNKNOWN
+
+
+def interpret(node: Node, env: Env) -> Any:  # noqa: C901 - a dispatch on node kinds
+    if isinstance(node, Num | Str | Bool | DateLit):
+        return node.value
+    if isinstance(node, ListLit):
+        out = [interpret(i, env) for i in node.items]
+        return UNKNOWN if UNKNOWN in out else out
+    if isinstance(node, Name):
+        if node.kind == "fact":
+            if node.name not in env.facts:
+                env.missing.add(node.name)
+                return UNKNOWN
+            return env.facts[node.name]
+        if node.kind in ("param", "table"):
+            return env.params[node.name]
+        if node.kind == "derived":
+            return env.resolver.derived(node.name, env)
+        if node.kind == "local":
+            return env.locals[node.name]
+        return env.as_of
+    if isinstance(node, Field):
+        if isinstance(node.obj.ty, MeasureTy):
+            return env.resolver.measure_field(node.obj.ty.name, node.name, env)
+        obj = interpret(node.obj, env)
+        if obj is UNKNOWN:
+            return UNKNOWN
+        if node.name not in obj:
+            label = node.obj.ty.name if isinstance(node.obj.ty, RecordTy) else ""
+            env.missing.add(f"{label}.{node.name}" if label else node.name)
+            return UNKNOWN
+        return obj[node.name]
+    if isinstance(node, Unary):
+        v = interpret(node.operand, env)
+        if node.op == "not":
+            return V.not3(v)
+        return UNKNOWN if v is UNKNOWN else -v
+    if isinstance(node, Binary):
+        if node.op == "and":
+            a = interpret(node.left, env)
+            return False if a is False else V.and3(a, interpret(node.right, env))
+        if node.op == "or":
+            a = interpret(node.left, env)
+            return True if a is True else V.or3(a, interpret(node.right, env))
+        a, b = interpret(node.left, env), interpret(node.right, env)
+        if node.op in ("+", "-", "*", "/"):
+            return V.arith(node.op, a, b)
+        return V.compare(node.op, a, b)
+    if isinstance(node, If):
+        c = interpret(node.cond, env)
+        if c is UNKNOWN:
+            return UNKNOWN
+        return interpret(node.then if c else node.orelse, env)
+    if isinstance(node, Call):
+        return _call(node, env)
+    raise AssertionError(type(node))
+
+
+def _call(node: Call, env: Env) -> Any:
+    if node.func not in V.BUILTINS:
+        args = [interpret(a, env) for a in node.args]
+        return UNKNOWN if UNKNOWN in args else env.params[node.func].lookup(args)
+    if node.func == "values" and isinstance(node.args[0].ty, TableTy):
+        return env.params[node.args[0].ty.name].values()
+    if node.func in ("known", "coalesce"):
+        outer, env.missing = env.missing, set()
+        first = interpret(node.args[0], env)
+        inner, env.missing = env.missing, outer
+        if first is not UNKNOWN:
+            outer |= inner
+        if node.func == "known":
+            return first is not UNKNOWN
+        return first if first is not UNKNOWN else interpret(node.args[1], env)
+    args: list[Any] = []
+    for a in node.args:
+        if isinstance(a, Lambda):
+            args.append(_closure(a, env))
+        else:
+            args.append(interpret(a, env))
+    return V.BUILTINS[node.func](*args)
+
+
+def _closure(lam: Lambda, env: Env) -> Any:
+    def call(x: Any) -> Any:
+        saved = dict(env.locals)
+        env.locals[lam.params[0]] = x
+        try:
+            return interpret(lam.body, env)
+        finally:
+            env.locals = saved
+
+    return call

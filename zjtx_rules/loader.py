@@ -1,0 +1,715 @@
+"""Loading a rule package: read every file, check everything, compile once.
+
+``load_rules`` collects *every* problem before giving up (TOML syntax, unknown keys, unknown
+or misspelt names, type mismatches, cycles, decision-table gaps and overlaps, parameters with
+no value inside the policy period, failing invariants), each with file:line:column, and
+raises ``RuleError`` if any is an error. Warnings (assumption figures) travel with the
+loaded ``RuleSet``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .engine import (
+    CompiledCondition, CompiledCriterion, CompiledMeasure, CompiledOutput, CompiledTier, RuleSet,
+)
+from .errors import Diagnostic, Location, RuleError, UsageError
+from .expr.check import Checker, Scope, did_you_mean
+from .expr.compile import Compiled, Env, compile_expr
+from .expr.nodes import Node
+from .expr.parser import KEYWORDS, ExprError, parse
+from .expr.types import (
+    ANY, BOOL, DATE, NUMBER, STRING, ListTy, MapTy, MeasureTy, Prim, TableTy, Ty,
+)
+from .expr.values import BUILTINS, CONTEXT, UNKNOWN
+from .periods import Dated, History
+from .profile import ProfileValidator, fact_type
+from .source import KeyPath, SourceFile, read_toml
+from .spec import FieldSpec, MeasureSpec, RuleDocument, TableSpec
+from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MAX_FILES = 200
+
+OUTPUT_TYPES: dict[str, Ty] = {
+    "money": NUMBER, "int": NUMBER, "number": NUMBER, "ratio": NUMBER,
+    "ids": ListTy(STRING), "money_by_year": MapTy(NUMBER, NUMBER), "bool": BOOL, "text": STRING,
+}
+PARAM_TYPES: dict[str, Ty] = {
+    "number": NUMBER, "money": NUMBER, "ratio": NUMBER, "int": NUMBER, "bool": BOOL,
+    "string": STRING, "date": DATE,
+}
+
+
+def bundled_rules_dir() -> Path:
+    """The default package: inside the installed wheel, or ./rules in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for base in (here / "_bundled_rules", here.parent / "rules"):
+        candidate = base / "liangjiang_zjtx_2022"
+        if candidate.is_dir():
+            return candidate
+    raise UsageError("找不到内置规则包", "the bundled rule package is missing from this install")
+
+
+@dataclass
+class Site:
+    """Where an item was declared: its file and key path, for locations."""
+
+    src: SourceFile
+    keypath: KeyPath
+    context: str
+
+
+@dataclass
+class Loader:
+    root: Path
+    diags: list[Diagnostic] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
+
+    # -- reporting
+    def report(
+        self, code: str, name: str, zh: str, en: str, site: Site | None, *, sub: KeyPath = (),
+        span: tuple[int, int] | None = None, hint: tuple[str, str] = ("", ""),
+        severity: str = "error",
+    ) -> None:
+        if site is None:
+            loc, src_line = Location(str(self.root)), ""
+        else:
+            loc = site.src.location((*site.keypath, *sub), span[0] if span else None)
+            src_line = site.src.line_text(loc.line)
+        length = max(1, span[1] - span[0]) if span else 1
+        self.diags.append(Diagnostic(
+            code, name, "warning" if severity == "warning" else "error", zh, en, loc,
+            site.context if site else "", hint[0], hint[1], src_line, length,
+        ))
+
+    # -- phase 1: files
+    def read(self) -> list[tuple[SourceFile, RuleDocument]]:
+        if not self.root.is_dir():
+            raise UsageError(f"规则包目录不存在: {self.root}", f"no rule package at {self.root}")
+        files = sorted(p for p in self.root.glob("*.toml"))[:MAX_FILES]
+        if not files:
+            raise UsageError(f"目录中没有 .toml 规则文件: {self.root}",
+                             f"no .toml rule files in {self.root}")
+        docs = []
+        for path in files:
+            src, diag = read_toml(path, self._display(path))
+            if diag:
+                self.diags.append(diag)
+                continue
+            assert src is not None
+            self.sources.append(src)
+            try:
+                docs.append((src, RuleDocument.model_validate(src.data)))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    self._schema_error(src, err)
+        return docs
+
+    def _display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def _schema_error(self, src: SourceFile, err: Any) -> None:
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        site = Site(src, (), "")
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = _allowed_keys(loc[:-1])
+            hint = did_you_mean(key, allowed) if allowed else ("", "")
+            self.report(
+                "E121", "unknown-key", f"未知的键 '{key}'", f"unknown key '{key}'", site,
+                sub=tuple(loc), hint=hint,
+            )
+        elif err["type"] == "missing":
+            self.report(
+                "E122", "missing-key", f"缺少必填的键 '{loc[-1]}'",
+                f"missing required key '{loc[-1]}'", site, sub=tuple(loc[:-1]),
+            )
+        else:
+            self.report(
+                "E123", "bad-value", f"取值无效: {err['msg']}", f"invalid value: {err['msg']}",
+                site, sub=tuple(loc),
+            )
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema allows at ``loc`` (for "did you mean")."""
+    from pydantic import BaseModel
+
+    from . import spec as S
+
+    model: Any = RuleDocument
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if fields is None:
+            return []
+        finfo = fields.get(part) or next(
+            (f for f in fields.values() if f.alias == part), None
+        )
+        if finfo is None:
+            # a dict key (an id chosen by the author): the model is the dict's value type
+            continue
+        ann = finfo.annotation
+        model = _inner_model(ann) or S.Strict
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+    fields = getattr(model, "model_fields", {})
+    return [f.alias or n for n, f in fields.items()]
+
+
+def _inner_model(ann: Any) -> Any:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in get_args(ann):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Load, check and compile a rule package (``None``: the bundled Liangjiang package).
+
+    Raises ``RuleError`` listing every problem; warnings are on ``RuleSet.diagnostics``.
+    """
+    root = Path(path) if path is not None else bundled_rules_dir()
+    return Build(Loader(root)).run()
+
+
+class Build:
+    """One pass over a package: names, types, checks, then compiled closures."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.ld = loader
+        self.facts: dict[str, tuple[FieldSpec, Site]] = {}
+        self.params: dict[str, tuple[Any, Site]] = {}
+        self.tables: dict[str, tuple[TableSpec, Site]] = {}
+        self.derived: dict[str, tuple[str, Site]] = {}
+        self.measures: dict[str, tuple[MeasureSpec, Site]] = {}
+        self.types: dict[str, tuple[str, Ty]] = {}
+        self.derived_nodes: dict[str, Node | None] = {}
+        self.deps: dict[str, set[str]] = {}
+        self.checking: list[str] = []
+
+    def run(self) -> RuleSet:
+        docs = self.ld.read()
+        policy, targets, invariants, tiers = None, {}, [], {}
+        for src, doc in docs:
+            if doc.policy is not None:
+                if policy is not None:
+                    self.ld.report("E202", "duplicate-name", "policy 只能声明一次",
+                                   "policy is declared twice", Site(src, ("policy",), ""))
+                policy = doc.policy
+            targets.update(doc.targets)
+            invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
+            for tid, tier in doc.tiers.items():
+                tiers[tid] = (tier, Site(src, ("tiers", tid), f"tier '{tid}'"))
+            for kind, section in (("fact", doc.facts), ("param", doc.parameters),
+                                  ("table", doc.tables), ("derived", doc.derived),
+                                  ("measure", doc.measures)):
+                sect = {"fact": "facts", "param": "parameters", "table": "tables",
+                        "derived": "derived", "measure": "measures"}[kind]
+                for name, item in section.items():
+                    self._declare(kind, name, item, Site(src, (sect, name), f"{kind} '{name}'"))
+        if policy is None:
+            if not [d for d in self.ld.diags if d.severity == "error"]:
+                self.ld.report("E130", "no-policy", "规则包缺少 [policy] 段",
+                               "the package has no [policy] section", None)
+            raise RuleError(self.ld.diags)
+        self.policy = policy
+        self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
+        histories = self._parameters()
+        self._table_types_and_versions(histories)
+        validator = self._profile_validator()
+        derived_fns = self._derived()
+        measures = self._measures()
+        tier_list = self._tiers(tiers)
+        self._cycles()
+        self._invariants(invariants, histories)
+        errors = [d for d in self.ld.diags if d.severity == "error"]
+        if errors:
+            raise RuleError(sorted(self.ld.diags, key=_diag_order))
+        assert validator is not None
+        return RuleSet(
+            policy=policy, targets=targets, root=self.ld.root, sha256=self._digest(),
+            facts={n: s for n, (s, _) in self.facts.items()}, validator=validator,
+            params=histories, derived=derived_fns, measures=measures, tiers=tier_list,
+            diagnostics=sorted(self.ld.diags, key=_diag_order),
+            param_specs={n: s for n, (s, _) in self.params.items()},
+            table_specs={n: s for n, (s, _) in self.tables.items()},
+        )
+
+    # -- names
+    def _declare(self, kind: str, name: str, item: Any, site: Site) -> None:
+        if not NAME_RE.match(name) or name in KEYWORDS or name in BUILTINS or name == "as_of":
+            self.ld.report(
+                "E201", "bad-name", f"名称 '{name}' 无效：应为小写字母开头的 a-z0-9_，且不是保留字",
+                f"invalid name '{name}': use a-z, 0-9 and _, starting with a letter; "
+                "not a keyword or built-in function", site,
+            )
+            return
+        if name in self.types:
+            other = self.types[name][0]
+            self.ld.report(
+                "E202", "duplicate-name", f"名称 '{name}' 重复（已作为 {other} 声明）",
+                f"name '{name}' is declared twice (already a {other})", site,
+            )
+            return
+        store = {"fact": self.facts, "param": self.params, "table": self.tables,
+                 "derived": self.derived, "measure": self.measures}[kind]
+        store[name] = (item.expr if kind == "derived" else item, site)  # type: ignore[index]
+        self.types[name] = (kind, ANY)
+
+    def lookup(self, name: str) -> tuple[str, Ty] | None:
+        found = self.types.get(name)
+        if found is None:
+            return None
+        kind, ty = found
+        if kind == "derived" and ty == ANY:
+            ty = self._derived_type(name)
+        return kind, ty
+
+    def names(self) -> list[str]:
+        return list(self.types)
+
+    def scope(self) -> Scope:
+        return Scope(self.lookup, self.names)
+
+    # -- expressions
+    def expr(
+        self, text: str, site: Site, sub: KeyPath, expected: Ty | None, scope: Scope | None = None
+    ) -> Node | None:
+        scope = scope or self.scope()
+        try:
+            node = parse(text)
+            checker = Checker(scope)
+            if expected is None:
+                checker.check(node)
+            else:
+                checker.expect(node, expected)
+            return node
+        except ExprError as err:
+            self.ld.report(err.code, err.name, err.message_zh, err.message_en, site, sub=sub,
+                           span=err.span, hint=(err.hint_zh, err.hint_en))
+            return None
+
+    # -- facts and the profile model
+    def _profile_validator(self) -> ProfileValidator | None:
+        for name, (spec, site) in self.facts.items():
+            self._check_fact_spec(spec, site, ())
+            self.types[name] = ("fact", fact_type(name, spec))
+        try:
+            return ProfileValidator({n: s for n, (s, _) in self.facts.items()})
+        except Exception as exc:  # a declaration pydantic cannot build; reported, not raised
+            self.ld.report("E124", "bad-fact", f"事实声明无法构建: {exc}",
+                           f"fact declarations cannot be built: {exc}", None)
+            return None
+
+    def _check_fact_spec(self, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
+        if spec.type == "enum" and not spec.choices:
+            self.ld.report("E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices",
+                           site, sub=sub)
+        if spec.type == "list":
+            if not spec.fields:
+                self.ld.report("E125", "bad-fact", "list 类型需要 fields",
+                               "a list needs fields", site, sub=sub)
+            for fname, fspec in (spec.fields or {}).items():
+                if fspec.type == "list":
+                    self.ld.report("E125", "bad-fact", "列表不能嵌套列表",
+                                   "lists cannot nest lists", site, sub=(*sub, "fields", fname))
+                self._check_fact_spec(fspec, site, (*sub, "fields", fname))
+        if spec.type in ("int", "decimal", "money", "ratio") and (
+            spec.min is None or (spec.below is None and spec.max is None)
+        ):
+            self.ld.report(
+                "E126", "unbounded-number", "数值事实必须声明 min 和 below（或 max）界限",
+                "a numeric fact must declare min and below (or max) bounds", site, sub=sub,
+            )
+
+    # -- parameters
+    def _parameters(self) -> dict[str, Any]:
+        histories: dict[str, Any] = {}
+        for name, (spec, site) in self.params.items():
+            ty: Ty = PARAM_TYPES.get(spec.type, ListTy(STRING))
+            items = []
+            for i, val in enumerate(spec.values):
+                value = self._param_value(spec.type, val.value, site, ("values", i, "value"))
+                if value is None:
+                    continue
+                if spec.type == "list" and value and not isinstance(value[0], str):
+                    ty = ListTy(NUMBER)
+                items.append(Dated(val.from_, value))
+                if val.assumption:
+                    self._assumption(site, ("values", i), f"{val.value}", val.note, val.from_)
+                if not val.source:
+                    self.ld.report("E131", "no-source", "参数取值缺少 source（条款或文件）",
+                                   "a parameter value needs a source (clause or document)",
+                                   site, sub=("values", i))
+            history = History(items)
+            histories[name] = history
+            self.types[name] = ("param", ty)
+            self._coverage(history, site)
+        return histories
+
+    def _param_value(self, ptype: str, raw: Any, site: Site, sub: KeyPath) -> Any:
+        def bad(expected: str) -> None:
+            self.ld.report("E306", "bad-parameter", f"参数取值类型应为 {expected}，实际为 {raw!r}",
+                           f"parameter value: expected {expected}; got {raw!r}", site, sub=sub)
+
+        if ptype in ("number", "money", "ratio", "int"):
+            if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+                bad(ptype)
+                return None
+            if ptype == "int" and Decimal(raw) != Decimal(raw).to_integral_value():
+                bad("int")
+                return None
+            return Decimal(raw)
+        if ptype == "bool":
+            if not isinstance(raw, bool):
+                bad("bool")
+                return None
+            return raw
+        if ptype == "string":
+            if not isinstance(raw, str):
+                bad("string")
+                return None
+            return raw
+        if ptype == "date":
+            if not isinstance(raw, date):
+                bad("date")
+                return None
+            return raw
+        if not isinstance(raw, list) or not raw:
+            bad("a non-empty list of strings or numbers")
+            return None
+        if all(isinstance(x, str) for x in raw):
+            return list(raw)
+        if all(isinstance(x, int | Decimal) and not isinstance(x, bool) for x in raw):
+            return [Decimal(x) for x in raw]
+        bad("a list of strings or of numbers")
+        return None
+
+    def _coverage(self, history: History[Any], site: Site) -> None:
+        first = history.first_start()
+        if first is not None and first > self.policy.valid_from:
+            self.ld.report(
+                "E405", "no-value-in-period",
+                f"{self.policy.valid_from} 至 {first - timedelta(days=1)} 之间没有取值（政策期内）",
+                f"no value from {self.policy.valid_from} to {first - timedelta(days=1)}, "
+                "inside the policy period", site,
+            )
+
+    def _assumption(self, site: Site, sub: KeyPath, value: str, note: str, start: date) -> None:
+        if not note:
+            self.ld.report("E132", "assumption-without-note",
+                           "assumption = true 的取值必须写 note 说明依据",
+                           "an assumption needs a note saying where the figure comes from",
+                           site, sub=sub)
+        self.ld.report(
+            "W501", "assumption", f"假设值（政策原文未规定）: {value}，自 {start} 起。{note}",
+            f"assumed figure (not stated by the policy): {value} from {start}. {note}",
+            site, sub=sub, severity="warning",
+        )
+
+    # -- decision tables
+    def _table_types_and_versions(self, histories: dict[str, Any]) -> None:
+        for name, (spec, site) in self.tables.items():
+            in_types: list[Ty] = []
+            for inp in spec.inputs:
+                if inp.type == "enum":
+                    in_types.append(Prim("string", frozenset(inp.choices or ())))
+                    if not inp.choices:
+                        self.ld.report("E125", "bad-table", "enum 输入需要 choices",
+                                       "an enum input needs choices", site)
+                else:
+                    in_types.append(NUMBER if inp.type == "number" else BOOL)
+            result_ty = PARAM_TYPES[spec.result]
+            self.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
+            items = []
+            for vi, ver in enumerate(spec.versions):
+                rows = []
+                for ri, raw in enumerate(ver.rows):
+                    row = self._row(spec, raw, site, ("versions", vi, "rows", ri))
+                    if row is not None:
+                        rows.append(row)
+                        if row.assumption:
+                            self._assumption(site, ("versions", vi, "rows", ri), str(row.value),
+                                             row.note, ver.from_)
+                default = None
+                if ver.default is not None:
+                    default = self._param_value(spec.result, ver.default, site,
+                                                ("versions", vi, "default"))
+                if ver.assumption:
+                    self._assumption(site, ("versions", vi), "table", ver.note, ver.from_)
+                if not ver.source:
+                    self.ld.report("E131", "no-source", "决策表版本缺少 source",
+                                   "a decision-table version needs a source", site,
+                                   sub=("versions", vi))
+                if len(rows) != len(ver.rows):
+                    continue
+                version = TableVersion(rows, default, spec.hit_policy)
+                for code, zh, en, ri in table_problems(spec.inputs, version):
+                    sub: KeyPath = ("versions", vi, "rows", ri) if ri is not None else (
+                        "versions", vi)
+                    self.ld.report(code, "table-rows", zh, en, site, sub=sub)
+                items.append(Dated(ver.from_, version))
+            history = History(items)
+            histories[name] = history
+            self._coverage(history, site)
+
+    def _row(self, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPath) -> Row | None:
+        names = [i.name for i in spec.inputs]
+        unknown = [k for k in raw if k not in names and k not in ROW_META]
+        for k in unknown:
+            hz, he = did_you_mean(k, [*names, *ROW_META])
+            self.ld.report("E121", "unknown-key", f"未知的键 '{k}'", f"unknown key '{k}'",
+                           site, sub=(*sub, k), hint=(hz, he))
+        if "value" not in raw:
+            self.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value",
+                           site, sub=sub)
+            return None
+        conds = []
+        for inp in spec.inputs:
+            try:
+                conds.append(parse_row_cond(inp, raw.get(inp.name)))
+            except ValueError as exc:
+                self.ld.report("E401", "bad-row", f"决策表行条件无效: {exc}",
+                               f"invalid row condition: {exc}", site, sub=(*sub, inp.name))
+                return None
+        value = self._param_value(spec.result, raw["value"], site, (*sub, "value"))
+        if value is None or unknown:
+            return None
+        return Row(tuple(conds), value, bool(raw.get("assumption", False)),
+                   str(raw.get("note", "")))
+
+    # -- derived values (types inferred on first use; cycles reported once)
+    def _derived_type(self, name: str) -> Ty:
+        if name in self.checking:
+            return ANY  # a cycle: reported by _cycles with the whole path
+        if name in self.derived_nodes:
+            node = self.derived_nodes[name]
+            return node.ty if node is not None and node.ty is not None else ANY
+        text, site = self.derived[name]
+        self.checking.append(name)
+        scope = self.scope()
+        node = self.expr(text, site, ("expr",), None, scope)
+        self.checking.pop()
+        self.derived_nodes[name] = node
+        self.deps[name] = {n for k, n in scope.refs if k in ("derived", "measure")}
+        ty = node.ty if node is not None else ANY
+        self.types[name] = ("derived", ty)
+        return ty
+
+    def _derived(self) -> dict[str, Compiled]:
+        fns = {}
+        for name in self.derived:
+            self._derived_type(name)
+            node = self.derived_nodes.get(name)
+            if node is not None:
+                fns[name] = compile_expr(node)
+        return fns
+
+    # -- measures
+    def _measures(self) -> list[CompiledMeasure]:
+        for name, (spec, _site) in self.measures.items():
+            outs = tuple((o, OUTPUT_TYPES[s.type]) for o, s in spec.outputs.items())
+            self.types[name] = ("measure", MeasureTy(name, outs))
+        out = []
+        for name, (spec, site) in self.measures.items():
+            deps: set[str] = set()
+            conds = []
+            seen_ids: set[str] = set()
+            for i, c in enumerate(spec.conditions):
+                if c.id in seen_ids:
+                    self.ld.report("E202", "duplicate-name", f"条件 id '{c.id}' 重复",
+                                   f"condition id '{c.id}' is repeated", site,
+                                   sub=("conditions", i, "id"))
+                seen_ids.add(c.id)
+                scope = self.scope()
+                node = self.expr(c.expr, site, ("conditions", i, "expr"), BOOL, scope)
+                deps |= {n for k, n in scope.refs if k in ("derived", "measure")}
+                shown = sorted(n for k, n in scope.refs if k in ("fact", "derived"))
+                names = self._templates(
+                    site, ("conditions", i),
+                    [("pass_zh", c.pass_zh), ("pass_en", c.pass_en), ("fail_zh", c.fail_zh),
+                     ("fail_en", c.fail_en), ("unknown_zh", c.unknown_zh),
+                     ("unknown_en", c.unknown_en)],
+                )
+                if node is not None:
+                    conds.append(CompiledCondition(c, compile_expr(node), shown, names))
+            outputs = []
+            local_scope = self.scope()
+            for oname, ospec in spec.outputs.items():
+                before = set(local_scope.refs)
+                node = self.expr(ospec.expr, site, ("outputs", oname, "expr"),
+                                 OUTPUT_TYPES[ospec.type], local_scope)
+                deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
+                local_scope.locals[oname] = OUTPUT_TYPES[ospec.type]
+                if node is not None:
+                    outputs.append(CompiledOutput(oname, ospec, compile_expr(node)))
+            self.deps[name] = deps
+            for d in spec.details:
+                if d.assumption:
+                    self._assumption(site, ("details",), d.title_en, d.source,
+                                     self.policy.valid_from)
+            out.append(CompiledMeasure(name, spec, conds, outputs))
+        return out
+
+    def _templates(
+        self, site: Site, sub: KeyPath, texts: Iterable[tuple[str, str]]
+    ) -> set[str]:
+        used: set[str] = set()
+        for key, text in texts:
+            for m in TEMPLATE_RE.finditer(text):
+                ref = m.group(1)
+                kind = self.lookup(ref)
+                if kind is None or kind[0] not in ("fact", "param", "derived"):
+                    hz, he = did_you_mean(ref, [n for n, (k, _) in self.types.items()
+                                                if k in ("fact", "param", "derived")])
+                    self.ld.report("E207", "unknown-template-name",
+                                   f"说明文字中的 {{{ref}}} 不是事实、参数或派生值",
+                                   f"{{{ref}}} in a reason text is not a fact, parameter or "
+                                   "derived value", site, sub=(*sub, key), hint=(hz, he))
+                else:
+                    used.add(ref)
+        return used
+
+    # -- tiers
+    def _tiers(self, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
+        out = []
+        for tid, (spec, site) in sorted(tiers.items(), key=lambda kv: kv[1][0].order):
+            held = self.expr(spec.held, site, ("held",), BOOL)
+            crits = []
+            for i, c in enumerate(spec.criteria):
+                sub: KeyPath = ("criteria", i)
+                if c.assumption:
+                    self._assumption(site, sub, c.title_en, c.note, c.valid_from or
+                                     self.policy.valid_from)
+                numeric = bool(c.actual or c.required or c.op)
+                if numeric and not (c.actual and c.required and c.op):
+                    self.ld.report("E127", "bad-criterion",
+                                   "数值标准需要同时写 actual、op 和 required",
+                                   "a numeric criterion needs actual, op and required", site,
+                                   sub=sub)
+                    continue
+                if not numeric and not c.expr:
+                    self.ld.report("E127", "bad-criterion", "标准需要 expr 或 actual/op/required",
+                                   "a criterion needs expr, or actual/op/required", site, sub=sub)
+                    continue
+                fns: dict[str, Compiled | None] = {}
+                for key, text, ty in (("expr", c.expr, BOOL), ("actual", c.actual, NUMBER),
+                                      ("required", c.required, NUMBER),
+                                      ("or_expr", c.or_expr, BOOL)):
+                    if text:
+                        node = self.expr(text, site, (*sub, key), ty)
+                        fns[key] = compile_expr(node) if node is not None else None
+                extra = None
+                if c.extra is not None:
+                    node = self.expr(c.extra.expr, site, (*sub, "extra", "expr"), NUMBER)
+                    extra = compile_expr(node) if node is not None else None
+                crits.append(CompiledCriterion(c, fns.get("expr"), fns.get("actual"),
+                                               fns.get("required"), fns.get("or_expr"), extra))
+            if held is not None:
+                out.append(CompiledTier(tid, spec, compile_expr(held), crits))
+        return out
+
+    # -- cycles between derived values and measures
+    def _cycles(self) -> None:
+        state: dict[str, int] = {}
+        stack: list[str] = []
+        reported: set[frozenset[str]] = set()
+
+        def visit(n: str) -> None:
+            state[n] = 1
+            stack.append(n)
+            for m in sorted(self.deps.get(n, ())):
+                if state.get(m) == 1:
+                    cycle = [*stack[stack.index(m):], m]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        site = (self.derived.get(n) or self.measures.get(n) or (None, None))[1]
+                        path = " -> ".join(cycle)
+                        self.ld.report("E406", "cycle", f"循环依赖: {path}",
+                                       f"dependency cycle: {path}", site)
+                elif state.get(m) is None:
+                    visit(m)
+            stack.pop()
+            state[n] = 2
+
+        for n in sorted(self.deps):
+            if n not in state:
+                visit(n)
+
+    # -- invariants: must hold at every date where some parameter changes
+    def _invariants(self, invariants: list[Any], histories: dict[str, Any]) -> None:
+        from decimal import localcontext
+
+        dates = sorted({self.policy.valid_from, *(d for h in histories.values()
+                                                   for d in h.starts())})
+        for src, i, inv in invariants:
+            site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
+            scope = self.scope()
+            node = self.expr(inv.expr, site, ("expr",), BOOL, scope)
+            facts = sorted(n for k, n in scope.refs if k in ("fact", "derived", "measure"))
+            if facts:
+                self.ld.report("E307", "invariant-uses-facts",
+                               f"不变式只能引用参数和决策表，不能引用 {facts[0]}",
+                               f"an invariant may use only parameters and tables, not {facts[0]}",
+                               site, sub=("expr",))
+                continue
+            if node is None:
+                continue
+            fn = compile_expr(node)
+            for day in dates:
+                params = {n: h.at(day) for n, h in histories.items()}
+                if any(v is None for n, v in params.items() if ("param", n) in scope.refs
+                       or ("table", n) in scope.refs):
+                    continue
+                with localcontext(CONTEXT):
+                    result = fn(Env({}, params, day, _NoResolver()))
+                if result is not True:
+                    self.ld.report(
+                        "E601", "invariant-failed",
+                        f"不变式不成立（{day} 起）: {inv.message_zh}",
+                        f"invariant fails from {day}: {inv.message_en}", site, sub=("expr",),
+                    )
+
+    def _digest(self) -> str:
+        h = hashlib.sha256()
+        for src in sorted(self.ld.sources, key=lambda s: s.path.name):
+            h.update(src.path.name.encode() + b"\0" + src.path.read_bytes() + b"\0")
+        return h.hexdigest()
+
+
+class _NoResolver:
+    def derived(self, name: str, env: Env) -> Any:
+        return UNKNOWN
+
+    def measure_field(self, name: str, field: str, env: Env) -> Any:
+        return UNKNOWN
+
+
+def _diag_order(d: Diagnostic) -> tuple[Any, ...]:
+    return (d.severity != "error", d.location.file, d.location.line or 0, d.location.column or 0)

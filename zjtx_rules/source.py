@@ -1,0 +1,244 @@
+"""Reading TOML rule files, and mapping each key back to its file:line:column.
+
+``tomllib`` gives values but no positions, and rule authors need positions: every error in a
+rule file must point at the line they have to edit. ``locate_keys`` is a small structural
+scanner of TOML text that records, for each key path (``("measures", "talent_reward",
+"conditions", 0, "expr")``), where its value starts. It never evaluates anything; values come
+from ``tomllib`` alone, with ``parse_float=Decimal`` so that no figure passes through a float.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, Location
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+KeyPath = tuple[str | int, ...]
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class SourceFile:
+    """One parsed rule file: its data, its text lines and where each key path sits."""
+
+    path: Path
+    display: str
+    data: dict[str, Any]
+    lines: list[str]
+    positions: dict[KeyPath, tuple[int, int]]
+
+    def location(self, keypath: KeyPath, offset: int | None = None) -> Location:
+        """Where ``keypath`` is; ``offset`` moves into a string value (0 = its first char)."""
+        probe = keypath
+        while probe and probe not in self.positions:
+            probe = probe[:-1]
+        line, col = self.positions.get(probe, (None, None)) if probe else (None, None)
+        if line is not None and col is not None and offset is not None and probe == keypath:
+            col += offset + 1  # skip the opening quote
+        return Location(self.display, line, col, format_path(keypath))
+
+    def line_text(self, line: int | None) -> str:
+        if line is None or not 1 <= line <= len(self.lines):
+            return ""
+        return self.lines[line - 1]
+
+
+def format_path(keypath: KeyPath) -> str:
+    out = ""
+    for part in keypath:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic | None]:
+    """Parse one rule file; on failure return the TOML syntax error as a diagnostic."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Diagnostic(
+                "E102", "file-too-large", "error",
+                f"规则文件过大（{size} 字节，上限 {MAX_FILE_BYTES}）",
+                f"rule file too large ({size} bytes, limit {MAX_FILE_BYTES})",
+                Location(display),
+            )
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, Diagnostic(
+            "E101", "toml-syntax", "error", "文件不是 UTF-8 编码", f"file is not UTF-8: {exc}",
+            Location(display),
+        )
+    except OSError as exc:
+        return None, Diagnostic(
+            "E100", "unreadable", "error", f"无法读取文件: {exc.strerror}",
+            f"cannot read file: {exc.strerror}", Location(display),
+        )
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+        lines = text.splitlines()
+        src = lines[line - 1] if line and line <= len(lines) else ""
+        return None, Diagnostic(
+            "E101", "toml-syntax", "error", f"TOML 语法错误: {_TOML_POS.sub('', msg).strip()}",
+            f"TOML syntax error: {_TOML_POS.sub('', msg).strip()}",
+            Location(display, line, col), source_line=src,
+        )
+    except RecursionError:
+        return None, Diagnostic(
+            "E103", "too-deep", "error", "TOML 嵌套过深", "TOML nesting too deep",
+            Location(display),
+        )
+    return SourceFile(path, display, data, text.splitlines(), locate_keys(text)), None
+
+
+# --- the structural scanner -------------------------------------------------------------
+
+_PUNCT = set("[]{},=\n")
+
+
+def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
+    """Tokens as (kind, text, line, col); kinds: punct, str, bare. Comments are dropped."""
+    toks: list[tuple[str, str, int, int]] = []
+    i, line, col, n = 0, 1, 1, len(text)
+
+    def advance(upto: int) -> None:
+        nonlocal i, line, col
+        chunk = text[i:upto]
+        nl = chunk.count("\n")
+        if nl:
+            line += nl
+            col = len(chunk) - chunk.rfind("\n")
+        else:
+            col += len(chunk)
+        i = upto
+
+    while i < n:
+        c = text[i]
+        if c in " \t\r":
+            advance(i + 1)
+        elif c == "#":
+            j = text.find("\n", i)
+            advance(n if j < 0 else j)
+        elif c in _PUNCT:
+            toks.append(("punct", c, line, col))
+            advance(i + 1)
+        elif c in "\"'":
+            triple = text.startswith(c * 3, i)
+            q = c * 3 if triple else c
+            j = i + len(q)
+            while j < n:
+                if c == '"' and text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(q, j):
+                    break
+                if not triple and text[j] == "\n":
+                    break
+                j += 1
+            end = min(n, j + len(q))
+            while triple and end < n and text[end] == c:  # """ab"""" ends on the last quote
+                end += 1
+            toks.append(("str", text[i:end], line, col))
+            advance(end)
+        else:
+            j = i
+            while j < n and text[j] not in " \t\r#\"'" and text[j] not in _PUNCT:
+                j += 1
+            toks.append(("bare", text[i:j], line, col))
+            advance(j)
+    return toks
+
+
+def _key_text(tok: tuple[str, str, int, int]) -> list[str]:
+    kind, txt = tok[0], tok[1]
+    if kind == "str":
+        return [txt.strip("\"'")]
+    return [p for p in txt.split(".") if p]
+
+
+def locate_keys(text: str) -> dict[KeyPath, tuple[int, int]]:
+    """Map every key path of a TOML document to the (line, column) of its value."""
+    toks = _tokenize(text)
+    pos: dict[KeyPath, tuple[int, int]] = {}
+    aot_count: dict[KeyPath, int] = {}
+    current: KeyPath = ()
+    k = 0
+    n = len(toks)
+
+    def resolve(raw: list[str]) -> KeyPath:
+        path: KeyPath = ()
+        for part in raw:
+            path = (*path, part)
+            if path in aot_count:
+                path = (*path, aot_count[path] - 1)
+        return path
+
+    def value(at: int, path: KeyPath) -> int:
+        """Record the value starting at token ``at``; return the index after it."""
+        if at >= n:
+            return at
+        kind, txt, line, col = toks[at]
+        pos[path] = (line, col)
+        if txt == "[" and kind == "punct":
+            at += 1
+            idx = 0
+            while at < n and toks[at][1] != "]":
+                if toks[at][1] in ("\n", ","):
+                    at += 1
+                    continue
+                at = value(at, (*path, idx))
+                idx += 1
+            return at + 1
+        if txt == "{" and kind == "punct":
+            at += 1
+            while at < n and toks[at][1] != "}":
+                if toks[at][1] in ("\n", ","):
+                    at += 1
+                    continue
+                at = keyval(at, path)
+            return at + 1
+        return at + 1
+
+    def keyval(at: int, base: KeyPath) -> int:
+        parts: list[str] = []
+        while at < n and toks[at][1] != "=" and toks[at][1] != "\n":
+            parts.extend(_key_text(toks[at]))
+            at += 1
+        if at >= n or toks[at][1] != "=":
+            return at + 1
+        return value(at + 1, (*base, *parts))
+
+    while k < n:
+        kind, txt, _line, _col = toks[k]
+        if txt == "\n":
+            k += 1
+        elif kind == "punct" and txt == "[":
+            double = k + 1 < n and toks[k + 1][1] == "["
+            k += 2 if double else 1
+            raw: list[str] = []
+            while k < n and toks[k][1] not in ("]", "\n"):
+                raw.extend(_key_text(toks[k]))
+                k += 1
+            k += 2 if double else 1
+            if double:
+                parent = resolve(raw[:-1])
+                key = (*parent, raw[-1])
+                aot_count[key] = aot_count.get(key, 0) + 1
+                current = (*key, aot_count[key] - 1)
+                pos.setdefault(key, (_line, _col))
+            else:
+                current = resolve(raw)
+            pos.setdefault(current, (_line, _col))
+        else:
+            k = keyval(k, current)
+    return pos

@@ -1,0 +1,240 @@
+"""Pydantic models of the rule-file documents: the shape policy staff write, keys checked.
+
+Unknown keys are refused (a misspelt ``asumption`` must not silently drop a flag). These
+models only describe the files; meaning (names, types, cycles) is checked in ``loader``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FactType = Literal[
+    "bool", "int", "decimal", "money", "ratio", "date", "enum", "string", "list", "year_money_map"
+]
+OutputType = Literal["money", "int", "number", "ratio", "ids", "money_by_year", "bool", "text"]
+Benefit = Literal["cash", "quota", "loan", "pool", "fund", "service", "priority"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Titled(Strict):
+    title_zh: str
+    title_en: str
+
+
+class PolicySpec(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: str
+    title_zh: str
+    title_en: str
+    issuer_zh: str
+    issuer_en: str
+    source_document: str
+    valid_from: date
+    valid_to: date  # the last day applications are accepted (inclusive)
+    note_zh: str = ""
+    note_en: str = ""
+
+
+class TargetSpec(Titled):
+    count: int = Field(ge=0)
+    by: date
+    qualification: str = ""
+    source: str = ""
+
+
+class FieldSpec(Strict):
+    """A fact, or a field of a record inside a list fact."""
+
+    type: FactType
+    label_zh: str = ""
+    label_en: str = ""
+    question_zh: str = ""
+    question_en: str = ""
+    unit: str = ""
+    required: bool = False
+    min: Decimal | None = None
+    below: Decimal | None = None  # exclusive upper bound
+    max: Decimal | None = None  # inclusive upper bound
+    choices: list[str] | None = None
+    choice_labels_zh: dict[str, str] | None = None
+    choice_labels_en: dict[str, str] | None = None
+    max_length: int | None = Field(default=None, ge=1, le=10_000)
+    max_items: int | None = Field(default=None, ge=1, le=100_000)
+    format: Literal["credit_code"] | None = None
+    fields: dict[str, FieldSpec] | None = None
+    unique: bool = False  # a record field whose values must differ across the list
+    note: str = ""
+
+
+class ValueSpec(Strict):
+    from_: date = Field(alias="from")
+    value: Any
+    source: str = ""
+    assumption: bool = False
+    note: str = ""
+
+
+class ParameterSpec(Titled):
+    type: Literal["number", "money", "ratio", "int", "bool", "string", "date", "list"] = "number"
+    unit: str = ""
+    values: list[ValueSpec] = Field(min_length=1)
+
+
+class TableInputSpec(Strict):
+    name: str
+    type: Literal["enum", "number", "bool"]
+    choices: list[str] | None = None
+    min: Decimal | None = None
+    below: Decimal | None = None
+
+
+class TableVersionSpec(Strict):
+    from_: date = Field(alias="from")
+    source: str = ""
+    assumption: bool = False
+    note: str = ""
+    rows: list[dict[str, Any]] = Field(min_length=1)
+    default: Any = None
+
+
+class TableSpec(Titled):
+    hit_policy: Literal["first", "unique"] = "first"
+    result: Literal["number", "int", "money", "ratio", "string", "bool"] = "number"
+    inputs: list[TableInputSpec] = Field(min_length=1, max_length=6)
+    versions: list[TableVersionSpec] = Field(min_length=1)
+
+
+class InvariantSpec(Strict):
+    id: str
+    expr: str
+    message_zh: str
+    message_en: str
+
+
+class DerivedSpec(Strict):
+    expr: str
+    title_zh: str = ""
+    title_en: str = ""
+    note: str = ""
+
+
+class ConditionSpec(Strict):
+    id: str
+    expr: str
+    pass_zh: str
+    pass_en: str
+    fail_zh: str
+    fail_en: str
+    unknown_zh: str = ""
+    unknown_en: str = ""
+
+
+class OutputSpec(Strict):
+    type: OutputType
+    expr: str
+    title_zh: str = ""
+    title_en: str = ""
+    rounding: Literal["half_up", "down"] = "half_up"
+
+
+class DetailSpec(Strict):
+    title_zh: str
+    title_en: str
+    text_zh: str
+    text_en: str
+    source: str = ""
+    assumption: bool = False
+
+
+class MeasureSpec(Titled):
+    clause: str
+    section_zh: str = ""
+    quote: str
+    benefit: Benefit
+    responsible_units: list[str] = Field(min_length=1)
+    audience_zh: str = ""
+    audience_en: str = ""
+    conditions: list[ConditionSpec] = Field(min_length=1)
+    outputs: dict[str, OutputSpec] = Field(default_factory=dict)
+    details: list[DetailSpec] = Field(default_factory=list)
+    note: str = ""
+
+
+class ExtraSpec(Strict):
+    expr: str
+    format: Literal["money", "percent", "number", "years"] = "money"
+    text_zh: str
+    text_en: str
+
+
+class CriterionSpec(Titled):
+    id: str
+    expr: str = ""
+    actual: str = ""
+    op: Literal[">=", ">", "<=", "<"] | None = None
+    required: str = ""
+    or_expr: str = ""
+    format: Literal["money", "percent", "number", "years"] = "number"
+    extra: ExtraSpec | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: str = ""
+    assumption: bool = False
+    note: str = ""
+
+
+class TierSpec(Titled):
+    order: int
+    held: str
+    source: str = ""
+    criteria: list[CriterionSpec] = Field(min_length=1)
+
+
+class RuleDocument(Strict):
+    """One TOML file of a rule package; any of these sections may appear in any file."""
+
+    policy: PolicySpec | None = None
+    targets: dict[str, TargetSpec] = Field(default_factory=dict)
+    facts: dict[str, FieldSpec] = Field(default_factory=dict)
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    tables: dict[str, TableSpec] = Field(default_factory=dict)
+    invariants: list[InvariantSpec] = Field(default_factory=list)
+    derived: dict[str, DerivedSpec] = Field(default_factory=dict)
+    measures: dict[str, MeasureSpec] = Field(default_factory=dict)
+    tiers: dict[str, TierSpec] = Field(default_factory=dict)
+
+
+class CaseExpectSpec(Strict):
+    status: Literal["eligible", "ineligible", "undetermined"] | None = None
+    amounts: dict[str, Any] = Field(default_factory=dict)
+    missing: list[str] | None = None
+
+
+class TierExpectSpec(Strict):
+    status: Literal["held", "ready", "not_ready", "undetermined"] | None = None
+    criteria: dict[str, Literal["met", "missed", "unknown"]] = Field(default_factory=dict)
+    gaps: dict[str, str] = Field(default_factory=dict)
+
+
+class CaseSpec(Strict):
+    name: str
+    as_of: date
+    profile: dict[str, Any] | None = None
+    profile_file: str | None = None
+    patch: dict[str, Any] = Field(default_factory=dict)
+    remove: list[str] = Field(default_factory=list)
+    expect: dict[str, CaseExpectSpec] = Field(default_factory=dict)
+    expect_tiers: dict[str, TierExpectSpec] = Field(default_factory=dict)
+    expect_warnings: list[str] | None = None
+    expect_error_paths: list[str] | None = None
+
+
+class CaseFileSpec(Strict):
+    cases: list[CaseSpec] = Field(min_length=1)

@@ -1,0 +1,49 @@
+"""Values written for people: reason templates and readiness gaps, in zh and en."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .expr.values import UNKNOWN
+from .result import plain_number
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fmt_value(value: Any, lang: str) -> str:
+    if value is UNKNOWN or value is None:
+        return "未知" if lang == "zh" else "unknown"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return f"{len(value)} 项" if lang == "zh" else f"{len(value)} item(s)"
+    return str(value)
+
+
+def render_template(text: str, values: dict[str, Any], lang: str) -> str:
+    """Replace ``{name}`` by the value of a fact, parameter or derived value."""
+    return _PLACEHOLDER.sub(lambda m: fmt_value(values.get(m.group(1), UNKNOWN), lang), text)
+
+
+def format_measure_value(value: Any, fmt: str, *, gap: bool = False, lang: str = "en") -> str:
+    """A readiness figure: ``percent`` (ratio x 100), ``money`` (CNY), ``years`` or ``number``."""
+    if not isinstance(value, Decimal):
+        return fmt_value(value, lang)
+    if fmt == "percent":
+        pct = (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if gap:
+            return f"{pct} 个百分点" if lang == "zh" else f"{pct} points"
+        return f"{pct}%"
+    if fmt == "money":
+        amount = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+        return f"{amount} 元" if lang == "zh" else f"CNY {amount}"
+    if fmt == "years":
+        return f"{plain_number(value)} 年" if lang == "zh" else f"{plain_number(value)} years"
+    return plain_number(value)
