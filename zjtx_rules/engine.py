@@ -16,7 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from .errors import ProfileError, ProfileIssue, UsageError
+from .errors import EvaluationError, ProfileError, ProfileIssue, UsageError
 from .expr.compile import Compiled, Env
 from .expr.values import CONTEXT, UNKNOWN, and3, compare
 from .periods import History
@@ -152,9 +152,12 @@ class RuleSet:
         facts = self.validate_profile(profile)
         run = _Run(self, reasons)
         env = Env(facts, self.params_at(day), day, run)
-        with localcontext(CONTEXT):
-            measures = [run.measure(m.id, env) for m in self.measures]
-            tiers = [run.tier(t, env) for t in self.tiers]
+        try:
+            with localcontext(CONTEXT):
+                measures = [run.measure(m.id, env) for m in self.measures]
+                tiers = [run.tier(t, env) for t in self.tiers]
+        except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
+            raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
         warnings: list[WarningDict] = []
         if not self.policy.valid_from <= day <= self.policy.valid_to:
             warnings.append({
@@ -189,6 +192,7 @@ class _Run:
         self.derived_memo: dict[str, tuple[Any, set[str]]] = {}
         self.measure_memo: dict[str, MeasureOutcome] = {}
         self.raw_outputs: dict[str, dict[str, Any]] = {}
+        self.current = ""  # the measure or tier being evaluated, for error messages
 
     def derived(self, name: str, env: Env) -> Any:
         hit = self.derived_memo.get(name)
@@ -229,6 +233,7 @@ class _Run:
         if done is not None:
             return done
         m = self.rules._by_id[mid]
+        self.current = f"measure {mid}"
         outer_missing, outer_locals = env.missing, env.locals
         env.locals = {}
         status: Any = True
@@ -289,6 +294,7 @@ class _Run:
 
     def tier(self, tier: CompiledTier, env: Env) -> TierOutcome:
         spec = tier.spec
+        self.current = f"tier {tier.id}"
         env.missing = set()
         held = tier.held(env)
         if held is True:

@@ -5,6 +5,7 @@ The hierarchy is small on purpose, so that callers can catch exactly what they m
     ZjtxError                 base of everything this library raises on purpose
     ├── RuleError             a rule package failed to load or check (``diagnostics``)
     ├── ProfileError          an enterprise profile is invalid (``errors``, with JSON paths)
+    ├── EvaluationError       a rule could not be computed for one profile (names the measure)
     └── UsageError            a bad argument to the API or the CLI (e.g. a malformed date)
 
 Messages are built here and printed elsewhere: ``Diagnostic.render()`` makes the text a
@@ -131,6 +132,18 @@ class ProfileError(ZjtxError):
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": "invalid_profile", "errors": [e.to_dict() for e in self.errors]}
+
+
+class EvaluationError(ZjtxError):
+    """A rule failed at run time for one profile (an arithmetic limit, a range too large)."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where = where
+        self.detail = detail
+        super().__init__(f"无法计算 {where}: {detail} / cannot compute {where}: {detail}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": "evaluation_failed", "where": self.where, "detail": self.detail}
 
 
 @dataclass

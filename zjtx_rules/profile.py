@@ -260,6 +260,8 @@ _ZH = {
 def json_path(loc: tuple[int | str, ...]) -> str:
     out = "$"
     for part in loc:
+        if part == "[key]":  # pydantic's marker for "the key itself is invalid"
+            continue
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
 

@@ -1,0 +1,169 @@
+"""Rule-package test cases: data files that policy staff write and ``zjtx test`` runs.
+
+A case file is ``<package>/cases/*.toml`` with ``[[cases]]`` tables: a name, an ``as_of``
+date, a profile (inline, or ``profile_file`` relative to the case file, optionally with
+``patch`` / ``remove`` of top-level facts) and what to expect: statuses, amounts and missing
+facts per measure, statuses and gaps per tier, warnings, or the JSON paths of profile errors.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .engine import RuleSet
+from .errors import Diagnostic, Location, ProfileError, RuleError, ZjtxError
+from .profile import parse_json
+from .source import SourceFile, read_toml
+from .spec import CaseFileSpec, CaseSpec
+
+
+@dataclass
+class Case:
+    spec: CaseSpec
+    source: SourceFile
+    index: int
+
+    @property
+    def location(self) -> Location:
+        return self.source.location(("cases", self.index))
+
+
+@dataclass
+class CaseResult:
+    name: str
+    location: Location
+    diffs: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.diffs
+
+
+def load_cases(rules: RuleSet, case_dir: Path | None = None) -> list[Case]:
+    """Read every case file of a package; raise ``RuleError`` with locations on bad files."""
+    folder = case_dir or rules.root / "cases"
+    diags: list[Diagnostic] = []
+    cases: list[Case] = []
+    for path in sorted(folder.glob("*.toml")):
+        src, diag = read_toml(path, _display(path))
+        if diag:
+            diags.append(diag)
+            continue
+        assert src is not None
+        try:
+            doc = CaseFileSpec.model_validate(src.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = src.location(tuple(err["loc"]))
+                diags.append(Diagnostic("E140", "bad-case", "error",
+                                        f"测试用例格式错误: {err['msg']}",
+                                        f"malformed test case: {err['msg']}", loc,
+                                        source_line=src.line_text(loc.line)))
+            continue
+        cases.extend(Case(c, src, i) for i, c in enumerate(doc.cases))
+    if diags:
+        raise RuleError(diags)
+    return cases
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def case_profile(case: Case) -> Any:
+    spec = case.spec
+    if spec.profile_file:
+        path = case.source.path.parent / spec.profile_file
+        profile = dict(parse_json(path.read_bytes()))
+    else:
+        profile = dict(spec.profile or {})
+    profile.update(spec.patch)
+    for key in spec.remove:
+        profile.pop(key, None)
+    return profile
+
+
+def _norm(value: Any) -> Any:
+    """Expected values from TOML, in the JSON form results use (money as strings etc.)."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dict):
+        return {str(k): _norm(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    return value
+
+
+def run_case(rules: RuleSet, case: Case) -> CaseResult:
+    spec = case.spec
+    result = CaseResult(spec.name, case.location)
+    diffs = result.diffs
+    try:
+        profile = case_profile(case)
+        evaluation = rules.evaluate(profile, spec.as_of)
+    except ProfileError as exc:
+        got = sorted(e.path for e in exc.errors)
+        if spec.expect_error_paths is None:
+            diffs.extend(f"profile error: {e}" for e in exc.errors)
+        elif sorted(spec.expect_error_paths) != got:
+            diffs.append(f"error paths: expected {sorted(spec.expect_error_paths)}, got {got}")
+        return result
+    except (ZjtxError, OSError) as exc:
+        diffs.append(f"error: {exc}")
+        return result
+    if spec.expect_error_paths is not None:
+        diffs.append(f"expected profile errors at {spec.expect_error_paths}, got none")
+    data = evaluation.to_dict()
+    measures = {m["id"]: m for m in data["measures"]}
+    for mid, exp in spec.expect.items():
+        got_m = measures.get(mid)
+        if got_m is None:
+            diffs.append(f"{mid}: no such measure")
+            continue
+        if exp.status is not None and exp.status != got_m["status"]:
+            diffs.append(f"{mid}.status: expected {exp.status}, got {got_m['status']}")
+        for name, want in exp.amounts.items():
+            have = got_m["amounts"].get(name, "<absent>")
+            if _norm(want) != have:
+                diffs.append(f"{mid}.amounts.{name}: expected {json.dumps(_norm(want), ensure_ascii=False)}, "
+                             f"got {json.dumps(have, ensure_ascii=False)}")
+        if exp.missing is not None and sorted(exp.missing) != got_m["missing"]:
+            diffs.append(f"{mid}.missing: expected {sorted(exp.missing)}, got {got_m['missing']}")
+    tiers = {t["id"]: t for t in data.get("tiers", [])}
+    for tid, texp in spec.expect_tiers.items():
+        got_t = tiers.get(tid)
+        if got_t is None:
+            diffs.append(f"tier {tid}: no such tier")
+            continue
+        if texp.status is not None and texp.status != got_t["status"]:
+            diffs.append(f"tier {tid}.status: expected {texp.status}, got {got_t['status']}")
+        crits = {c["id"]: c for c in got_t["criteria"]}
+        for cid, want_status in texp.criteria.items():
+            have_c = crits.get(cid)
+            have_s = have_c["status"] if have_c else "<not evaluated>"
+            if want_status != have_s:
+                diffs.append(f"tier {tid}.{cid}: expected {want_status}, got {have_s}")
+        for cid, want_gap in texp.gaps.items():
+            have_c = crits.get(cid)
+            have_g = have_c["gap"] if have_c else None
+            if want_gap != have_g:
+                diffs.append(f"tier {tid}.{cid}.gap: expected {want_gap!r}, got {have_g!r}")
+    if spec.expect_warnings is not None:
+        codes = sorted(w["code"] for w in data["warnings"])
+        if sorted(spec.expect_warnings) != codes:
+            diffs.append(f"warnings: expected {sorted(spec.expect_warnings)}, got {codes}")
+    return result
+
+
+def run_cases(rules: RuleSet, case_dir: Path | None = None) -> list[CaseResult]:
+    """Run every test case of a package."""
+    return [run_case(rules, c) for c in load_cases(rules, case_dir)]
