@@ -82,12 +82,13 @@ class Loader:
     def report(
         self, code: str, name: str, zh: str, en: str, site: Site | None, *, sub: KeyPath = (),
         span: tuple[int, int] | None = None, hint: tuple[str, str] = ("", ""),
-        severity: str = "error",
+        severity: str = "error", at_key: bool = False,
     ) -> None:
         if site is None:
             loc, src_line = Location(str(self.root)), ""
         else:
-            loc = site.src.location((*site.keypath, *sub), span[0] if span else None)
+            loc = site.src.location((*site.keypath, *sub), span[0] if span else None,
+                                    at_key=at_key)
             src_line = site.src.line_text(loc.line)
         length = max(1, span[1] - span[0]) if span else 1
         self.diags.append(Diagnostic(
@@ -133,7 +134,7 @@ class Loader:
             hint = did_you_mean(key, allowed) if allowed else ("", "")
             self.report(
                 "E121", "unknown-key", f"未知的键 '{key}'", f"unknown key '{key}'", site,
-                sub=tuple(loc), hint=hint,
+                sub=tuple(loc), hint=hint, at_key=True,
             )
         elif err["type"] == "missing":
             self.report(
@@ -484,7 +485,7 @@ class Build:
         for k in unknown:
             hz, he = did_you_mean(k, [*names, *ROW_META])
             self.ld.report("E121", "unknown-key", f"未知的键 '{k}'", f"unknown key '{k}'",
-                           site, sub=(*sub, k), hint=(hz, he))
+                           site, sub=(*sub, k), hint=(hz, he), at_key=True)
         if "value" not in raw:
             self.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value",
                            site, sub=sub)

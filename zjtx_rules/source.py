@@ -34,13 +34,18 @@ class SourceFile:
     data: dict[str, Any]
     lines: list[str]
     positions: dict[KeyPath, tuple[int, int]]
+    key_positions: dict[KeyPath, tuple[int, int]]
 
-    def location(self, keypath: KeyPath, offset: int | None = None) -> Location:
-        """Where ``keypath`` is; ``offset`` moves into a string value (0 = its first char)."""
+    def location(
+        self, keypath: KeyPath, offset: int | None = None, *, at_key: bool = False
+    ) -> Location:
+        """Where ``keypath``'s value is (or its key, with ``at_key``); ``offset`` moves into a
+        string value (0 = its first character)."""
+        table = self.key_positions if at_key and keypath in self.key_positions else self.positions
         probe = keypath
-        while probe and probe not in self.positions:
+        while probe and probe not in table:
             probe = probe[:-1]
-        line, col = self.positions.get(probe, (None, None)) if probe else (None, None)
+        line, col = table.get(probe, (None, None)) if probe else (None, None)
         if line is not None and col is not None and offset is not None and probe == keypath:
             col += offset + 1  # skip the opening quote
         return Location(self.display, line, col, format_path(keypath))
@@ -98,7 +103,8 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             "E103", "too-deep", "error", "TOML 嵌套过深", "TOML nesting too deep",
             Location(display),
         )
-    return SourceFile(path, display, data, text.splitlines(), locate_keys(text)), None
+    values, keys = locate_keys(text)
+    return SourceFile(path, display, data, text.splitlines(), values, keys), None
 
 
 # --- the structural scanner -------------------------------------------------------------
@@ -166,10 +172,13 @@ def _key_text(tok: tuple[str, str, int, int]) -> list[str]:
     return [p for p in txt.split(".") if p]
 
 
-def locate_keys(text: str) -> dict[KeyPath, tuple[int, int]]:
-    """Map every key path of a TOML document to the (line, column) of its value."""
+def locate_keys(
+    text: str,
+) -> tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
+    """Map every key path of a TOML document to the (line, column) of its value and key."""
     toks = _tokenize(text)
     pos: dict[KeyPath, tuple[int, int]] = {}
+    keypos: dict[KeyPath, tuple[int, int]] = {}
     aot_count: dict[KeyPath, int] = {}
     current: KeyPath = ()
     k = 0
@@ -211,11 +220,13 @@ def locate_keys(text: str) -> dict[KeyPath, tuple[int, int]]:
 
     def keyval(at: int, base: KeyPath) -> int:
         parts: list[str] = []
+        start = toks[at][2:] if at < n else (0, 0)
         while at < n and toks[at][1] != "=" and toks[at][1] != "\n":
             parts.extend(_key_text(toks[at]))
             at += 1
         if at >= n or toks[at][1] != "=":
             return at + 1
+        keypos[(*base, *parts)] = (start[0], start[1])
         return value(at + 1, (*base, *parts))
 
     while k < n:
@@ -241,4 +252,4 @@ def locate_keys(text: str) -> dict[KeyPath, tuple[int, int]]:
             pos.setdefault(current, (_line, _col))
         else:
             k = keyval(k, current)
-    return pos
+    return pos, keypos

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zjtx_rules.cli import main
+
+from .conftest import BUNDLED, EXAMPLES, MINI
+
+LG = str(EXAMPLES / "little_giant_11_talents.json")
+
+
+def test_evaluate_text_zh_and_en(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", LG, "--as-of", "2025-06-30"]) == 0
+    out = capsys.readouterr().out
+    assert "第21条" in out and "奖励合计: 1,310,061.50 元" in out
+    assert main(["evaluate", LG, "--as-of", "2025-06-30", "--lang", "en"]) == 0
+    assert "Reward in total: CNY 1,310,061.50" in capsys.readouterr().out
+
+
+def test_evaluate_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", LG, "--as-of", "2025-06-30", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["profile_id"] == "LJ-2025-0001"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["evaluate", "missing.json"], ["evaluate", LG, "--as-of", "2025-13-01"],
+     ["evaluate", LG, "--rules", "/nonexistent"], ["evaluate", LG, "--format", "xml"],
+     ["schema", "nope"], ["test", "/nonexistent"]],
+)
+def test_bad_input_exits_2_without_traceback(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        code = int(exc.code or 0)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err
+
+
+def test_bad_profile_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "x", "revenue_cny": "-5"}', encoding="utf-8")
+    assert main(["evaluate", str(bad)]) == 2
+    assert "$.revenue_cny" in capsys.readouterr().err
+
+
+def test_check_and_test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(BUNDLED)]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+    assert main(["test", str(MINI)]) == 0
+    broken = tmp_path / "pkg"
+    import shutil
+
+    shutil.copytree(MINI, broken)
+    (broken / "derived.toml").write_text('[derived.big]\nexpr = "revenue >= treshold"\n')
+    assert main(["check", str(broken)]) == 1
+    assert "E203" in capsys.readouterr().out
+    case = broken / "cases" / "basic.toml"
+    shutil.copytree(MINI, tmp_path / "pkg2")
+    case = tmp_path / "pkg2" / "cases" / "basic.toml"
+    case.write_text(case.read_text().replace('amount = "500.00"', 'amount = "501.00"'))
+    assert main(["test", str(tmp_path / "pkg2")]) == 1
+    out = capsys.readouterr().out
+    assert 'grant.amounts.amount: expected "501.00", got "500.00"' in out
+
+
+def test_schema_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "profile"]) == 0
+    assert "credit_code" in json.loads(capsys.readouterr().out)["properties"]
+    assert main(["schema", "result"]) == 0
+    assert "measures" in json.loads(capsys.readouterr().out)["properties"]
+
+
+def test_console_script_runs_as_a_process() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "zjtx_rules.cli", "evaluate", "-", "--as-of", "2025-06-30",
+         "--format", "json"], input=b'{"id": "stdin"}', capture_output=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["profile_id"] == "stdin"
+

@@ -1,0 +1,114 @@
+"""One broken package per kind of load error: each is reported with its code and location."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import zjtx_rules
+from zjtx_rules import RuleError
+
+from .conftest import MINI
+
+
+def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    dest = tmp_path / "pkg"
+    shutil.copytree(MINI, dest)
+    path = dest / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return dest
+
+
+CASES = [
+    # (file, old, new, code, line, column)
+    ("facts.toml", 'type = "bool"', 'type = "bool', "E101", 6, 13),
+    ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 6, 1),
+    ("measures.toml", 'expr = "big"', 'expr = "bigg"', "E203", 19, 9),
+    ("measures.toml", 'expr = "registered"', 'expr = "registered + 1"', "E301", 11, 9),
+    ("measures.toml", 'expr = "grant.eligible and grant.amount > 0"',
+     'expr = "grant.eligible and grant.amount > 0 and follow_up.eligible"', "E406", None, None),
+    ("parameters.toml", '{ tier = "none", value = 0 },', "", "E403", None, None),
+    ("parameters.toml", '{ tier = "silver", value = 200 },',
+     '{ tier = "silver", value = 200 },\n  { tier = "gold", value = 1 },', "E402", None, None),
+    ("parameters.toml", "{ from = 2022-01-01, value = 0.10", "{ from = 2022-03-01, value = 0.10",
+     "E405", 1, None),
+    ("parameters.toml", "{ tier = \"gold\", value = 300 }", "{ tier = \"gold\", value = 900 }",
+     "E601", None, None),
+    ("measures.toml", 'pass_zh = "营收 {revenue} 达到 {threshold}"',
+     'pass_zh = "营收 {revenu} 达到 {threshold}"', "E207", None, None),
+    ("parameters.toml", 'assumption = true, note = "a guess"', "assumption = true", "E132", None,
+     None),
+    ("measures.toml", 'type = "money"\nexpr = "round_half_up(', 'type = "ids"\nexpr = "round_half_up(',
+     "E301", None, None),
+    ("derived.toml", 'expr = "revenue >= threshold"', 'expr = "revenue >= "', "E112", 2, 20),
+    ("facts.toml", "below = 1_000_000_000", "", "E126", None, None),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "code", "line", "column"), CASES)
+def test_each_load_error_is_located(
+    tmp_path: Path, file: str, old: str, new: str, code: str, line: int | None,
+    column: int | None,
+) -> None:
+    pkg = broken(tmp_path, file, old, new)
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    found = [d for d in info.value.diagnostics if d.code == code]
+    assert found, [d.render() for d in info.value.diagnostics]
+    d = found[0]
+    assert d.message_zh and d.message_en
+    if line is not None:
+        assert d.location.file.endswith(file) or code == "E405"
+        assert d.location.line is not None
+        if code != "E405":
+            assert d.location.line == line
+    if column is not None:
+        assert d.location.column == column
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    pkg = broken(tmp_path, "measures.toml", 'expr = "big"', 'expr = "bigg"')
+    text = (pkg / "derived.toml").read_text(encoding="utf-8").replace("threshold", "treshold")
+    (pkg / "derived.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    codes = [d.code for d in info.value.diagnostics if d.severity == "error"]
+    assert codes.count("E203") == 2
+
+
+def test_cycle_message_shows_the_whole_path(tmp_path: Path) -> None:
+    pkg = broken(tmp_path, "measures.toml", 'expr = "big"', 'expr = "big and follow_up.eligible"')
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    cycle = next(d for d in info.value.diagnostics if d.code == "E406")
+    assert "follow_up -> grant -> follow_up" in cycle.message_en
+
+
+def test_rendered_diagnostic_has_caret_and_hint(tmp_path: Path) -> None:
+    pkg = broken(tmp_path, "measures.toml", 'expr = "big"', 'expr = "bigg"')
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    text = next(d for d in info.value.diagnostics if d.code == "E203").render()
+    assert "measures.toml:19:9: error[E203 unknown-name]" in text
+    assert "^^^^" in text and "did you mean 'big'?" in text
+
+
+def test_assumptions_are_listed_as_warnings(mini: zjtx_rules.RuleSet) -> None:
+    assert [d.code for d in mini.warnings] == ["W501"]
+
+
+def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(zjtx_rules.UsageError):
+        zjtx_rules.load_rules(tmp_path / "nope")
+
+
+def test_hostile_rule_text_fails_fast(tmp_path: Path) -> None:
+    pkg = broken(tmp_path, "derived.toml", 'expr = "revenue >= threshold"',
+                 'expr = "' + "(" * 3000 + "1" + ")" * 3000 + ' > 0"')
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    assert {d.code for d in info.value.diagnostics} & {"E110", "E113"}

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import zjtx_rules
+from zjtx_rules import ProfileError
+from zjtx_rules.profile import credit_code_check_char, parse_json
+
+
+def paths(exc: pytest.ExceptionInfo[ProfileError]) -> list[str]:
+    return sorted(e.path for e in exc.value.errors)
+
+
+def test_numbers_parse_to_decimal_without_float() -> None:
+    doc = parse_json('{"a": 0.1, "b": 12345678901234567890.123, "c": 3}')
+    assert doc == {"a": Decimal("0.1"), "b": Decimal("12345678901234567890.123"), "c": Decimal(3)}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [('{"a": NaN}', "bad_number"), ('{"a": Infinity}', "bad_number"),
+     ('{"a": ' + "9" * 10_000 + "}", "number_too_long"), ('{"a": ', "bad_json"),
+     (b'{"a": "\xff"}', "bad_encoding"), ("[" * 100_000 + "]" * 100_000, "too_deep")],
+)
+def test_hostile_json_is_refused_with_a_code(text: str | bytes, code: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        parse_json(text)
+    assert info.value.errors[0].code == code
+    assert info.value.errors[0].path == "$"
+
+
+def test_validation_errors_carry_json_paths(rules: zjtx_rules.RuleSet) -> None:
+    bad = {
+        "registered_in_area": "yes", "industry": "汽车x", "revenue_cny": -1,
+        "debt_ratio": "abc", "founded_on": "2020-02-30", "employees": "1.5",
+        "qualifications": [{"kind": "little_giant"}],
+        "talents": [{"id": "a", "contributions_cny": {"2024": 1.5}}],
+        "patents_granted": [{"number": "x", "kind": "invention", "region": "mars",
+                             "granted_on": "2024-01-01"}],
+    }
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate(bad, "2025-01-01")
+    assert paths(info) == sorted([
+        "$.id", "$.registered_in_area", "$.industry", "$.revenue_cny", "$.debt_ratio",
+        "$.founded_on", "$.employees", "$.qualifications[0].recognized_on",
+        "$.talents[0].contributions_cny.2024", "$.patents_granted[0].region",
+    ])
+    for e in info.value.errors:
+        assert e.message_zh and e.message_en
+
+
+def test_float_in_a_dict_is_refused(rules: zjtx_rules.RuleSet) -> None:
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate({"id": "x", "revenue_cny": 0.1}, "2025-01-01")
+    assert paths(info) == ["$.revenue_cny"]
+
+
+def test_unknown_fact_suggests_the_right_name(rules: zjtx_rules.RuleSet) -> None:
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate({"id": "x", "revnue_cny": "1"}, "2025-01-01")
+    assert "revenue_cny" in info.value.errors[0].message_en
+
+
+def test_null_means_unknown(rules: zjtx_rules.RuleSet) -> None:
+    ev = rules.evaluate({"id": "x", "registered_in_area": None, "serious_dishonesty": False,
+                         "qualifications": []}, "2025-01-01")
+    assert ev.measure("talent_reward").status == "ineligible"
+    assert ev.measure("policy_platform").missing == ["registered_in_area"]
+
+
+def test_credit_code_check_character() -> None:
+    assert credit_code_check_char("91350100M000100Y4") == "3"
+    assert credit_code_check_char("91110108551385082") == "Q"
+
+
+def test_profile_must_be_an_object(rules: zjtx_rules.RuleSet) -> None:
+    with pytest.raises(ProfileError):
+        rules.evaluate("[1, 2]", "2025-01-01")
