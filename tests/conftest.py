@@ -23,9 +23,16 @@ EXAMPLES = ROOT / "examples" / "profiles"
 
 ITEM = RecordTy("items", (("code", STRING), ("amount", NUMBER), ("when", DATE)))
 FACT_TYPES: dict[str, Ty] = {
-    "a": NUMBER, "b": NUMBER, "p": BOOL, "q": BOOL, "d": DATE, "s": STRING,
-    "color": Prim("string", frozenset({"red", "green"})), "xs": ListTy(NUMBER),
-    "items": ListTy(ITEM), "m": MapTy(NUMBER, NUMBER),
+    "a": NUMBER,
+    "b": NUMBER,
+    "p": BOOL,
+    "q": BOOL,
+    "d": DATE,
+    "s": STRING,
+    "color": Prim("string", frozenset({"red", "green"})),
+    "xs": ListTy(NUMBER),
+    "items": ListTy(ITEM),
+    "m": MapTy(NUMBER, NUMBER),
 }
 
 

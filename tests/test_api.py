@@ -5,8 +5,22 @@ import zjtx_rules
 
 def test_all_matches_exports() -> None:
     public = {n for n in dir(zjtx_rules) if not n.startswith("_")} - {
-        "casefile", "cli", "engine", "errors", "expr", "loader", "periods", "profile", "report",
-        "result", "source", "spec", "tables", "textfmt", "version", "PackageNotFoundError",
+        "casefile",
+        "cli",
+        "engine",
+        "errors",
+        "expr",
+        "loader",
+        "periods",
+        "profile",
+        "report",
+        "result",
+        "source",
+        "spec",
+        "tables",
+        "textfmt",
+        "version",
+        "PackageNotFoundError",
     }
     assert public | {"__version__"} == set(zjtx_rules.__all__)
 

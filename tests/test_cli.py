@@ -30,13 +30,16 @@ def test_evaluate_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["evaluate", "missing.json"], ["evaluate", LG, "--as-of", "2025-13-01"],
-     ["evaluate", LG, "--rules", "/nonexistent"], ["evaluate", LG, "--format", "xml"],
-     ["schema", "nope"], ["test", "/nonexistent"]],
+    [
+        ["evaluate", "missing.json"],
+        ["evaluate", LG, "--as-of", "2025-13-01"],
+        ["evaluate", LG, "--rules", "/nonexistent"],
+        ["evaluate", LG, "--format", "xml"],
+        ["schema", "nope"],
+        ["test", "/nonexistent"],
+    ],
 )
-def test_bad_input_exits_2_without_traceback(
-    argv: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_input_exits_2_without_traceback(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     try:
         code = main(argv)
     except SystemExit as exc:  # argparse's own errors
@@ -82,9 +85,20 @@ def test_schema_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_script_runs_as_a_process() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "zjtx_rules.cli", "evaluate", "-", "--as-of", "2025-06-30",
-         "--format", "json"], input=b'{"id": "stdin"}', capture_output=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "zjtx_rules.cli",
+            "evaluate",
+            "-",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+        ],
+        input=b'{"id": "stdin"}',
+        capture_output=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["profile_id"] == "stdin"
-

@@ -47,8 +47,17 @@ def test_result_contract_fields(rules: zjtx_rules.RuleSet) -> None:
     assert set(d) >= {"schema_version", "policy", "as_of", "profile_id", "warnings", "measures"}
     assert d["policy"]["sha256"] == rules.sha256 and len(rules.sha256) == 64
     m = next(x for x in d["measures"] if x["id"] == "talent_reward")
-    assert set(m) >= {"id", "clause", "title_zh", "title_en", "status", "amounts", "reasons",
-                      "missing", "responsible_units"}
+    assert set(m) >= {
+        "id",
+        "clause",
+        "title_zh",
+        "title_en",
+        "status",
+        "amounts",
+        "reasons",
+        "missing",
+        "responsible_units",
+    }
     assert m["amounts"]["reward_total"] == "1310061.50"
     assert isinstance(ev.measure("talent_reward").amounts["reward_total"], Decimal)
     assert m["reasons"][0]["values"] == {"registered_in_area": True}

@@ -34,8 +34,18 @@ def test_unknown_field_and_function() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a + p", "p and a", "if a then 1 else 2", "if p then 1 else true", "d > 1", "[1, true]",
-     "s in xs", "xs == xs", "-p", "not a"],
+    [
+        "a + p",
+        "p and a",
+        "if a then 1 else 2",
+        "if p then 1 else true",
+        "d > 1",
+        "[1, true]",
+        "s in xs",
+        "xs == xs",
+        "-p",
+        "not a",
+    ],
 )
 def test_type_mismatch_names_the_types(text: str) -> None:
     e = err(text)

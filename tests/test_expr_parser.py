@@ -37,7 +37,7 @@ def test_spans_point_into_the_text() -> None:
     text = "revenue >= 10_000_000"
     node = parse(text)
     assert isinstance(node, Binary)
-    assert text[node.left.span[0]:node.left.span[1]] == "revenue"
+    assert text[node.left.span[0] : node.left.span[1]] == "revenue"
 
 
 @pytest.mark.parametrize(

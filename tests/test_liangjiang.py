@@ -37,8 +37,14 @@ def test_quotes_are_verbatim_and_units_match(rules: zjtx_rules.RuleSet) -> None:
 
 def test_pinned_measure_ids(rules: zjtx_rules.RuleSet) -> None:
     ids = {m.id: m.spec.clause for m in rules.measures}
-    for mid, clause in [("talent_reward", "21"), ("patent_subsidy", "13"), ("seed_pool", "2"),
-                        ("policy_loans", "17"), ("listing_reserve", "19"), ("equity_fund", "16")]:
+    for mid, clause in [
+        ("talent_reward", "21"),
+        ("patent_subsidy", "13"),
+        ("seed_pool", "2"),
+        ("policy_loans", "17"),
+        ("listing_reserve", "19"),
+        ("equity_fund", "16"),
+    ]:
         assert ids[mid] == clause
 
 
@@ -49,4 +55,8 @@ def test_check_lists_only_assumption_warnings(rules: zjtx_rules.RuleSet) -> None
 
 def test_targets_are_data(rules: zjtx_rules.RuleSet) -> None:
     assert {k: t.count for k, t in rules.targets.items()} == {
-        "innovative_sme": 3000, "municipal_zjtx": 500, "little_giant": 50, "new_listings": 5}
+        "innovative_sme": 3000,
+        "municipal_zjtx": 500,
+        "little_giant": 50,
+        "new_listings": 5,
+    }

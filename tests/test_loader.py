@@ -29,21 +29,56 @@ CASES = [
     ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 6, 1),
     ("measures.toml", 'expr = "big"', 'expr = "bigg"', "E203", 19, 9),
     ("measures.toml", 'expr = "registered"', 'expr = "registered + 1"', "E301", 11, 9),
-    ("measures.toml", 'expr = "grant.eligible and grant.amount > 0"',
-     'expr = "grant.eligible and grant.amount > 0 and follow_up.eligible"', "E406", None, None),
+    (
+        "measures.toml",
+        'expr = "grant.eligible and grant.amount > 0"',
+        'expr = "grant.eligible and grant.amount > 0 and follow_up.eligible"',
+        "E406",
+        None,
+        None,
+    ),
     ("parameters.toml", '{ tier = "none", value = 0 },', "", "E403", None, None),
-    ("parameters.toml", '{ tier = "silver", value = 200 },',
-     '{ tier = "silver", value = 200 },\n  { tier = "gold", value = 1 },', "E402", None, None),
-    ("parameters.toml", "{ from = 2022-01-01, value = 0.10", "{ from = 2022-03-01, value = 0.10",
-     "E405", 1, None),
-    ("parameters.toml", "{ tier = \"gold\", value = 300 }", "{ tier = \"gold\", value = 900 }",
-     "E601", None, None),
-    ("measures.toml", 'pass_zh = "营收 {revenue} 达到 {threshold}"',
-     'pass_zh = "营收 {revenu} 达到 {threshold}"', "E207", None, None),
-    ("parameters.toml", 'assumption = true, note = "a guess"', "assumption = true", "E132", None,
-     None),
-    ("measures.toml", 'type = "money"\nexpr = "round_half_up(', 'type = "ids"\nexpr = "round_half_up(',
-     "E301", None, None),
+    (
+        "parameters.toml",
+        '{ tier = "silver", value = 200 },',
+        '{ tier = "silver", value = 200 },\n  { tier = "gold", value = 1 },',
+        "E402",
+        None,
+        None,
+    ),
+    (
+        "parameters.toml",
+        "{ from = 2022-01-01, value = 0.10",
+        "{ from = 2022-03-01, value = 0.10",
+        "E405",
+        1,
+        None,
+    ),
+    (
+        "parameters.toml",
+        '{ tier = "gold", value = 300 }',
+        '{ tier = "gold", value = 900 }',
+        "E601",
+        None,
+        None,
+    ),
+    (
+        "measures.toml",
+        'pass_zh = "营收 {revenue} 达到 {threshold}"',
+        'pass_zh = "营收 {revenu} 达到 {threshold}"',
+        "E207",
+        None,
+        None,
+    ),
+    ("parameters.toml", 'assumption = true, note = "a guess"', "assumption = true", "E132", None, None),
+    (
+        "measures.toml",
+        'type = "money"\nexpr = "round_half_up(',
+        'type = "ids"\nexpr = "round_half_up(',
+        "E301",
+        None,
+        None,
+    ),
     ("derived.toml", 'expr = "revenue >= threshold"', 'expr = "revenue >= "', "E112", 2, 20),
     ("facts.toml", "below = 1_000_000_000", "", "E126", None, None),
 ]
@@ -51,7 +86,12 @@ CASES = [
 
 @pytest.mark.parametrize(("file", "old", "new", "code", "line", "column"), CASES)
 def test_each_load_error_is_located(
-    tmp_path: Path, file: str, old: str, new: str, code: str, line: int | None,
+    tmp_path: Path,
+    file: str,
+    old: str,
+    new: str,
+    code: str,
+    line: int | None,
     column: int | None,
 ) -> None:
     pkg = broken(tmp_path, file, old, new)
@@ -107,8 +147,12 @@ def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_hostile_rule_text_fails_fast(tmp_path: Path) -> None:
-    pkg = broken(tmp_path, "derived.toml", 'expr = "revenue >= threshold"',
-                 'expr = "' + "(" * 3000 + "1" + ")" * 3000 + ' > 0"')
+    pkg = broken(
+        tmp_path,
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "' + "(" * 3000 + "1" + ")" * 3000 + ' > 0"',
+    )
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(pkg)
     assert {d.code for d in info.value.diagnostics} & {"E110", "E113"}

@@ -20,9 +20,14 @@ def test_numbers_parse_to_decimal_without_float() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [('{"a": NaN}', "bad_number"), ('{"a": Infinity}', "bad_number"),
-     ('{"a": ' + "9" * 10_000 + "}", "number_too_long"), ('{"a": ', "bad_json"),
-     (b'{"a": "\xff"}', "bad_encoding"), ("[" * 100_000 + "]" * 100_000, "too_deep")],
+    [
+        ('{"a": NaN}', "bad_number"),
+        ('{"a": Infinity}', "bad_number"),
+        ('{"a": ' + "9" * 10_000 + "}", "number_too_long"),
+        ('{"a": ', "bad_json"),
+        (b'{"a": "\xff"}', "bad_encoding"),
+        ("[" * 100_000 + "]" * 100_000, "too_deep"),
+    ],
 )
 def test_hostile_json_is_refused_with_a_code(text: str | bytes, code: str) -> None:
     with pytest.raises(ProfileError) as info:
@@ -33,20 +38,34 @@ def test_hostile_json_is_refused_with_a_code(text: str | bytes, code: str) -> No
 
 def test_validation_errors_carry_json_paths(rules: zjtx_rules.RuleSet) -> None:
     bad = {
-        "registered_in_area": "yes", "industry": "汽车x", "revenue_cny": -1,
-        "debt_ratio": "abc", "founded_on": "2020-02-30", "employees": "1.5",
+        "registered_in_area": "yes",
+        "industry": "汽车x",
+        "revenue_cny": -1,
+        "debt_ratio": "abc",
+        "founded_on": "2020-02-30",
+        "employees": "1.5",
         "qualifications": [{"kind": "little_giant"}],
         "talents": [{"id": "a", "contributions_cny": {"2024": 1.5}}],
-        "patents_granted": [{"number": "x", "kind": "invention", "region": "mars",
-                             "granted_on": "2024-01-01"}],
+        "patents_granted": [
+            {"number": "x", "kind": "invention", "region": "mars", "granted_on": "2024-01-01"}
+        ],
     }
     with pytest.raises(ProfileError) as info:
         rules.evaluate(bad, "2025-01-01")
-    assert paths(info) == sorted([
-        "$.id", "$.registered_in_area", "$.industry", "$.revenue_cny", "$.debt_ratio",
-        "$.founded_on", "$.employees", "$.qualifications[0].recognized_on",
-        "$.talents[0].contributions_cny.2024", "$.patents_granted[0].region",
-    ])
+    assert paths(info) == sorted(
+        [
+            "$.id",
+            "$.registered_in_area",
+            "$.industry",
+            "$.revenue_cny",
+            "$.debt_ratio",
+            "$.founded_on",
+            "$.employees",
+            "$.qualifications[0].recognized_on",
+            "$.talents[0].contributions_cny.2024",
+            "$.patents_granted[0].region",
+        ]
+    )
     for e in info.value.errors:
         assert e.message_zh and e.message_en
 
@@ -64,8 +83,10 @@ def test_unknown_fact_suggests_the_right_name(rules: zjtx_rules.RuleSet) -> None
 
 
 def test_null_means_unknown(rules: zjtx_rules.RuleSet) -> None:
-    ev = rules.evaluate({"id": "x", "registered_in_area": None, "serious_dishonesty": False,
-                         "qualifications": []}, "2025-01-01")
+    ev = rules.evaluate(
+        {"id": "x", "registered_in_area": None, "serious_dishonesty": False, "qualifications": []},
+        "2025-01-01",
+    )
     assert ev.measure("talent_reward").status == "ineligible"
     assert ev.measure("policy_platform").missing == ["registered_in_area"]
 

@@ -19,7 +19,9 @@ FEN = Decimal("0.01")
 YEARS = list(range(2021, 2030))
 
 BASE: dict[str, Any] = {
-    "id": "prop", "registered_in_area": True, "serious_dishonesty": False,
+    "id": "prop",
+    "registered_in_area": True,
+    "serious_dishonesty": False,
 }
 TIERS = {
     "little_giant": [{"kind": "little_giant", "recognized_on": "2024-01-01"}],
@@ -33,9 +35,9 @@ def money(places: int) -> st.SearchStrategy[Decimal]:
 
 def talents(places: int = 2) -> st.SearchStrategy[list[dict[str, Any]]]:
     contrib = st.dictionaries(st.sampled_from(YEARS).map(str), money(places), max_size=6)
-    return st.lists(st.tuples(st.text("ABCDEFGH", min_size=1, max_size=3), contrib),
-                    max_size=14, unique_by=lambda t: t[0]).map(
-        lambda ts: [{"id": i, "contributions_cny": c} for i, c in ts])
+    return st.lists(
+        st.tuples(st.text("ABCDEFGH", min_size=1, max_size=3), contrib), max_size=14, unique_by=lambda t: t[0]
+    ).map(lambda ts: [{"id": i, "contributions_cny": c} for i, c in ts])
 
 
 def reward(tier: str, ts: list[dict[str, Any]], start: int | None) -> zjtx_rules.MeasureOutcome:
@@ -111,8 +113,14 @@ def test_reordering_talents_changes_nothing(
 
 
 @common
-@given(tier=TIER, ts=talents().filter(bool), start=START, pick=st.integers(0, 100),
-       year=st.sampled_from(YEARS), delta=money(2))
+@given(
+    tier=TIER,
+    ts=talents().filter(bool),
+    start=START,
+    pick=st.integers(0, 100),
+    year=st.sampled_from(YEARS),
+    delta=money(2),
+)
 def test_raising_a_contribution_never_lowers_the_total(
     tier: str, ts: list[dict[str, Any]], start: int | None, pick: int, year: int, delta: Decimal
 ) -> None:
@@ -141,12 +149,14 @@ def test_selection_by_first_year_can_displace_a_larger_later_earner() -> None:
     assert (before, after) == (Decimal("800.00"), Decimal("100850.00"))
 
 
-PATENT = st.fixed_dictionaries({
-    "kind": st.sampled_from(["invention", "utility_model", "design"]),
-    "region": st.sampled_from(["domestic", "foreign"]),
-    "granted_on": st.dates(date(2021, 1, 1), date(2026, 12, 31)).map(str),
-    "official_fees_cny": st.decimals(0, 200_000, places=2, allow_nan=False, allow_infinity=False),
-})
+PATENT = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["invention", "utility_model", "design"]),
+        "region": st.sampled_from(["domestic", "foreign"]),
+        "granted_on": st.dates(date(2021, 1, 1), date(2026, 12, 31)).map(str),
+        "official_fees_cny": st.decimals(0, 200_000, places=2, allow_nan=False, allow_infinity=False),
+    }
+)
 
 
 @common
@@ -159,12 +169,20 @@ def test_patent_subsidy_never_exceeds_half_the_fees(patents: list[dict[str, Any]
     fees = {p["number"]: p["official_fees_cny"] for p in ps}
     assert m.amounts["subsidy_total"] <= sum((fees[n] for n in chosen), Decimal(0)) / 2
     for p in ps:
-        inside = (p["kind"] == "invention" and "2022-01-01" <= p["granted_on"] <= "2025-12-31"
-                  and p["granted_on"] <= str(AS_OF))
+        inside = (
+            p["kind"] == "invention"
+            and "2022-01-01" <= p["granted_on"] <= "2025-12-31"
+            and p["granted_on"] <= str(AS_OF)
+        )
         assert (p["number"] in chosen) == inside
     for year, amount in m.amounts["subsidy_by_year"].items():
         assert 2022 <= year <= 2025 and amount.as_tuple().exponent == -2
-        cap = sum((Decimal(20000 if p["region"] == "foreign" else 10000)
-                   for p in ps if p["number"] in chosen and p["granted_on"][:4] == str(year)),
-                  Decimal(0))
+        cap = sum(
+            (
+                Decimal(20000 if p["region"] == "foreign" else 10000)
+                for p in ps
+                if p["number"] in chosen and p["granted_on"][:4] == str(year)
+            ),
+            Decimal(0),
+        )
         assert amount <= cap

@@ -35,8 +35,23 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
-    "CaseResult", "CriterionOutcome", "Diagnostic", "Evaluation", "EvaluationError",
-    "Location", "MeasureOutcome", "ProfileError", "ProfileIssue", "Reason", "RuleError",
-    "RuleSet", "TierOutcome", "UsageError", "ZjtxError", "__version__", "load_rules",
-    "parse_json", "run_cases",
+    "CaseResult",
+    "CriterionOutcome",
+    "Diagnostic",
+    "Evaluation",
+    "EvaluationError",
+    "Location",
+    "MeasureOutcome",
+    "ProfileError",
+    "ProfileIssue",
+    "Reason",
+    "RuleError",
+    "RuleSet",
+    "TierOutcome",
+    "UsageError",
+    "ZjtxError",
+    "__version__",
+    "load_rules",
+    "parse_json",
+    "run_cases",
 ]

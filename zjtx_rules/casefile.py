@@ -61,10 +61,17 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None) -> list[Case]:
         except ValidationError as exc:
             for err in exc.errors():
                 loc = src.location(tuple(err["loc"]))
-                diags.append(Diagnostic("E140", "bad-case", "error",
-                                        f"测试用例格式错误: {err['msg']}",
-                                        f"malformed test case: {err['msg']}", loc,
-                                        source_line=src.line_text(loc.line)))
+                diags.append(
+                    Diagnostic(
+                        "E140",
+                        "bad-case",
+                        "error",
+                        f"测试用例格式错误: {err['msg']}",
+                        f"malformed test case: {err['msg']}",
+                        loc,
+                        source_line=src.line_text(loc.line),
+                    )
+                )
             continue
         cases.extend(Case(c, src, i) for i, c in enumerate(doc.cases))
     if diags:
@@ -134,8 +141,10 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
         for name, want in exp.amounts.items():
             have = got_m["amounts"].get(name, "<absent>")
             if _norm(want) != have:
-                diffs.append(f"{mid}.amounts.{name}: expected {json.dumps(_norm(want), ensure_ascii=False)}, "
-                             f"got {json.dumps(have, ensure_ascii=False)}")
+                diffs.append(
+                    f"{mid}.amounts.{name}: expected {json.dumps(_norm(want), ensure_ascii=False)}, "
+                    f"got {json.dumps(have, ensure_ascii=False)}"
+                )
         if exp.missing is not None and sorted(exp.missing) != got_m["missing"]:
             diffs.append(f"{mid}.missing: expected {sorted(exp.missing)}, got {got_m['missing']}")
     tiers = {t["id"]: t for t in data.get("tiers", [])}

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .casefile import run_cases
 from .engine import RuleSet, parse_as_of
@@ -20,7 +21,7 @@ from .report import render_text
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep its usage line
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep its usage line
         self.print_usage(sys.stderr)
         self.exit(2, f"zjtx: 参数错误 / bad arguments: {message}\n")
 
@@ -49,8 +50,9 @@ def _read_profile(arg: str) -> bytes:
     try:
         return sys.stdin.buffer.read() if arg == "-" else Path(arg).read_bytes()
     except OSError as exc:
-        raise UsageError(f"无法读取企业信息文件 {arg}: {exc.strerror}",
-                         f"cannot read profile {arg}: {exc.strerror}") from None
+        raise UsageError(
+            f"无法读取企业信息文件 {arg}: {exc.strerror}", f"cannot read profile {arg}: {exc.strerror}"
+        ) from None
 
 
 def _evaluate(args: argparse.Namespace, out: list[str]) -> int:
@@ -73,17 +75,25 @@ def _check(args: argparse.Namespace, out: list[str]) -> int:
         rules, diags = None, exc.diagnostics
     errors = [d for d in diags if d.severity == "error"]
     if args.format == "json":
-        out.append(json.dumps({"ok": not errors, "diagnostics": [d.to_dict() for d in diags]},
-                              ensure_ascii=False, indent=2) + "\n")
+        out.append(
+            json.dumps(
+                {"ok": not errors, "diagnostics": [d.to_dict() for d in diags]}, ensure_ascii=False, indent=2
+            )
+            + "\n"
+        )
     else:
         for d in diags:
             out.append(d.render() + "\n")
         warnings = len(diags) - len(errors)
-        out.append(f"{len(errors)} 个错误，{warnings} 个警告（假设值）/ "
-                   f"{len(errors)} error(s), {warnings} warning(s) (assumed figures)\n")
+        out.append(
+            f"{len(errors)} 个错误，{warnings} 个警告（假设值）/ "
+            f"{len(errors)} error(s), {warnings} warning(s) (assumed figures)\n"
+        )
         if rules is not None:
-            out.append(f"{rules.policy.id} {rules.policy.version}: {len(rules.measures)} 条措施 / "
-                       f"measures, sha256 {rules.sha256}\n")
+            out.append(
+                f"{rules.policy.id} {rules.policy.version}: {len(rules.measures)} 条措施 / "
+                f"measures, sha256 {rules.sha256}\n"
+            )
     return 1 if errors else 0
 
 
@@ -101,8 +111,7 @@ def _test(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _schema(args: argparse.Namespace, out: list[str]) -> int:
-    schema = load_rules(args.rules).profile_schema() if args.which == "profile" else \
-        RuleSet.result_schema()
+    schema = load_rules(args.rules).profile_schema() if args.which == "profile" else RuleSet.result_schema()
     out.append(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 

@@ -22,14 +22,29 @@ from .expr.values import CONTEXT, UNKNOWN, and3, compare
 from .periods import History
 from .profile import ProfileValidator, parse_json
 from .result import (
-    CriterionOutcome, Evaluation, MeasureOutcome, PolicyRefDict, Reason, TierOutcome,
-    WarningDict, result_json_schema,
+    CriterionOutcome,
+    Evaluation,
+    MeasureOutcome,
+    PolicyRefDict,
+    Reason,
+    Status,
+    TierOutcome,
+    WarningDict,
+    result_json_schema,
+)
+from .spec import (
+    ConditionSpec,
+    CriterionSpec,
+    FieldSpec,
+    MeasureSpec,
+    OutputSpec,
+    ParameterSpec,
+    PolicySpec,
+    TableSpec,
+    TargetSpec,
+    TierSpec,
 )
 from .textfmt import format_measure_value, render_template
-from .spec import (
-    ConditionSpec, CriterionSpec, FieldSpec, MeasureSpec, OutputSpec, ParameterSpec, PolicySpec,
-    TableSpec, TargetSpec, TierSpec,
-)
 
 FEN = Decimal("0.01")
 
@@ -83,18 +98,29 @@ def parse_as_of(as_of: date | str | None) -> date:
     try:
         return date.fromisoformat(str(as_of))
     except ValueError:
-        raise UsageError(f"评估日期应为 YYYY-MM-DD，实际为 {as_of!r}",
-                         f"as_of must be a date YYYY-MM-DD; got {as_of!r}") from None
+        raise UsageError(
+            f"评估日期应为 YYYY-MM-DD，实际为 {as_of!r}", f"as_of must be a date YYYY-MM-DD; got {as_of!r}"
+        ) from None
 
 
 class RuleSet:
     """A loaded, checked and compiled rule package. Build it with ``load_rules``."""
 
     def __init__(
-        self, *, policy: PolicySpec, targets: Mapping[str, TargetSpec], root: Path, sha256: str,
-        facts: Mapping[str, FieldSpec], validator: ProfileValidator, params: dict[str, History[Any]],
-        derived: dict[str, Compiled], measures: list[CompiledMeasure], tiers: list[CompiledTier],
-        diagnostics: list[Any], param_specs: Mapping[str, ParameterSpec],
+        self,
+        *,
+        policy: PolicySpec,
+        targets: Mapping[str, TargetSpec],
+        root: Path,
+        sha256: str,
+        facts: Mapping[str, FieldSpec],
+        validator: ProfileValidator,
+        params: dict[str, History[Any]],
+        derived: dict[str, Compiled],
+        measures: list[CompiledMeasure],
+        tiers: list[CompiledTier],
+        diagnostics: list[Any],
+        param_specs: Mapping[str, ParameterSpec],
         table_specs: Mapping[str, TableSpec],
     ) -> None:
         self.policy = policy
@@ -112,8 +138,11 @@ class RuleSet:
         self.table_specs = dict(table_specs)
         self._by_id = {m.id: m for m in measures}
         self.policy_ref: PolicyRefDict = {
-            "id": policy.id, "version": policy.version, "title_zh": policy.title_zh,
-            "title_en": policy.title_en, "sha256": sha256,
+            "id": policy.id,
+            "version": policy.version,
+            "title_zh": policy.title_zh,
+            "title_en": policy.title_en,
+            "sha256": sha256,
         }
 
     @property
@@ -135,13 +164,12 @@ class RuleSet:
         if isinstance(profile, str | bytes | bytearray):
             profile = parse_json(bytes(profile) if isinstance(profile, bytearray) else profile)
         if not isinstance(profile, Mapping):
-            raise ProfileError([ProfileIssue("$", "dict_type", "企业信息应为 JSON 对象",
-                                             "a profile must be a JSON object")])
+            raise ProfileError(
+                [ProfileIssue("$", "dict_type", "企业信息应为 JSON 对象", "a profile must be a JSON object")]
+            )
         return self.validator.validate(dict(profile))
 
-    def evaluate(
-        self, profile: Any, as_of: date | str | None = None, *, reasons: bool = True
-    ) -> Evaluation:
+    def evaluate(self, profile: Any, as_of: date | str | None = None, *, reasons: bool = True) -> Evaluation:
         """Evaluate every measure and tier for ``profile`` on ``as_of`` (default: today).
 
         ``profile`` is a dict or JSON text/bytes (numbers parsed as Decimal). Raises
@@ -160,17 +188,20 @@ class RuleSet:
             raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
         warnings: list[WarningDict] = []
         if not self.policy.valid_from <= day <= self.policy.valid_to:
-            warnings.append({
-                "code": "W701",
-                "message_zh": f"评估日期 {day} 不在政策受理期 {self.policy.valid_from} 至 "
-                              f"{self.policy.valid_to} 内，结果仅供参考",
-                "message_en": f"evaluation date {day} is outside the application period "
-                              f"{self.policy.valid_from} to {self.policy.valid_to}; "
-                              "the result is indicative only",
-            })
+            warnings.append(
+                {
+                    "code": "W701",
+                    "message_zh": f"评估日期 {day} 不在政策受理期 {self.policy.valid_from} 至 "
+                    f"{self.policy.valid_to} 内，结果仅供参考",
+                    "message_en": f"evaluation date {day} is outside the application period "
+                    f"{self.policy.valid_from} to {self.policy.valid_to}; "
+                    "the result is indicative only",
+                }
+            )
         pid = facts.get("id")
-        return Evaluation(self.policy_ref, day, pid if isinstance(pid, str) else None, warnings,
-                          measures, tiers)
+        return Evaluation(
+            self.policy_ref, day, pid if isinstance(pid, str) else None, warnings, measures, tiers
+        )
 
     def profile_schema(self) -> dict[str, Any]:
         schema = self.validator.json_schema()
@@ -262,10 +293,18 @@ class _Run:
                 amounts[out.name] = _finish(v, out.spec)
                 types[out.name] = out.spec.type
         env.missing, env.locals = outer_missing, outer_locals
-        final = "eligible" if status is True else "ineligible" if status is False else "undetermined"
+        final: Status = "eligible" if status is True else "ineligible" if status is False else "undetermined"
         outcome = MeasureOutcome(
-            m.id, m.spec.clause, m.spec.title_zh, m.spec.title_en, m.spec.benefit, final,
-            amounts, types, reasons, sorted(missing) if final != "ineligible" else [],
+            m.id,
+            m.spec.clause,
+            m.spec.title_zh,
+            m.spec.title_en,
+            m.spec.benefit,
+            final,
+            amounts,
+            types,
+            reasons,
+            sorted(missing) if final != "ineligible" else [],
             list(m.spec.responsible_units),
         )
         self.raw_outputs[mid] = raw
@@ -287,10 +326,18 @@ class _Run:
         names = cond.template_names | set(cond.shown)
         values = {n: self.value_of(n, env) for n in sorted(names)}
         env.missing = saved
-        shown = {n: values[n] for n in cond.shown
-                 if values[n] is not UNKNOWN and not isinstance(values[n], list | dict)}
-        return Reason(spec.id, result,  # type: ignore[arg-type]
-                      render_template(zh, values, "zh"), render_template(en, values, "en"), shown)
+        shown = {
+            n: values[n]
+            for n in cond.shown
+            if values[n] is not UNKNOWN and not isinstance(values[n], list | dict)
+        }
+        return Reason(
+            spec.id,
+            result,  # type: ignore[arg-type]
+            render_template(zh, values, "zh"),
+            render_template(en, values, "en"),
+            shown,
+        )
 
     def tier(self, tier: CompiledTier, env: Env) -> TierOutcome:
         spec = tier.spec
@@ -301,14 +348,16 @@ class _Run:
             return TierOutcome(tier.id, spec.title_zh, spec.title_en, "held", [])
         crits = [self._criterion(c, env) for c in tier.criteria if _active(c.spec, env.as_of)]
         statuses = {c.status for c in crits}
-        overall = ("not_ready" if "missed" in statuses else
-                   "undetermined" if "unknown" in statuses else "ready")
+        overall = (
+            "not_ready" if "missed" in statuses else "undetermined" if "unknown" in statuses else "ready"
+        )
         return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits)  # type: ignore[arg-type]
 
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
         s = c.spec
         env.missing = set()
-        actual = required = UNKNOWN
+        actual: Any = UNKNOWN
+        required: Any = UNKNOWN
         if c.actual is not None and c.required is not None and s.op:
             actual, required = c.actual(env), c.required(env)
             met = compare(s.op, actual, required)
@@ -339,7 +388,8 @@ class _Run:
                         val = format_measure_value(extra, s.extra.format, lang="zh")
                         zh += "，" + s.extra.text_zh.replace("{value}", val)
                         en += ", " + s.extra.text_en.replace(
-                            "{value}", format_measure_value(extra, s.extra.format))
+                            "{value}", format_measure_value(extra, s.extra.format)
+                        )
             zh += "）"
             en += ")"
         elif status == "unknown" and missing:
@@ -348,8 +398,20 @@ class _Run:
         if s.assumption:
             zh += " [假设/存疑标准]"
             en += " [assumed / uncertain criterion]"
-        return CriterionOutcome(s.id, s.title_zh, s.title_en, status, a_txt, r_txt,  # type: ignore[arg-type]
-                                gap_txt, zh, en, missing, s.assumption, s.source)
+        return CriterionOutcome(
+            s.id,
+            s.title_zh,
+            s.title_en,
+            status,
+            a_txt,
+            r_txt,  # type: ignore[arg-type]
+            gap_txt,
+            zh,
+            en,
+            missing,
+            s.assumption,
+            s.source,
+        )
 
 
 def _active(spec: CriterionSpec, day: date) -> bool:
@@ -368,4 +430,3 @@ def _finish(value: Any, spec: OutputSpec) -> Any:
     if spec.type == "int":
         return int(value.to_integral_value(rounding=mode))
     return value
-

@@ -54,8 +54,7 @@ class Diagnostic:
     def render(self) -> str:
         """The multi-line text shown to rule authors (compiler style, zh first)."""
         head = (
-            f"{self.location}: {self.severity}[{self.code} {self.name}] "
-            f"{self.message_zh} / {self.message_en}"
+            f"{self.location}: {self.severity}[{self.code} {self.name}] {self.message_zh} / {self.message_en}"
         )
         lines = [head]
         if self.context:

@@ -9,7 +9,6 @@ loaded ``RuleSet``.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -22,7 +21,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from .engine import (
-    CompiledCondition, CompiledCriterion, CompiledMeasure, CompiledOutput, CompiledTier, RuleSet,
+    CompiledCondition,
+    CompiledCriterion,
+    CompiledMeasure,
+    CompiledOutput,
+    CompiledTier,
+    RuleSet,
 )
 from .errors import Diagnostic, Location, RuleError, UsageError
 from .expr.check import Checker, Scope, did_you_mean
@@ -30,7 +34,17 @@ from .expr.compile import Compiled, Env, compile_expr
 from .expr.nodes import Node
 from .expr.parser import KEYWORDS, ExprError, parse
 from .expr.types import (
-    ANY, BOOL, DATE, NUMBER, STRING, ListTy, MapTy, MeasureTy, Prim, TableTy, Ty,
+    ANY,
+    BOOL,
+    DATE,
+    NUMBER,
+    STRING,
+    ListTy,
+    MapTy,
+    MeasureTy,
+    Prim,
+    TableTy,
+    Ty,
 )
 from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
@@ -44,12 +58,23 @@ TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_FILES = 200
 
 OUTPUT_TYPES: dict[str, Ty] = {
-    "money": NUMBER, "int": NUMBER, "number": NUMBER, "ratio": NUMBER,
-    "ids": ListTy(STRING), "money_by_year": MapTy(NUMBER, NUMBER), "bool": BOOL, "text": STRING,
+    "money": NUMBER,
+    "int": NUMBER,
+    "number": NUMBER,
+    "ratio": NUMBER,
+    "ids": ListTy(STRING),
+    "money_by_year": MapTy(NUMBER, NUMBER),
+    "bool": BOOL,
+    "text": STRING,
 }
 PARAM_TYPES: dict[str, Ty] = {
-    "number": NUMBER, "money": NUMBER, "ratio": NUMBER, "int": NUMBER, "bool": BOOL,
-    "string": STRING, "date": DATE,
+    "number": NUMBER,
+    "money": NUMBER,
+    "ratio": NUMBER,
+    "int": NUMBER,
+    "bool": BOOL,
+    "string": STRING,
+    "date": DATE,
 }
 
 
@@ -80,21 +105,40 @@ class Loader:
 
     # -- reporting
     def report(
-        self, code: str, name: str, zh: str, en: str, site: Site | None, *, sub: KeyPath = (),
-        span: tuple[int, int] | None = None, hint: tuple[str, str] = ("", ""),
-        severity: str = "error", at_key: bool = False,
+        self,
+        code: str,
+        name: str,
+        zh: str,
+        en: str,
+        site: Site | None,
+        *,
+        sub: KeyPath = (),
+        span: tuple[int, int] | None = None,
+        hint: tuple[str, str] = ("", ""),
+        severity: str = "error",
+        at_key: bool = False,
     ) -> None:
         if site is None:
             loc, src_line = Location(str(self.root)), ""
         else:
-            loc = site.src.location((*site.keypath, *sub), span[0] if span else None,
-                                    at_key=at_key)
+            loc = site.src.location((*site.keypath, *sub), span[0] if span else None, at_key=at_key)
             src_line = site.src.line_text(loc.line)
         length = max(1, span[1] - span[0]) if span else 1
-        self.diags.append(Diagnostic(
-            code, name, "warning" if severity == "warning" else "error", zh, en, loc,
-            site.context if site else "", hint[0], hint[1], src_line, length,
-        ))
+        self.diags.append(
+            Diagnostic(
+                code,
+                name,
+                "warning" if severity == "warning" else "error",
+                zh,
+                en,
+                loc,
+                site.context if site else "",
+                hint[0],
+                hint[1],
+                src_line,
+                length,
+            )
+        )
 
     # -- phase 1: files
     def read(self) -> list[tuple[SourceFile, RuleDocument]]:
@@ -102,8 +146,7 @@ class Loader:
             raise UsageError(f"规则包目录不存在: {self.root}", f"no rule package at {self.root}")
         files = sorted(p for p in self.root.glob("*.toml"))[:MAX_FILES]
         if not files:
-            raise UsageError(f"目录中没有 .toml 规则文件: {self.root}",
-                             f"no .toml rule files in {self.root}")
+            raise UsageError(f"目录中没有 .toml 规则文件: {self.root}", f"no .toml rule files in {self.root}")
         docs = []
         for path in files:
             src, diag = read_toml(path, self._display(path))
@@ -133,18 +176,32 @@ class Loader:
             allowed = _allowed_keys(loc[:-1])
             hint = did_you_mean(key, allowed) if allowed else ("", "")
             self.report(
-                "E121", "unknown-key", f"未知的键 '{key}'", f"unknown key '{key}'", site,
-                sub=tuple(loc), hint=hint, at_key=True,
+                "E121",
+                "unknown-key",
+                f"未知的键 '{key}'",
+                f"unknown key '{key}'",
+                site,
+                sub=tuple(loc),
+                hint=hint,
+                at_key=True,
             )
         elif err["type"] == "missing":
             self.report(
-                "E122", "missing-key", f"缺少必填的键 '{loc[-1]}'",
-                f"missing required key '{loc[-1]}'", site, sub=tuple(loc[:-1]),
+                "E122",
+                "missing-key",
+                f"缺少必填的键 '{loc[-1]}'",
+                f"missing required key '{loc[-1]}'",
+                site,
+                sub=tuple(loc[:-1]),
             )
         else:
             self.report(
-                "E123", "bad-value", f"取值无效: {err['msg']}", f"invalid value: {err['msg']}",
-                site, sub=tuple(loc),
+                "E123",
+                "bad-value",
+                f"取值无效: {err['msg']}",
+                f"invalid value: {err['msg']}",
+                site,
+                sub=tuple(loc),
             )
 
 
@@ -161,9 +218,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         fields = getattr(model, "model_fields", None)
         if fields is None:
             return []
-        finfo = fields.get(part) or next(
-            (f for f in fields.values() if f.alias == part), None
-        )
+        finfo = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
         if finfo is None:
             # a dict key (an id chosen by the author): the model is the dict's value type
             continue
@@ -215,28 +270,46 @@ class Build:
 
     def run(self) -> RuleSet:
         docs = self.ld.read()
-        policy, targets, invariants, tiers = None, {}, [], {}
+        policy = None
+        targets: dict[str, Any] = {}
+        invariants: list[Any] = []
+        tiers: dict[str, tuple[Any, Site]] = {}
         for src, doc in docs:
             if doc.policy is not None:
                 if policy is not None:
-                    self.ld.report("E202", "duplicate-name", "policy 只能声明一次",
-                                   "policy is declared twice", Site(src, ("policy",), ""))
+                    self.ld.report(
+                        "E202",
+                        "duplicate-name",
+                        "policy 只能声明一次",
+                        "policy is declared twice",
+                        Site(src, ("policy",), ""),
+                    )
                 policy = doc.policy
             targets.update(doc.targets)
             invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
             for tid, tier in doc.tiers.items():
                 tiers[tid] = (tier, Site(src, ("tiers", tid), f"tier '{tid}'"))
-            for kind, section in (("fact", doc.facts), ("param", doc.parameters),
-                                  ("table", doc.tables), ("derived", doc.derived),
-                                  ("measure", doc.measures)):
-                sect = {"fact": "facts", "param": "parameters", "table": "tables",
-                        "derived": "derived", "measure": "measures"}[kind]
+            for kind, section in (
+                ("fact", doc.facts),
+                ("param", doc.parameters),
+                ("table", doc.tables),
+                ("derived", doc.derived),
+                ("measure", doc.measures),
+            ):
+                sect = {
+                    "fact": "facts",
+                    "param": "parameters",
+                    "table": "tables",
+                    "derived": "derived",
+                    "measure": "measures",
+                }[kind]
                 for name, item in section.items():
                     self._declare(kind, name, item, Site(src, (sect, name), f"{kind} '{name}'"))
         if policy is None:
             if not [d for d in self.ld.diags if d.severity == "error"]:
-                self.ld.report("E130", "no-policy", "规则包缺少 [policy] 段",
-                               "the package has no [policy] section", None)
+                self.ld.report(
+                    "E130", "no-policy", "规则包缺少 [policy] 段", "the package has no [policy] section", None
+                )
             raise RuleError(self.ld.diags)
         self.policy = policy
         self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
@@ -253,9 +326,16 @@ class Build:
             raise RuleError(sorted(self.ld.diags, key=_diag_order))
         assert validator is not None
         return RuleSet(
-            policy=policy, targets=targets, root=self.ld.root, sha256=self._digest(),
-            facts={n: s for n, (s, _) in self.facts.items()}, validator=validator,
-            params=histories, derived=derived_fns, measures=measures, tiers=tier_list,
+            policy=policy,
+            targets=targets,
+            root=self.ld.root,
+            sha256=self._digest(),
+            facts={n: s for n, (s, _) in self.facts.items()},
+            validator=validator,
+            params=histories,
+            derived=derived_fns,
+            measures=measures,
+            tiers=tier_list,
             diagnostics=sorted(self.ld.diags, key=_diag_order),
             param_specs={n: s for n, (s, _) in self.params.items()},
             table_specs={n: s for n, (s, _) in self.tables.items()},
@@ -265,21 +345,32 @@ class Build:
     def _declare(self, kind: str, name: str, item: Any, site: Site) -> None:
         if not NAME_RE.match(name) or name in KEYWORDS or name in BUILTINS or name == "as_of":
             self.ld.report(
-                "E201", "bad-name", f"名称 '{name}' 无效：应为小写字母开头的 a-z0-9_，且不是保留字",
+                "E201",
+                "bad-name",
+                f"名称 '{name}' 无效：应为小写字母开头的 a-z0-9_，且不是保留字",
                 f"invalid name '{name}': use a-z, 0-9 and _, starting with a letter; "
-                "not a keyword or built-in function", site,
+                "not a keyword or built-in function",
+                site,
             )
             return
         if name in self.types:
             other = self.types[name][0]
             self.ld.report(
-                "E202", "duplicate-name", f"名称 '{name}' 重复（已作为 {other} 声明）",
-                f"name '{name}' is declared twice (already a {other})", site,
+                "E202",
+                "duplicate-name",
+                f"名称 '{name}' 重复（已作为 {other} 声明）",
+                f"name '{name}' is declared twice (already a {other})",
+                site,
             )
             return
-        store = {"fact": self.facts, "param": self.params, "table": self.tables,
-                 "derived": self.derived, "measure": self.measures}[kind]
-        store[name] = (item.expr if kind == "derived" else item, site)  # type: ignore[index]
+        store = {
+            "fact": self.facts,
+            "param": self.params,
+            "table": self.tables,
+            "derived": self.derived,
+            "measure": self.measures,
+        }[kind]
+        store[name] = (item.expr if kind == "derived" else item, site)
         self.types[name] = (kind, ANY)
 
     def lookup(self, name: str) -> tuple[str, Ty] | None:
@@ -311,8 +402,16 @@ class Build:
                 checker.expect(node, expected)
             return node
         except ExprError as err:
-            self.ld.report(err.code, err.name, err.message_zh, err.message_en, site, sub=sub,
-                           span=err.span, hint=(err.hint_zh, err.hint_en))
+            self.ld.report(
+                err.code,
+                err.name,
+                err.message_zh,
+                err.message_en,
+                site,
+                sub=sub,
+                span=err.span,
+                hint=(err.hint_zh, err.hint_en),
+            )
             return None
 
     # -- facts and the profile model
@@ -323,29 +422,46 @@ class Build:
         try:
             return ProfileValidator({n: s for n, (s, _) in self.facts.items()})
         except Exception as exc:  # a declaration pydantic cannot build; reported, not raised
-            self.ld.report("E124", "bad-fact", f"事实声明无法构建: {exc}",
-                           f"fact declarations cannot be built: {exc}", None)
+            self.ld.report(
+                "E124",
+                "bad-fact",
+                f"事实声明无法构建: {exc}",
+                f"fact declarations cannot be built: {exc}",
+                None,
+            )
             return None
 
     def _check_fact_spec(self, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
         if spec.type == "enum" and not spec.choices:
-            self.ld.report("E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices",
-                           site, sub=sub)
+            self.ld.report(
+                "E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices", site, sub=sub
+            )
         if spec.type == "list":
             if not spec.fields:
-                self.ld.report("E125", "bad-fact", "list 类型需要 fields",
-                               "a list needs fields", site, sub=sub)
+                self.ld.report(
+                    "E125", "bad-fact", "list 类型需要 fields", "a list needs fields", site, sub=sub
+                )
             for fname, fspec in (spec.fields or {}).items():
                 if fspec.type == "list":
-                    self.ld.report("E125", "bad-fact", "列表不能嵌套列表",
-                                   "lists cannot nest lists", site, sub=(*sub, "fields", fname))
+                    self.ld.report(
+                        "E125",
+                        "bad-fact",
+                        "列表不能嵌套列表",
+                        "lists cannot nest lists",
+                        site,
+                        sub=(*sub, "fields", fname),
+                    )
                 self._check_fact_spec(fspec, site, (*sub, "fields", fname))
         if spec.type in ("int", "decimal", "money", "ratio") and (
             spec.min is None or (spec.below is None and spec.max is None)
         ):
             self.ld.report(
-                "E126", "unbounded-number", "数值事实必须声明 min 和 below（或 max）界限",
-                "a numeric fact must declare min and below (or max) bounds", site, sub=sub,
+                "E126",
+                "unbounded-number",
+                "数值事实必须声明 min 和 below（或 max）界限",
+                "a numeric fact must declare min and below (or max) bounds",
+                site,
+                sub=sub,
             )
 
     # -- parameters
@@ -364,9 +480,14 @@ class Build:
                 if val.assumption:
                     self._assumption(site, ("values", i), f"{val.value}", val.note, val.from_)
                 if not val.source:
-                    self.ld.report("E131", "no-source", "参数取值缺少 source（条款或文件）",
-                                   "a parameter value needs a source (clause or document)",
-                                   site, sub=("values", i))
+                    self.ld.report(
+                        "E131",
+                        "no-source",
+                        "参数取值缺少 source（条款或文件）",
+                        "a parameter value needs a source (clause or document)",
+                        site,
+                        sub=("values", i),
+                    )
             history = History(items)
             histories[name] = history
             self.types[name] = ("param", ty)
@@ -375,8 +496,14 @@ class Build:
 
     def _param_value(self, ptype: str, raw: Any, site: Site, sub: KeyPath) -> Any:
         def bad(expected: str) -> None:
-            self.ld.report("E306", "bad-parameter", f"参数取值类型应为 {expected}，实际为 {raw!r}",
-                           f"parameter value: expected {expected}; got {raw!r}", site, sub=sub)
+            self.ld.report(
+                "E306",
+                "bad-parameter",
+                f"参数取值类型应为 {expected}，实际为 {raw!r}",
+                f"parameter value: expected {expected}; got {raw!r}",
+                site,
+                sub=sub,
+            )
 
         if ptype in ("number", "money", "ratio", "int"):
             if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
@@ -415,22 +542,32 @@ class Build:
         first = history.first_start()
         if first is not None and first > self.policy.valid_from:
             self.ld.report(
-                "E405", "no-value-in-period",
+                "E405",
+                "no-value-in-period",
                 f"{self.policy.valid_from} 至 {first - timedelta(days=1)} 之间没有取值（政策期内）",
                 f"no value from {self.policy.valid_from} to {first - timedelta(days=1)}, "
-                "inside the policy period", site,
+                "inside the policy period",
+                site,
             )
 
     def _assumption(self, site: Site, sub: KeyPath, value: str, note: str, start: date) -> None:
         if not note:
-            self.ld.report("E132", "assumption-without-note",
-                           "assumption = true 的取值必须写 note 说明依据",
-                           "an assumption needs a note saying where the figure comes from",
-                           site, sub=sub)
+            self.ld.report(
+                "E132",
+                "assumption-without-note",
+                "assumption = true 的取值必须写 note 说明依据",
+                "an assumption needs a note saying where the figure comes from",
+                site,
+                sub=sub,
+            )
         self.ld.report(
-            "W501", "assumption", f"假设值（政策原文未规定）: {value}，自 {start} 起。{note}",
+            "W501",
+            "assumption",
+            f"假设值（政策原文未规定）: {value}，自 {start} 起。{note}",
             f"assumed figure (not stated by the policy): {value} from {start}. {note}",
-            site, sub=sub, severity="warning",
+            site,
+            sub=sub,
+            severity="warning",
         )
 
     # -- decision tables
@@ -441,8 +578,9 @@ class Build:
                 if inp.type == "enum":
                     in_types.append(Prim("string", frozenset(inp.choices or ())))
                     if not inp.choices:
-                        self.ld.report("E125", "bad-table", "enum 输入需要 choices",
-                                       "an enum input needs choices", site)
+                        self.ld.report(
+                            "E125", "bad-table", "enum 输入需要 choices", "an enum input needs choices", site
+                        )
                 else:
                     in_types.append(NUMBER if inp.type == "number" else BOOL)
             result_ty = PARAM_TYPES[spec.result]
@@ -455,25 +593,31 @@ class Build:
                     if row is not None:
                         rows.append(row)
                         if row.assumption:
-                            self._assumption(site, ("versions", vi, "rows", ri), str(row.value),
-                                             row.note, ver.from_)
+                            self._assumption(
+                                site, ("versions", vi, "rows", ri), str(row.value), row.note, ver.from_
+                            )
                 default = None
                 if ver.default is not None:
-                    default = self._param_value(spec.result, ver.default, site,
-                                                ("versions", vi, "default"))
+                    default = self._param_value(spec.result, ver.default, site, ("versions", vi, "default"))
                 if ver.assumption:
                     self._assumption(site, ("versions", vi), "table", ver.note, ver.from_)
                 if not ver.source:
-                    self.ld.report("E131", "no-source", "决策表版本缺少 source",
-                                   "a decision-table version needs a source", site,
-                                   sub=("versions", vi))
+                    self.ld.report(
+                        "E131",
+                        "no-source",
+                        "决策表版本缺少 source",
+                        "a decision-table version needs a source",
+                        site,
+                        sub=("versions", vi),
+                    )
                 if len(rows) != len(ver.rows):
                     continue
                 version = TableVersion(rows, default, spec.hit_policy)
-                for code, zh, en, ri in table_problems(spec.inputs, version):
-                    sub: KeyPath = ("versions", vi, "rows", ri) if ri is not None else (
-                        "versions", vi)
-                    self.ld.report(code, "table-rows", zh, en, site, sub=sub)
+                for code, zh, en, bad_row in table_problems(spec.inputs, version):
+                    where: KeyPath = (
+                        ("versions", vi) if bad_row is None else ("versions", vi, "rows", bad_row)
+                    )
+                    self.ld.report(code, "table-rows", zh, en, site, sub=where)
                 items.append(Dated(ver.from_, version))
             history = History(items)
             histories[name] = history
@@ -484,25 +628,37 @@ class Build:
         unknown = [k for k in raw if k not in names and k not in ROW_META]
         for k in unknown:
             hz, he = did_you_mean(k, [*names, *ROW_META])
-            self.ld.report("E121", "unknown-key", f"未知的键 '{k}'", f"unknown key '{k}'",
-                           site, sub=(*sub, k), hint=(hz, he), at_key=True)
+            self.ld.report(
+                "E121",
+                "unknown-key",
+                f"未知的键 '{k}'",
+                f"unknown key '{k}'",
+                site,
+                sub=(*sub, k),
+                hint=(hz, he),
+                at_key=True,
+            )
         if "value" not in raw:
-            self.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value",
-                           site, sub=sub)
+            self.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value", site, sub=sub)
             return None
         conds = []
         for inp in spec.inputs:
             try:
                 conds.append(parse_row_cond(inp, raw.get(inp.name)))
             except ValueError as exc:
-                self.ld.report("E401", "bad-row", f"决策表行条件无效: {exc}",
-                               f"invalid row condition: {exc}", site, sub=(*sub, inp.name))
+                self.ld.report(
+                    "E401",
+                    "bad-row",
+                    f"决策表行条件无效: {exc}",
+                    f"invalid row condition: {exc}",
+                    site,
+                    sub=(*sub, inp.name),
+                )
                 return None
         value = self._param_value(spec.result, raw["value"], site, (*sub, "value"))
         if value is None or unknown:
             return None
-        return Row(tuple(conds), value, bool(raw.get("assumption", False)),
-                   str(raw.get("note", "")))
+        return Row(tuple(conds), value, bool(raw.get("assumption", False)), str(raw.get("note", "")))
 
     # -- derived values (types inferred on first use; cycles reported once)
     def _derived_type(self, name: str) -> Ty:
@@ -543,19 +699,30 @@ class Build:
             seen_ids: set[str] = set()
             for i, c in enumerate(spec.conditions):
                 if c.id in seen_ids:
-                    self.ld.report("E202", "duplicate-name", f"条件 id '{c.id}' 重复",
-                                   f"condition id '{c.id}' is repeated", site,
-                                   sub=("conditions", i, "id"))
+                    self.ld.report(
+                        "E202",
+                        "duplicate-name",
+                        f"条件 id '{c.id}' 重复",
+                        f"condition id '{c.id}' is repeated",
+                        site,
+                        sub=("conditions", i, "id"),
+                    )
                 seen_ids.add(c.id)
                 scope = self.scope()
                 node = self.expr(c.expr, site, ("conditions", i, "expr"), BOOL, scope)
                 deps |= {n for k, n in scope.refs if k in ("derived", "measure")}
                 shown = sorted(n for k, n in scope.refs if k in ("fact", "derived"))
                 names = self._templates(
-                    site, ("conditions", i),
-                    [("pass_zh", c.pass_zh), ("pass_en", c.pass_en), ("fail_zh", c.fail_zh),
-                     ("fail_en", c.fail_en), ("unknown_zh", c.unknown_zh),
-                     ("unknown_en", c.unknown_en)],
+                    site,
+                    ("conditions", i),
+                    [
+                        ("pass_zh", c.pass_zh),
+                        ("pass_en", c.pass_en),
+                        ("fail_zh", c.fail_zh),
+                        ("fail_en", c.fail_en),
+                        ("unknown_zh", c.unknown_zh),
+                        ("unknown_en", c.unknown_en),
+                    ],
                 )
                 if node is not None:
                     conds.append(CompiledCondition(c, compile_expr(node), shown, names))
@@ -563,8 +730,9 @@ class Build:
             local_scope = self.scope()
             for oname, ospec in spec.outputs.items():
                 before = set(local_scope.refs)
-                node = self.expr(ospec.expr, site, ("outputs", oname, "expr"),
-                                 OUTPUT_TYPES[ospec.type], local_scope)
+                node = self.expr(
+                    ospec.expr, site, ("outputs", oname, "expr"), OUTPUT_TYPES[ospec.type], local_scope
+                )
                 deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
                 local_scope.locals[oname] = OUTPUT_TYPES[ospec.type]
                 if node is not None:
@@ -572,26 +740,29 @@ class Build:
             self.deps[name] = deps
             for d in spec.details:
                 if d.assumption:
-                    self._assumption(site, ("details",), d.title_en, d.source,
-                                     self.policy.valid_from)
+                    self._assumption(site, ("details",), d.title_en, d.source, self.policy.valid_from)
             out.append(CompiledMeasure(name, spec, conds, outputs))
         return out
 
-    def _templates(
-        self, site: Site, sub: KeyPath, texts: Iterable[tuple[str, str]]
-    ) -> set[str]:
+    def _templates(self, site: Site, sub: KeyPath, texts: Iterable[tuple[str, str]]) -> set[str]:
         used: set[str] = set()
         for key, text in texts:
             for m in TEMPLATE_RE.finditer(text):
                 ref = m.group(1)
                 kind = self.lookup(ref)
                 if kind is None or kind[0] not in ("fact", "param", "derived"):
-                    hz, he = did_you_mean(ref, [n for n, (k, _) in self.types.items()
-                                                if k in ("fact", "param", "derived")])
-                    self.ld.report("E207", "unknown-template-name",
-                                   f"说明文字中的 {{{ref}}} 不是事实、参数或派生值",
-                                   f"{{{ref}}} in a reason text is not a fact, parameter or "
-                                   "derived value", site, sub=(*sub, key), hint=(hz, he))
+                    hz, he = did_you_mean(
+                        ref, [n for n, (k, _) in self.types.items() if k in ("fact", "param", "derived")]
+                    )
+                    self.ld.report(
+                        "E207",
+                        "unknown-template-name",
+                        f"说明文字中的 {{{ref}}} 不是事实、参数或派生值",
+                        f"{{{ref}}} in a reason text is not a fact, parameter or derived value",
+                        site,
+                        sub=(*sub, key),
+                        hint=(hz, he),
+                    )
                 else:
                     used.add(ref)
         return used
@@ -605,23 +776,35 @@ class Build:
             for i, c in enumerate(spec.criteria):
                 sub: KeyPath = ("criteria", i)
                 if c.assumption:
-                    self._assumption(site, sub, c.title_en, c.note, c.valid_from or
-                                     self.policy.valid_from)
+                    self._assumption(site, sub, c.title_en, c.note, c.valid_from or self.policy.valid_from)
                 numeric = bool(c.actual or c.required or c.op)
                 if numeric and not (c.actual and c.required and c.op):
-                    self.ld.report("E127", "bad-criterion",
-                                   "数值标准需要同时写 actual、op 和 required",
-                                   "a numeric criterion needs actual, op and required", site,
-                                   sub=sub)
+                    self.ld.report(
+                        "E127",
+                        "bad-criterion",
+                        "数值标准需要同时写 actual、op 和 required",
+                        "a numeric criterion needs actual, op and required",
+                        site,
+                        sub=sub,
+                    )
                     continue
                 if not numeric and not c.expr:
-                    self.ld.report("E127", "bad-criterion", "标准需要 expr 或 actual/op/required",
-                                   "a criterion needs expr, or actual/op/required", site, sub=sub)
+                    self.ld.report(
+                        "E127",
+                        "bad-criterion",
+                        "标准需要 expr 或 actual/op/required",
+                        "a criterion needs expr, or actual/op/required",
+                        site,
+                        sub=sub,
+                    )
                     continue
                 fns: dict[str, Compiled | None] = {}
-                for key, text, ty in (("expr", c.expr, BOOL), ("actual", c.actual, NUMBER),
-                                      ("required", c.required, NUMBER),
-                                      ("or_expr", c.or_expr, BOOL)):
+                for key, text, ty in (
+                    ("expr", c.expr, BOOL),
+                    ("actual", c.actual, NUMBER),
+                    ("required", c.required, NUMBER),
+                    ("or_expr", c.or_expr, BOOL),
+                ):
                     if text:
                         node = self.expr(text, site, (*sub, key), ty)
                         fns[key] = compile_expr(node) if node is not None else None
@@ -629,8 +812,11 @@ class Build:
                 if c.extra is not None:
                     node = self.expr(c.extra.expr, site, (*sub, "extra", "expr"), NUMBER)
                     extra = compile_expr(node) if node is not None else None
-                crits.append(CompiledCriterion(c, fns.get("expr"), fns.get("actual"),
-                                               fns.get("required"), fns.get("or_expr"), extra))
+                crits.append(
+                    CompiledCriterion(
+                        c, fns.get("expr"), fns.get("actual"), fns.get("required"), fns.get("or_expr"), extra
+                    )
+                )
             if held is not None:
                 out.append(CompiledTier(tid, spec, compile_expr(held), crits))
         return out
@@ -646,14 +832,15 @@ class Build:
             stack.append(n)
             for m in sorted(self.deps.get(n, ())):
                 if state.get(m) == 1:
-                    cycle = [*stack[stack.index(m):], m]
+                    cycle = [*stack[stack.index(m) :], m]
                     key = frozenset(cycle)
                     if key not in reported:
                         reported.add(key)
                         site = (self.derived.get(n) or self.measures.get(n) or (None, None))[1]
                         path = " -> ".join(cycle)
-                        self.ld.report("E406", "cycle", f"循环依赖: {path}",
-                                       f"dependency cycle: {path}", site)
+                        self.ld.report(
+                            "E406", "cycle", f"循环依赖: {path}", f"dependency cycle: {path}", site
+                        )
                 elif state.get(m) is None:
                     visit(m)
             stack.pop()
@@ -667,34 +854,43 @@ class Build:
     def _invariants(self, invariants: list[Any], histories: dict[str, Any]) -> None:
         from decimal import localcontext
 
-        dates = sorted({self.policy.valid_from, *(d for h in histories.values()
-                                                   for d in h.starts())})
+        dates = sorted({self.policy.valid_from, *(d for h in histories.values() for d in h.starts())})
         for src, i, inv in invariants:
             site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
             scope = self.scope()
             node = self.expr(inv.expr, site, ("expr",), BOOL, scope)
             facts = sorted(n for k, n in scope.refs if k in ("fact", "derived", "measure"))
             if facts:
-                self.ld.report("E307", "invariant-uses-facts",
-                               f"不变式只能引用参数和决策表，不能引用 {facts[0]}",
-                               f"an invariant may use only parameters and tables, not {facts[0]}",
-                               site, sub=("expr",))
+                self.ld.report(
+                    "E307",
+                    "invariant-uses-facts",
+                    f"不变式只能引用参数和决策表，不能引用 {facts[0]}",
+                    f"an invariant may use only parameters and tables, not {facts[0]}",
+                    site,
+                    sub=("expr",),
+                )
                 continue
             if node is None:
                 continue
             fn = compile_expr(node)
             for day in dates:
                 params = {n: h.at(day) for n, h in histories.items()}
-                if any(v is None for n, v in params.items() if ("param", n) in scope.refs
-                       or ("table", n) in scope.refs):
+                if any(
+                    v is None
+                    for n, v in params.items()
+                    if ("param", n) in scope.refs or ("table", n) in scope.refs
+                ):
                     continue
                 with localcontext(CONTEXT):
                     result = fn(Env({}, params, day, _NoResolver()))
                 if result is not True:
                     self.ld.report(
-                        "E601", "invariant-failed",
+                        "E601",
+                        "invariant-failed",
                         f"不变式不成立（{day} 起）: {inv.message_zh}",
-                        f"invariant fails from {day}: {inv.message_en}", site, sub=("expr",),
+                        f"invariant fails from {day}: {inv.message_en}",
+                        site,
+                        sub=("expr",),
                     )
 
     def _digest(self) -> str:

@@ -13,14 +13,20 @@ import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired, Required
 
+from pydantic import AfterValidator as After
 from pydantic import (
-    BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, TypeAdapter, ValidationError,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
     WithJsonSchema,
 )
-from pydantic import AfterValidator as After
-from typing_extensions import NotRequired, Required, TypedDict
+from typing_extensions import TypedDict
 
 from .errors import ProfileIssue
 from .expr.types import BOOL, DATE, NUMBER, STRING, ListTy, MapTy, Prim, RecordTy, Ty
@@ -46,9 +52,7 @@ def _check_credit_code(v: str) -> str:
     if len(v) != 18 or any(c not in _CC_CHARS for c in v):
         raise ValueError("credit_code: 18 characters of 0-9 and A-Y without I, O, S, V, Z")
     if credit_code_check_char(v[:17]) != v[17]:
-        raise ValueError(
-            f"credit_code: check character should be {credit_code_check_char(v[:17])!r}"
-        )
+        raise ValueError(f"credit_code: check character should be {credit_code_check_char(v[:17])!r}")
     return v
 
 
@@ -87,8 +91,11 @@ def parse_json(data: str | bytes) -> Any:
         return ProfileError([ProfileIssue("$", code, zh, en)])
 
     if len(data) > MAX_PROFILE_BYTES:
-        raise fail("too_large", f"输入过大（上限 {MAX_PROFILE_BYTES} 字节）",
-                   f"input too large (limit {MAX_PROFILE_BYTES} bytes)")
+        raise fail(
+            "too_large",
+            f"输入过大（上限 {MAX_PROFILE_BYTES} 字节）",
+            f"input too large (limit {MAX_PROFILE_BYTES} bytes)",
+        )
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -96,15 +103,23 @@ def parse_json(data: str | bytes) -> Any:
             raise fail("bad_encoding", "输入不是 UTF-8 编码", f"input is not UTF-8: {exc}") from None
     try:
         doc = json.loads(
-            data, parse_float=_parse_number, parse_int=_parse_number,
+            data,
+            parse_float=_parse_number,
+            parse_int=_parse_number,
             parse_constant=_reject_constant,
         )
     except _NumberTooLong as exc:
-        raise fail("number_too_long", f"数字过长（上限 {MAX_NUMBER_CHARS} 个字符）: {exc}…",
-                   f"number too long (limit {MAX_NUMBER_CHARS} characters): {exc}...") from None
+        raise fail(
+            "number_too_long",
+            f"数字过长（上限 {MAX_NUMBER_CHARS} 个字符）: {exc}…",
+            f"number too long (limit {MAX_NUMBER_CHARS} characters): {exc}...",
+        ) from None
     except json.JSONDecodeError as exc:
-        raise fail("bad_json", f"JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列: {exc.msg}",
-                   f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise fail(
+            "bad_json",
+            f"JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列: {exc.msg}",
+            f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+        ) from None
     except ValueError as exc:
         raise fail("bad_number", f"不是有效数字: {exc}", f"not a valid number: {exc}") from None
     except RecursionError:
@@ -154,19 +169,21 @@ def _number_type(spec: FieldSpec, kind: str) -> Any:
         bounds["le"] = spec.max
     places = DECIMAL_PLACES.get(kind, 6)
     schema: dict[str, Any] = (
-        {"type": "integer"} if kind == "int" else {"type": ["string", "number"],
-                                                   "pattern": r"^-?\d+(\.\d+)?$"}
+        {"type": "integer"}
+        if kind == "int"
+        else {"type": ["string", "number"], "pattern": r"^-?\d+(\.\d+)?$"}
     )
     if kind == "int":
-        schema.update({k: int(v) for k, v in (("minimum", spec.min), ("maximum", spec.max))
-                       if v is not None})
+        schema.update({k: int(v) for k, v in (("minimum", spec.min), ("maximum", spec.max)) if v is not None})
         if spec.below is not None:
             schema["exclusiveMaximum"] = int(spec.below)
     validators: list[Any] = [BeforeValidator(_no_float)]
     if kind == "int":
         validators.append(After(_integral))
     return Annotated[
-        Decimal, *validators, Field(max_digits=32, decimal_places=places, **bounds),
+        Decimal,
+        *validators,
+        Field(max_digits=32, decimal_places=places, **bounds),
         WithJsonSchema(schema),
     ]
 
@@ -205,8 +222,14 @@ def record_typeddict(name: str, fields: Mapping[str, FieldSpec]) -> Any:
     for fname, fspec in fields.items():
         ann = field_annotation(f"{name}.{fname}", fspec)
         members[fname] = Required[ann] if fspec.required else NotRequired[ann | None]
-    td: Any = TypedDict(f"{name}_item", members)  # type: ignore[operator]
-    td.__pydantic_config__ = ConfigDict(extra="forbid")
+    return _typeddict(f"{name}_item", members, ConfigDict(extra="forbid"))
+
+
+def _typeddict(name: str, members: dict[str, Any], config: ConfigDict) -> Any:
+    """A TypedDict class built at run time from declarations (pydantic validates it)."""
+    make: Any = TypedDict
+    td: Any = make(name, members)
+    td.__pydantic_config__ = config
     return td
 
 
@@ -275,13 +298,15 @@ class ProfileValidator:
         for name, spec in facts.items():
             ann = field_annotation(name, spec)
             members[name] = Required[ann] if spec.required else NotRequired[ann | None]
-        td: Any = TypedDict("Profile", members)  # type: ignore[operator]
-        td.__pydantic_config__ = ConfigDict(extra="forbid", title="Profile")
+        td = _typeddict("Profile", members, ConfigDict(extra="forbid", title="Profile"))
         self.adapter: TypeAdapter[Any] = TypeAdapter(td)
         self._lists = [n for n, s in facts.items() if s.type == "list"]
         self._unique = [
-            (n, f) for n, s in facts.items() if s.type == "list"
-            for f, fs in (s.fields or {}).items() if fs.unique
+            (n, f)
+            for n, s in facts.items()
+            if s.type == "list"
+            for f, fs in (s.fields or {}).items()
+            if fs.unique
         ]
 
     def json_schema(self) -> dict[str, Any]:
@@ -298,19 +323,21 @@ class ProfileValidator:
         known = {k: v for k, v in out.items() if v is not None}
         for name in self._lists:
             if name in known:
-                known[name] = [
-                    {k: v for k, v in item.items() if v is not None} for item in known[name]
-                ]
+                known[name] = [{k: v for k, v in item.items() if v is not None} for item in known[name]]
         dupes = []
         for name, fname in self._unique:
             seen: set[Any] = set()
             for i, item in enumerate(known.get(name, ())):
                 key = item.get(fname)
                 if key is not None and key in seen:
-                    dupes.append(ProfileIssue(
-                        json_path((name, i, fname)), "duplicate", f"重复的 {fname}: {key}",
-                        f"duplicate {fname}: {key}",
-                    ))
+                    dupes.append(
+                        ProfileIssue(
+                            json_path((name, i, fname)),
+                            "duplicate",
+                            f"重复的 {fname}: {key}",
+                            f"duplicate {fname}: {key}",
+                        )
+                    )
                 seen.add(key)
         if dupes:
             raise ProfileError(dupes)

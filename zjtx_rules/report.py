@@ -14,10 +14,13 @@ _STATUS = {
     "en": {"eligible": "ELIGIBLE", "ineligible": "not eligible", "undetermined": "UNDETERMINED"},
 }
 _TIER = {
-    "zh": {"held": "已具备", "ready": "已达标，可申报", "not_ready": "尚有差距",
-           "undetermined": "信息不足"},
-    "en": {"held": "held", "ready": "meets the criteria", "not_ready": "gaps remain",
-           "undetermined": "cannot tell yet"},
+    "zh": {"held": "已具备", "ready": "已达标，可申报", "not_ready": "尚有差距", "undetermined": "信息不足"},
+    "en": {
+        "held": "held",
+        "ready": "meets the criteria",
+        "not_ready": "gaps remain",
+        "undetermined": "cannot tell yet",
+    },
 }
 _CRIT = {"met": "✓", "missed": "✗", "unknown": "?"}
 _REASON = {"pass": "✓", "fail": "✗", "unknown": "?"}
@@ -46,16 +49,25 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
     p = ev.policy
     out = [
         p["title_zh"] if zh else p["title_en"],
-        (f"版本 {p['version']}，规则指纹 sha256 {p['sha256'][:16]}…" if zh else
-         f"version {p['version']}, rules sha256 {p['sha256'][:16]}..."),
-        (f"企业: {ev.profile_id}    评估日期: {ev.as_of}" if zh else
-         f"profile: {ev.profile_id}    as of: {ev.as_of}"),
+        (
+            f"版本 {p['version']}，规则指纹 sha256 {p['sha256'][:16]}…"
+            if zh
+            else f"version {p['version']}, rules sha256 {p['sha256'][:16]}..."
+        ),
+        (
+            f"企业: {ev.profile_id}    评估日期: {ev.as_of}"
+            if zh
+            else f"profile: {ev.profile_id}    as of: {ev.as_of}"
+        ),
     ]
     for w in ev.warnings:
         out.append(("警告: " if zh else "warning: ") + (w["message_zh"] if zh else w["message_en"]))
     counts = Counter(m.status for m in ev.measures)
-    out.append(" / ".join(f"{_STATUS[lang][s]} {counts.get(s, 0)}"
-                          for s in ("eligible", "undetermined", "ineligible")))
+    out.append(
+        " / ".join(
+            f"{_STATUS[lang][s]} {counts.get(s, 0)}" for s in ("eligible", "undetermined", "ineligible")
+        )
+    )
     out.append("")
     for m in ev.measures:
         spec = specs[m.id]
@@ -65,8 +77,9 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
         out.append(f"    {'责任单位' if zh else 'responsible'}: {units}")
         for name, value in m.amounts.items():
             o = spec.outputs[name]
-            out.append(f"    {o.title_zh if zh else o.title_en}: "
-                       f"{_amount(value, m.amount_types[name], lang)}")
+            out.append(
+                f"    {o.title_zh if zh else o.title_en}: {_amount(value, m.amount_types[name], lang)}"
+            )
         for r in m.reasons:
             if m.status == "eligible" or r.result != "pass":
                 out.append(f"    {_REASON[r.result]} {r.text_zh if zh else r.text_en}")
@@ -75,8 +88,9 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
         if m.status != "ineligible":
             for d in spec.details:
                 flag = (" [假设]" if zh else " [assumed]") if d.assumption else ""
-                out.append(f"    · {d.title_zh if zh else d.title_en}{flag}: "
-                           f"{d.text_zh if zh else d.text_en}")
+                out.append(
+                    f"    · {d.title_zh if zh else d.title_en}{flag}: {d.text_zh if zh else d.text_en}"
+                )
     if ev.tiers:
         out.append("")
         out.append("梯度成长（第3条）" if zh else "Tier readiness (clause 3)")

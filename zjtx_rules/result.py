@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired
 
 from pydantic import TypeAdapter
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 SCHEMA_VERSION = "1.0"
 Status = Literal["eligible", "ineligible", "undetermined"]
@@ -147,8 +147,11 @@ class Reason:
 
     def to_dict(self) -> ReasonDict:
         return {
-            "condition": self.condition, "result": self.result, "text_zh": self.text_zh,
-            "text_en": self.text_en, "values": {k: json_value(v) for k, v in self.values.items()},
+            "condition": self.condition,
+            "result": self.result,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "values": {k: json_value(v) for k, v in self.values.items()},
         }
 
 
@@ -168,10 +171,15 @@ class MeasureOutcome:
 
     def to_dict(self) -> MeasureDict:
         return {
-            "id": self.id, "clause": self.clause, "title_zh": self.title_zh,
-            "title_en": self.title_en, "benefit": self.benefit, "status": self.status,
+            "id": self.id,
+            "clause": self.clause,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "benefit": self.benefit,
+            "status": self.status,
             "amounts": {k: amount_json(v, self.amount_types[k]) for k, v in self.amounts.items()},
-            "reasons": [r.to_dict() for r in self.reasons], "missing": list(self.missing),
+            "reasons": [r.to_dict() for r in self.reasons],
+            "missing": list(self.missing),
             "responsible_units": list(self.responsible_units),
         }
 
@@ -207,10 +215,18 @@ class CriterionOutcome:
 
     def to_dict(self) -> CriterionDict:
         return {
-            "id": self.id, "title_zh": self.title_zh, "title_en": self.title_en,
-            "status": self.status, "actual": self.actual, "required": self.required,
-            "gap": self.gap, "text_zh": self.text_zh, "text_en": self.text_en,
-            "missing": list(self.missing), "assumption": self.assumption, "source": self.source,
+            "id": self.id,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "status": self.status,
+            "actual": self.actual,
+            "required": self.required,
+            "gap": self.gap,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "missing": list(self.missing),
+            "assumption": self.assumption,
+            "source": self.source,
         }
 
 
@@ -224,8 +240,11 @@ class TierOutcome:
 
     def to_dict(self) -> TierDict:
         return {
-            "id": self.id, "title_zh": self.title_zh, "title_en": self.title_en,
-            "status": self.status, "criteria": [c.to_dict() for c in self.criteria],
+            "id": self.id,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "status": self.status,
+            "criteria": [c.to_dict() for c in self.criteria],
         }
 
 
@@ -254,9 +273,12 @@ class Evaluation:
 
     def to_dict(self) -> EvaluationDict:
         return {
-            "schema_version": SCHEMA_VERSION, "policy": self.policy,
-            "as_of": self.as_of.isoformat(), "profile_id": self.profile_id,
-            "warnings": list(self.warnings), "measures": [m.to_dict() for m in self.measures],
+            "schema_version": SCHEMA_VERSION,
+            "policy": self.policy,
+            "as_of": self.as_of.isoformat(),
+            "profile_id": self.profile_id,
+            "warnings": list(self.warnings),
+            "measures": [m.to_dict() for m in self.measures],
             "tiers": [t.to_dict() for t in self.tiers],
         }
 

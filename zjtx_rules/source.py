@@ -36,9 +36,7 @@ class SourceFile:
     positions: dict[KeyPath, tuple[int, int]]
     key_positions: dict[KeyPath, tuple[int, int]]
 
-    def location(
-        self, keypath: KeyPath, offset: int | None = None, *, at_key: bool = False
-    ) -> Location:
+    def location(self, keypath: KeyPath, offset: int | None = None, *, at_key: bool = False) -> Location:
         """Where ``keypath``'s value is (or its key, with ``at_key``); ``offset`` moves into a
         string value (0 = its first character)."""
         table = self.key_positions if at_key and keypath in self.key_positions else self.positions
@@ -69,7 +67,9 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, Diagnostic(
-                "E102", "file-too-large", "error",
+                "E102",
+                "file-too-large",
+                "error",
                 f"规则文件过大（{size} 字节，上限 {MAX_FILE_BYTES}）",
                 f"rule file too large ({size} bytes, limit {MAX_FILE_BYTES})",
                 Location(display),
@@ -77,13 +77,21 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, Diagnostic(
-            "E101", "toml-syntax", "error", "文件不是 UTF-8 编码", f"file is not UTF-8: {exc}",
+            "E101",
+            "toml-syntax",
+            "error",
+            "文件不是 UTF-8 编码",
+            f"file is not UTF-8: {exc}",
             Location(display),
         )
     except OSError as exc:
         return None, Diagnostic(
-            "E100", "unreadable", "error", f"无法读取文件: {exc.strerror}",
-            f"cannot read file: {exc.strerror}", Location(display),
+            "E100",
+            "unreadable",
+            "error",
+            f"无法读取文件: {exc.strerror}",
+            f"cannot read file: {exc.strerror}",
+            Location(display),
         )
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -94,13 +102,21 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
         lines = text.splitlines()
         src = lines[line - 1] if line and line <= len(lines) else ""
         return None, Diagnostic(
-            "E101", "toml-syntax", "error", f"TOML 语法错误: {_TOML_POS.sub('', msg).strip()}",
+            "E101",
+            "toml-syntax",
+            "error",
+            f"TOML 语法错误: {_TOML_POS.sub('', msg).strip()}",
             f"TOML syntax error: {_TOML_POS.sub('', msg).strip()}",
-            Location(display, line, col), source_line=src,
+            Location(display, line, col),
+            source_line=src,
         )
     except RecursionError:
         return None, Diagnostic(
-            "E103", "too-deep", "error", "TOML 嵌套过深", "TOML nesting too deep",
+            "E103",
+            "too-deep",
+            "error",
+            "TOML 嵌套过深",
+            "TOML nesting too deep",
             Location(display),
         )
     values, keys = locate_keys(text)

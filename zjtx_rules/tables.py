@@ -136,7 +136,8 @@ def table_problems(
         vals = [c[0] for c in cell]
         label = ", ".join(f"{inp.name}={c[1]}" for inp, c in zip(inputs, cell, strict=True))
         hits = [
-            i for i, r in enumerate(version.rows)
+            i
+            for i, r in enumerate(version.rows)
             if all(c.matches(v) for c, v in zip(r.conds, vals, strict=True))
         ]
         if not hits:
@@ -145,21 +146,33 @@ def table_problems(
             continue
         first_hits.add(hits[0])
         if version.hit_policy == "unique" and len(hits) > 1:
-            problems.append((
-                "E402", f"决策表行重叠: 第 {hits[0] + 1} 行与第 {hits[1] + 1} 行都匹配 {label}",
-                f"overlapping rows {hits[0] + 1} and {hits[1] + 1} both match {label}", hits[1],
-            ))
+            problems.append(
+                (
+                    "E402",
+                    f"决策表行重叠: 第 {hits[0] + 1} 行与第 {hits[1] + 1} 行都匹配 {label}",
+                    f"overlapping rows {hits[0] + 1} and {hits[1] + 1} both match {label}",
+                    hits[1],
+                )
+            )
     if gaps:
         shown = "; ".join(gaps[:5])
-        problems.append((
-            "E403", f"决策表有空缺（无行匹配，也无 default）: {shown}",
-            f"decision table gap (no row matches and no default): {shown}", None,
-        ))
+        problems.append(
+            (
+                "E403",
+                f"决策表有空缺（无行匹配，也无 default）: {shown}",
+                f"decision table gap (no row matches and no default): {shown}",
+                None,
+            )
+        )
     if version.hit_policy == "first":
         for i in range(len(version.rows)):
             if i not in first_hits:
-                problems.append((
-                    "E402", f"第 {i + 1} 行被前面的行完全覆盖，永远不会命中",
-                    f"row {i + 1} is shadowed by earlier rows and can never match", i,
-                ))
+                problems.append(
+                    (
+                        "E402",
+                        f"第 {i + 1} 行被前面的行完全覆盖，永远不会命中",
+                        f"row {i + 1} is shadowed by earlier rows and can never match",
+                        i,
+                    )
+                )
     return problems

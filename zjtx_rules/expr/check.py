@@ -12,12 +12,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .nodes import (
-    Binary, Bool, Call, DateLit, Field, If, Lambda, ListLit, Name, Node, Num, Str, Unary,
+    Binary,
+    Bool,
+    Call,
+    DateLit,
+    Field,
+    If,
+    Lambda,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Str,
+    Unary,
 )
 from .parser import ExprError
 from .types import (
-    BOOL, DATE, NULL, NUMBER, STRING, LambdaTy, ListTy, MapTy, MeasureTy, Prim, RecordTy,
-    TableTy, Ty, same,
+    BOOL,
+    DATE,
+    NULL,
+    NUMBER,
+    STRING,
+    LambdaTy,
+    ListTy,
+    MapTy,
+    MeasureTy,
+    Prim,
+    RecordTy,
+    TableTy,
+    Ty,
+    same,
 )
 from .values import BUILTINS
 
@@ -43,7 +67,8 @@ def did_you_mean(name: str, candidates: list[str]) -> tuple[str, str]:
 
 def _type_error(node: Node, expected: str, got: Ty, what_zh: str = "", what_en: str = "") -> ExprError:
     return ExprError(
-        "E301", "type-mismatch",
+        "E301",
+        "type-mismatch",
         f"{what_zh}类型应为 {expected}，实际为 {got.describe()}",
         f"{what_en}expected {expected}; got {got.describe()}",
         node.span,
@@ -102,8 +127,11 @@ class Checker:
             return self._call(node)
         if isinstance(node, Lambda):
             raise ExprError(
-                "E302", "misplaced-function", "x -> ... 只能作为 any/all/sum 等函数的参数",
-                "'x -> ...' may only be an argument of any/all/sum and the like", node.span,
+                "E302",
+                "misplaced-function",
+                "x -> ... 只能作为 any/all/sum 等函数的参数",
+                "'x -> ...' may only be an argument of any/all/sum and the like",
+                node.span,
             )
         raise AssertionError(type(node))
 
@@ -116,12 +144,15 @@ class Checker:
             return DATE
         found = self.scope.lookup(node.name)
         if found is None:
-            hint_zh, hint_en = did_you_mean(
-                node.name, [*self.scope.locals, "as_of", *self.scope.all_names()]
-            )
+            hint_zh, hint_en = did_you_mean(node.name, [*self.scope.locals, "as_of", *self.scope.all_names()])
             raise ExprError(
-                "E203", "unknown-name", f"未知的名称 '{node.name}'", f"unknown name '{node.name}'",
-                node.span, hint_zh, hint_en,
+                "E203",
+                "unknown-name",
+                f"未知的名称 '{node.name}'",
+                f"unknown name '{node.name}'",
+                node.span,
+                hint_zh,
+                hint_en,
             )
         node.kind, ty = found
         self.scope.refs.add((node.kind, node.name))
@@ -138,27 +169,39 @@ class Checker:
             names = [*MEASURE_STATUS_FIELDS, *outs]
         else:
             raise ExprError(
-                "E301", "type-mismatch", f"{obj.describe()} 没有字段", f"{obj.describe()} has no fields",
+                "E301",
+                "type-mismatch",
+                f"{obj.describe()} 没有字段",
+                f"{obj.describe()} has no fields",
                 node.span,
             )
         if ty is None:
             hz, he = did_you_mean(node.name, names)
             raise ExprError(
-                "E204", "unknown-field", f"{obj.describe()} 没有字段 '{node.name}'",
-                f"{obj.describe()} has no field '{node.name}'", node.span, hz, he,
+                "E204",
+                "unknown-field",
+                f"{obj.describe()} 没有字段 '{node.name}'",
+                f"{obj.describe()} has no field '{node.name}'",
+                node.span,
+                hz,
+                he,
             )
         return ty
 
     def _enum_literal(self, typed: Ty, lit: Node) -> None:
-        if isinstance(typed, Prim) and typed.choices and isinstance(lit, Str):
-            if lit.value not in typed.choices:
-                hz, he = did_you_mean(lit.value, sorted(typed.choices))
-                raise ExprError(
-                    "E205", "unknown-choice", f"'{lit.value}' 不是允许的取值",
-                    f"'{lit.value}' is not one of the allowed values", lit.span,
-                    hz or "允许: " + ", ".join(sorted(typed.choices)),
-                    he or "allowed: " + ", ".join(sorted(typed.choices)),
-                )
+        if not (isinstance(typed, Prim) and typed.choices and isinstance(lit, Str)):
+            return
+        if lit.value not in typed.choices:
+            hz, he = did_you_mean(lit.value, sorted(typed.choices))
+            raise ExprError(
+                "E205",
+                "unknown-choice",
+                f"'{lit.value}' 不是允许的取值",
+                f"'{lit.value}' is not one of the allowed values",
+                lit.span,
+                hz or "允许: " + ", ".join(sorted(typed.choices)),
+                he or "allowed: " + ", ".join(sorted(typed.choices)),
+            )
 
     def _binary(self, node: Binary) -> Ty:
         op = node.op
@@ -196,13 +239,18 @@ class Checker:
     def _lambda(self, node: Node, param: Ty, result: Ty | None, fname: str) -> Ty:
         if not isinstance(node, Lambda):
             raise ExprError(
-                "E302", "misplaced-function",
+                "E302",
+                "misplaced-function",
                 f"{fname} 的这个参数应为 x -> ... 形式的函数",
-                f"this argument of {fname} must be a function 'x -> ...'", node.span,
+                f"this argument of {fname} must be a function 'x -> ...'",
+                node.span,
             )
         if len(node.params) != 1:
             raise ExprError(
-                "E302", "misplaced-function", "函数只能有一个参数", "a function takes one parameter",
+                "E302",
+                "misplaced-function",
+                "函数只能有一个参数",
+                "a function takes one parameter",
                 node.span,
             )
         pname = node.params[0]
@@ -229,11 +277,14 @@ class Checker:
         if not lo <= n <= hi:
             want = str(lo) if lo == hi else f"{lo}-{hi}"
             raise ExprError(
-                "E303", "wrong-arity", f"{node.func} 需要 {want} 个参数，实际 {n} 个",
-                f"{node.func} takes {want} argument(s); got {n}", node.span,
+                "E303",
+                "wrong-arity",
+                f"{node.func} 需要 {want} 个参数，实际 {n} 个",
+                f"{node.func} takes {want} argument(s); got {n}",
+                node.span,
             )
 
-    def _call(self, node: Call) -> Ty:  # noqa: C901 - one branch per built-in reads best
+    def _call(self, node: Call) -> Ty:
         f, a = node.func, node.args
         if f not in BUILTINS:
             found = self.scope.lookup(f)
@@ -242,8 +293,11 @@ class Checker:
                 self.scope.refs.add(("table", f))
                 if len(a) != len(table.inputs):
                     raise ExprError(
-                        "E303", "wrong-arity", f"决策表 {f} 需要 {len(table.inputs)} 个参数",
-                        f"decision table {f} takes {len(table.inputs)} argument(s)", node.span,
+                        "E303",
+                        "wrong-arity",
+                        f"决策表 {f} 需要 {len(table.inputs)} 个参数",
+                        f"decision table {f} takes {len(table.inputs)} argument(s)",
+                        node.span,
                     )
                 for arg, ty in zip(a, table.inputs, strict=True):
                     self.expect(arg, ty)
@@ -251,8 +305,13 @@ class Checker:
                 return table.value
             hz, he = did_you_mean(f, [*BUILTINS, *self.scope.all_names()])
             raise ExprError(
-                "E206", "unknown-function", f"未知的函数 '{f}'", f"unknown function '{f}'",
-                node.func_span, hz, he,
+                "E206",
+                "unknown-function",
+                f"未知的函数 '{f}'",
+                f"unknown function '{f}'",
+                node.func_span,
+                hz,
+                he,
             )
         if f in ("min", "max"):
             if len(a) == 1:
@@ -333,7 +392,9 @@ class Checker:
             q = a[1]
             if not isinstance(q, Num) or q.value <= 0:
                 raise ExprError(
-                    "E304", "bad-precision", "舍入精度应为正数字面量，如 0.01（分）或 1（元）",
+                    "E304",
+                    "bad-precision",
+                    "舍入精度应为正数字面量，如 0.01（分）或 1（元）",
                     "the rounding precision must be a positive literal such as 0.01 (fen) or 1",
                     q.span,
                 )
@@ -380,4 +441,3 @@ def check(node: Node, scope: Scope, expected: Ty | None = None) -> Ty:
     if expected is None:
         return checker.check(node)
     return checker.expect(node, expected)
-

@@ -13,7 +13,19 @@ from typing import Any, Protocol
 
 from . import values as V
 from .nodes import (
-    Binary, Bool, Call, DateLit, Field, If, Lambda, ListLit, Name, Node, Num, Str, Unary,
+    Binary,
+    Bool,
+    Call,
+    DateLit,
+    Field,
+    If,
+    Lambda,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Str,
+    Unary,
 )
 from .types import MeasureTy, RecordTy, TableTy
 from .values import UNKNOWN
@@ -46,7 +58,7 @@ class Env:
 _NOTHING = object()
 
 
-def compile_expr(node: Node) -> Compiled:  # noqa: C901 - a dispatch on node kinds
+def compile_expr(node: Node) -> Compiled:
     """Turn a checked tree into a closure."""
     if isinstance(node, Num | Str | Bool | DateLit):
         const = node.value
@@ -226,8 +238,7 @@ def _compile_call(node: Call) -> Compiled:
         return tolerant
     impl = V.BUILTINS[f]
     parts: list[tuple[bool, Any]] = [
-        (True, _compile_lambda(a)) if isinstance(a, Lambda) else (False, compile_expr(a))
-        for a in node.args
+        (True, _compile_lambda(a)) if isinstance(a, Lambda) else (False, compile_expr(a)) for a in node.args
     ]
     if all(not is_fn for is_fn, _ in parts):
         plain = [p for _, p in parts]

@@ -11,13 +11,25 @@ from typing import Any
 from . import values as V
 from .compile import Env
 from .nodes import (
-    Binary, Bool, Call, DateLit, Field, If, Lambda, ListLit, Name, Node, Num, Str, Unary,
+    Binary,
+    Bool,
+    Call,
+    DateLit,
+    Field,
+    If,
+    Lambda,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Str,
+    Unary,
 )
 from .types import MeasureTy, RecordTy, TableTy
 from .values import UNKNOWN
 
 
-def interpret(node: Node, env: Env) -> Any:  # noqa: C901 - a dispatch on node kinds
+def interpret(node: Node, env: Env) -> Any:
     if isinstance(node, Num | Str | Bool | DateLit):
         return node.value
     if isinstance(node, ListLit):
@@ -75,8 +87,8 @@ def interpret(node: Node, env: Env) -> Any:  # noqa: C901 - a dispatch on node k
 
 def _call(node: Call, env: Env) -> Any:
     if node.func not in V.BUILTINS:
-        args = [interpret(a, env) for a in node.args]
-        return UNKNOWN if UNKNOWN in args else env.params[node.func].lookup(args)
+        inputs = [interpret(a, env) for a in node.args]
+        return UNKNOWN if UNKNOWN in inputs else env.params[node.func].lookup(inputs)
     if node.func == "values" and isinstance(node.args[0].ty, TableTy):
         return env.params[node.args[0].ty.name].values()
     if node.func in ("known", "coalesce"):

@@ -27,7 +27,20 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .nodes import (
-    Binary, Bool, Call, DateLit, Field, If, Lambda, ListLit, Name, Node, Num, Span, Str, Unary,
+    Binary,
+    Bool,
+    Call,
+    DateLit,
+    Field,
+    If,
+    Lambda,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Span,
+    Str,
+    Unary,
 )
 
 MAX_EXPR_CHARS = 4000
@@ -81,8 +94,11 @@ _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
 def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_EXPR_CHARS:
         raise ExprError(
-            "E110", "expr-too-long", f"表达式过长（{len(text)} 字符，上限 {MAX_EXPR_CHARS}）",
-            f"expression too long ({len(text)} characters, limit {MAX_EXPR_CHARS})", (0, 1),
+            "E110",
+            "expr-too-long",
+            f"表达式过长（{len(text)} 字符，上限 {MAX_EXPR_CHARS}）",
+            f"expression too long ({len(text)} characters, limit {MAX_EXPR_CHARS})",
+            (0, 1),
         )
     out: list[Token] = []
     pos = 0
@@ -91,9 +107,13 @@ def tokenize(text: str) -> list[Token]:
         if not m:
             ch = text[pos]
             raise ExprError(
-                "E111", "bad-character", f"无法识别的字符 {ch!r}", f"unexpected character {ch!r}",
+                "E111",
+                "bad-character",
+                f"无法识别的字符 {ch!r}",
+                f"unexpected character {ch!r}",
                 (pos, pos + 1),
-                hint_zh="字符串请用英文引号，比较用 ==", hint_en="quote strings with \" and compare with ==",
+                hint_zh="字符串请用英文引号，比较用 ==",
+                hint_en='quote strings with " and compare with ==',
             )
         kind = m.lastgroup or ""
         if kind != "ws":
@@ -137,7 +157,10 @@ class Parser:
         got = "end of expression" if t.kind == "eof" else repr(t.text)
         got_zh = "表达式结尾" if t.kind == "eof" else repr(t.text)
         raise ExprError(
-            "E112", "syntax", f"此处应为 {what}，实际为 {got_zh}", f"expected {what}; got {got}",
+            "E112",
+            "syntax",
+            f"此处应为 {what}，实际为 {got_zh}",
+            f"expected {what}; got {got}",
             (t.start, max(t.end, t.start + 1)),
         )
 
@@ -145,8 +168,11 @@ class Parser:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExprError(
-                "E113", "too-deep", f"表达式嵌套过深（上限 {MAX_DEPTH} 层）",
-                f"expression nested too deeply (limit {MAX_DEPTH})", (start, start + 1),
+                "E113",
+                "too-deep",
+                f"表达式嵌套过深（上限 {MAX_DEPTH} 层）",
+                f"expression nested too deeply (limit {MAX_DEPTH})",
+                (start, start + 1),
             )
 
     # -- grammar
@@ -214,8 +240,11 @@ class Parser:
         if self.at("==", "!=", "<", "<=", ">", ">="):
             t = self.tok
             raise ExprError(
-                "E112", "syntax", "比较不能连写，请用 and 连接两个比较",
-                "comparisons do not chain; join two comparisons with 'and'", (t.start, t.end),
+                "E112",
+                "syntax",
+                "比较不能连写，请用 and 连接两个比较",
+                "comparisons do not chain; join two comparisons with 'and'",
+                (t.start, t.end),
             )
         return node
 
@@ -264,8 +293,11 @@ class Parser:
             digits = t.text.replace("_", "")
             if len(digits.replace(".", "")) > MAX_NUMBER_DIGITS:
                 raise ExprError(
-                    "E114", "literal-too-large", f"数字过长（上限 {MAX_NUMBER_DIGITS} 位）",
-                    f"number literal too long (limit {MAX_NUMBER_DIGITS} digits)", (t.start, t.end),
+                    "E114",
+                    "literal-too-large",
+                    f"数字过长（上限 {MAX_NUMBER_DIGITS} 位）",
+                    f"number literal too long (limit {MAX_NUMBER_DIGITS} digits)",
+                    (t.start, t.end),
                 )
             try:
                 return Num((t.start, t.end), Decimal(digits))
@@ -278,7 +310,10 @@ class Parser:
                 return DateLit((t.start, t.end), date.fromisoformat(t.text))
             except ValueError:
                 raise ExprError(
-                    "E115", "bad-date", f"无效日期 {t.text}", f"invalid date {t.text}",
+                    "E115",
+                    "bad-date",
+                    f"无效日期 {t.text}",
+                    f"invalid date {t.text}",
                     (t.start, t.end),
                 ) from None
         if t.kind == "str":
@@ -286,7 +321,9 @@ class Parser:
             body = t.text[1:-1]
             if len(body) > MAX_STRING_CHARS:
                 raise ExprError(
-                    "E114", "literal-too-large", f"字符串过长（上限 {MAX_STRING_CHARS} 字符）",
+                    "E114",
+                    "literal-too-large",
+                    f"字符串过长（上限 {MAX_STRING_CHARS} 字符）",
                     f"string literal too long (limit {MAX_STRING_CHARS} characters)",
                     (t.start, t.end),
                 )
@@ -306,8 +343,11 @@ class Parser:
                 items.append(self.expr())
                 if len(items) > MAX_LIST_ITEMS:
                     raise ExprError(
-                        "E114", "literal-too-large", f"列表过长（上限 {MAX_LIST_ITEMS} 项）",
-                        f"list literal too long (limit {MAX_LIST_ITEMS} items)", (start, start + 1),
+                        "E114",
+                        "literal-too-large",
+                        f"列表过长（上限 {MAX_LIST_ITEMS} 项）",
+                        f"list literal too long (limit {MAX_LIST_ITEMS} items)",
+                        (start, start + 1),
                     )
                 if not self.at("]"):
                     self.expect(",")

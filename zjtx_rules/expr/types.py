@@ -92,7 +92,7 @@ ANY = Prim("any")  # stands in while a cycle is being reported, so one error is 
 
 def same(a: Ty, b: Ty) -> bool:
     """Types match (enum choices do not matter; an empty list matches any list)."""
-    if a == b or a == ANY or b == ANY:
+    if a == b or ANY in (a, b):
         return True
     if isinstance(a, ListTy) and isinstance(b, ListTy):
         return a.elem == NULL or b.elem == NULL or same(a.elem, b.elem)

@@ -18,7 +18,10 @@ MAX_RANGE = 1000
 
 # One fixed context for every evaluation: 34 significant digits (decimal128), traps on.
 CONTEXT: Final = decimal.Context(
-    prec=34, rounding=decimal.ROUND_HALF_EVEN, Emin=-999999, Emax=999999,
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
     traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
 )
 
@@ -313,11 +316,30 @@ def fn_coalesce(a: Any, b: Any) -> Any:
 # Functions whose implementation is a plain call on evaluated arguments (lambdas passed as
 # Python callables). ``known`` and ``coalesce`` are here too: they take UNKNOWN as a value.
 BUILTINS: Final[dict[str, Fn]] = {
-    "min": fn_min, "max": fn_max, "sum": fn_sum, "count": fn_count, "any": fn_any,
-    "all": fn_all, "filter": fn_filter, "map": fn_map, "top_n": fn_top_n, "range": fn_range,
-    "to_map": fn_to_map, "get": fn_get, "has": fn_has, "keys": fn_keys, "values": fn_values,
-    "round_half_up": fn_round_half_up, "round_down": fn_round_down, "abs": fn_abs,
-    "year": fn_year, "month": fn_month, "date": fn_date, "add_years": fn_add_years,
-    "add_days": fn_add_days, "years_between": fn_years_between, "known": fn_known,
+    "min": fn_min,
+    "max": fn_max,
+    "sum": fn_sum,
+    "count": fn_count,
+    "any": fn_any,
+    "all": fn_all,
+    "filter": fn_filter,
+    "map": fn_map,
+    "top_n": fn_top_n,
+    "range": fn_range,
+    "to_map": fn_to_map,
+    "get": fn_get,
+    "has": fn_has,
+    "keys": fn_keys,
+    "values": fn_values,
+    "round_half_up": fn_round_half_up,
+    "round_down": fn_round_down,
+    "abs": fn_abs,
+    "year": fn_year,
+    "month": fn_month,
+    "date": fn_date,
+    "add_years": fn_add_years,
+    "add_days": fn_add_days,
+    "years_between": fn_years_between,
+    "known": fn_known,
     "coalesce": fn_coalesce,
 }
