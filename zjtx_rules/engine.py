@@ -23,12 +23,15 @@ from .periods import History
 from .profile import ProfileValidator, parse_json
 from .result import (
     CriterionOutcome,
+    CriterionStatus,
     Evaluation,
     MeasureOutcome,
     PolicyRefDict,
     Reason,
+    ReasonResult,
     Status,
     TierOutcome,
+    TierStatus,
     WarningDict,
     result_json_schema,
 )
@@ -313,6 +316,7 @@ class _Run:
 
     def _reason(self, cond: CompiledCondition, v: Any, env: Env) -> Reason:
         spec = cond.spec
+        result: ReasonResult
         if v is True:
             result, zh, en = "pass", spec.pass_zh, spec.pass_en
         elif v is False:
@@ -333,7 +337,7 @@ class _Run:
         }
         return Reason(
             spec.id,
-            result,  # type: ignore[arg-type]
+            result,
             render_template(zh, values, "zh"),
             render_template(en, values, "en"),
             shown,
@@ -348,10 +352,10 @@ class _Run:
             return TierOutcome(tier.id, spec.title_zh, spec.title_en, "held", [])
         crits = [self._criterion(c, env) for c in tier.criteria if _active(c.spec, env.as_of)]
         statuses = {c.status for c in crits}
-        overall = (
+        overall: TierStatus = (
             "not_ready" if "missed" in statuses else "undetermined" if "unknown" in statuses else "ready"
         )
-        return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits)  # type: ignore[arg-type]
+        return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits)
 
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
         s = c.spec
@@ -366,7 +370,7 @@ class _Run:
             met = c.expr(env)
         if c.or_expr is not None and met is not True:
             met = True if c.or_expr(env) is True else met
-        status = "met" if met is True else "missed" if met is False else "unknown"
+        status: CriterionStatus = "met" if met is True else "missed" if met is False else "unknown"
         missing = sorted(env.missing) if status == "unknown" else []
         fmt = s.format
         a_txt = format_measure_value(actual, fmt) if actual is not UNKNOWN else None
@@ -404,7 +408,7 @@ class _Run:
             s.title_en,
             status,
             a_txt,
-            r_txt,  # type: ignore[arg-type]
+            r_txt,
             gap_txt,
             zh,
             en,

@@ -20,6 +20,9 @@ from typing_extensions import TypedDict
 
 SCHEMA_VERSION = "1.0"
 Status = Literal["eligible", "ineligible", "undetermined"]
+ReasonResult = Literal["pass", "fail", "unknown"]
+TierStatus = Literal["held", "ready", "not_ready", "undetermined"]
+CriterionStatus = Literal["met", "missed", "unknown"]
 
 
 def money_str(value: Decimal) -> str:
