@@ -28,7 +28,6 @@ from .result import (
     MeasureOutcome,
     PolicyRefDict,
     Reason,
-    ReasonResult,
     Status,
     TierOutcome,
     TierStatus,
@@ -47,7 +46,6 @@ from .spec import (
     TargetSpec,
     TierSpec,
 )
-from .textfmt import format_measure_value, render_template
 
 FEN = Decimal("0.01")
 
@@ -56,8 +54,16 @@ FEN = Decimal("0.01")
 class CompiledCondition:
     spec: ConditionSpec
     fn: Compiled
-    shown: list[str]  # facts and derived values whose values a reason shows
-    template_names: set[str]
+    shown: tuple[str, ...]  # facts and derived values whose values a reason reports
+    names: tuple[str, ...]  # every value the reason texts may need (shown + template names)
+
+    @property
+    def unknown_zh(self) -> str:
+        return self.spec.unknown_zh or f"无法判断（缺少信息）：{self.spec.pass_zh}"
+
+    @property
+    def unknown_en(self) -> str:
+        return self.spec.unknown_en or f"cannot tell yet (facts missing): {self.spec.pass_en}"
 
 
 @dataclass
@@ -223,7 +229,7 @@ class _Run:
     def __init__(self, rules: RuleSet, reasons: bool) -> None:
         self.rules = rules
         self.reasons = reasons
-        self.derived_memo: dict[str, tuple[Any, set[str]]] = {}
+        self.derived_memo: dict[str, tuple[Any, list[str]]] = {}
         self.measure_memo: dict[str, MeasureOutcome] = {}
         self.raw_outputs: dict[str, dict[str, Any]] = {}
         self.current = ""  # the measure or tier being evaluated, for error messages
@@ -231,22 +237,20 @@ class _Run:
     def derived(self, name: str, env: Env) -> Any:
         hit = self.derived_memo.get(name)
         if hit is None:
-            outer = env.missing
-            env.missing = set()
-            try:
-                value = self.rules.derived[name](env)
-            finally:
-                inner, env.missing = env.missing, outer
-            hit = (value, inner)
+            mark = len(env.missing)
+            value = self.rules.derived[name](env)
+            hit = (value, env.missing[mark:] if value is UNKNOWN else [])
+            if value is not UNKNOWN:  # settled: what it could not read did not matter
+                del env.missing[mark:]
             self.derived_memo[name] = hit
-        if hit[0] is UNKNOWN:
-            env.missing |= hit[1]
+        else:
+            env.missing.extend(hit[1])
         return hit[0]
 
     def measure_field(self, name: str, field: str, env: Env) -> Any:
         outcome = self.measure(name, env)
         if outcome.status == "undetermined":
-            env.missing.update(outcome.missing)
+            env.missing.extend(outcome.missing)
         if field == "eligible":
             return UNKNOWN if outcome.status == "undetermined" else outcome.status == "eligible"
         if field == "ineligible":
@@ -274,11 +278,11 @@ class _Run:
         missing: set[str] = set()
         reasons: list[Reason] = []
         for cond in m.conditions:
-            env.missing = set()
+            env.missing = []
             v = cond.fn(env)
             status = and3(status, v)
             if v is UNKNOWN:
-                missing |= env.missing
+                missing.update(env.missing)
             if self.reasons:
                 reasons.append(self._reason(cond, v, env))
         amounts: dict[str, Any] = {}
@@ -286,12 +290,12 @@ class _Run:
         raw: dict[str, Any] = {}
         if status is True:
             for out in m.outputs:
-                env.missing = set()
+                env.missing = []
                 v = out.fn(env)
                 env.locals[out.name] = v
                 raw[out.name] = v
                 if v is UNKNOWN:
-                    missing |= env.missing
+                    missing.update(env.missing)
                     continue
                 amounts[out.name] = _finish(v, out.spec)
                 types[out.name] = out.spec.type
@@ -316,37 +320,17 @@ class _Run:
 
     def _reason(self, cond: CompiledCondition, v: Any, env: Env) -> Reason:
         spec = cond.spec
-        result: ReasonResult
+        seen = {n: self.value_of(n, env) for n in cond.names}
         if v is True:
-            result, zh, en = "pass", spec.pass_zh, spec.pass_en
-        elif v is False:
-            result, zh, en = "fail", spec.fail_zh, spec.fail_en
-        else:
-            result = "unknown"
-            zh = spec.unknown_zh or f"无法判断（缺少信息）：{spec.pass_zh}"
-            en = spec.unknown_en or f"cannot tell yet (facts missing): {spec.pass_en}"
-        saved = env.missing
-        env.missing = set()
-        names = cond.template_names | set(cond.shown)
-        values = {n: self.value_of(n, env) for n in sorted(names)}
-        env.missing = saved
-        shown = {
-            n: values[n]
-            for n in cond.shown
-            if values[n] is not UNKNOWN and not isinstance(values[n], list | dict)
-        }
-        return Reason(
-            spec.id,
-            result,
-            render_template(zh, values, "zh"),
-            render_template(en, values, "en"),
-            shown,
-        )
+            return Reason(spec.id, "pass", spec.pass_zh, spec.pass_en, seen, cond.shown)
+        if v is False:
+            return Reason(spec.id, "fail", spec.fail_zh, spec.fail_en, seen, cond.shown)
+        return Reason(spec.id, "unknown", cond.unknown_zh, cond.unknown_en, seen, cond.shown)
 
     def tier(self, tier: CompiledTier, env: Env) -> TierOutcome:
         spec = tier.spec
         self.current = f"tier {tier.id}"
-        env.missing = set()
+        env.missing = []
         held = tier.held(env)
         if held is True:
             return TierOutcome(tier.id, spec.title_zh, spec.title_en, "held", [])
@@ -359,9 +343,9 @@ class _Run:
 
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
         s = c.spec
-        env.missing = set()
-        actual: Any = UNKNOWN
-        required: Any = UNKNOWN
+        env.missing = []
+        actual: Any = None
+        required: Any = None
         if c.actual is not None and c.required is not None and s.op:
             actual, required = c.actual(env), c.required(env)
             met = compare(s.op, actual, required)
@@ -371,50 +355,14 @@ class _Run:
         if c.or_expr is not None and met is not True:
             met = True if c.or_expr(env) is True else met
         status: CriterionStatus = "met" if met is True else "missed" if met is False else "unknown"
-        missing = sorted(env.missing) if status == "unknown" else []
-        fmt = s.format
-        a_txt = format_measure_value(actual, fmt) if actual is not UNKNOWN else None
-        r_txt = format_measure_value(required, fmt) if required is not UNKNOWN else None
-        gap_txt = None
-        zh = f"{s.title_zh}：" + {"met": "已满足", "missed": "未满足", "unknown": "无法判断"}[status]
-        en = f"{s.title_en}: " + {"met": "met", "missed": "not met", "unknown": "cannot tell"}[status]
-        if a_txt is not None and r_txt is not None:
-            zh += f"（现为 {a_txt}，要求 {s.op} {r_txt}"
-            en += f" ({a_txt}, needs {s.op} {r_txt}"
-            if status == "missed":
-                gap = abs(required - actual)
-                gap_txt = format_measure_value(gap, fmt, gap=True)
-                zh += f"，差 {format_measure_value(gap, fmt, gap=True, lang='zh')}"
-                en += f": {gap_txt} short"
-                if c.extra is not None and s.extra is not None:
-                    extra = c.extra(env)
-                    if extra is not UNKNOWN:
-                        val = format_measure_value(extra, s.extra.format, lang="zh")
-                        zh += "，" + s.extra.text_zh.replace("{value}", val)
-                        en += ", " + s.extra.text_en.replace(
-                            "{value}", format_measure_value(extra, s.extra.format)
-                        )
-            zh += "）"
-            en += ")"
-        elif status == "unknown" and missing:
-            zh += f"（缺少: {', '.join(missing)}）"
-            en += f" (missing: {', '.join(missing)})"
-        if s.assumption:
-            zh += " [假设/存疑标准]"
-            en += " [assumed / uncertain criterion]"
+        extra = c.extra(env) if status == "missed" and c.extra is not None else None
         return CriterionOutcome(
-            s.id,
-            s.title_zh,
-            s.title_en,
+            s,
             status,
-            a_txt,
-            r_txt,
-            gap_txt,
-            zh,
-            en,
-            missing,
-            s.assumption,
-            s.source,
+            None if actual is UNKNOWN else actual,
+            None if required is UNKNOWN else required,
+            None if extra is UNKNOWN else extra,
+            sorted(set(env.missing)) if status == "unknown" else [],
         )
 
 

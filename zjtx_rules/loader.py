@@ -725,7 +725,11 @@ class Build:
                     ],
                 )
                 if node is not None:
-                    conds.append(CompiledCondition(c, compile_expr(node), shown, names))
+                    conds.append(
+                        CompiledCondition(
+                            c, compile_expr(node), tuple(shown), tuple(sorted(names | set(shown)))
+                        )
+                    )
             outputs = []
             local_scope = self.scope()
             for oname, ospec in spec.outputs.items():

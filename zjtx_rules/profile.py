@@ -36,7 +36,6 @@ MAX_NUMBER_CHARS = 40
 MAX_PROFILE_BYTES = 2 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 
-DECIMAL_PLACES = {"money": 4, "ratio": 6, "decimal": 6, "int": 0}
 
 # GB 32100-2015 unified social credit code: 31-character alphabet, weights 3^i mod 31.
 _CC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -132,11 +131,18 @@ def parse_json(data: str | bytes) -> Any:
 # --- building the validator ---------------------------------------------------------------
 
 
-def _no_float(v: Any) -> Any:
+def _number_input(v: Any) -> Any:
+    """Accept Decimal, int or a decimal string; refuse floats, booleans and absurd literals."""
     if isinstance(v, float):
         raise ValueError("float given; pass a Decimal, an integer or a decimal string")
     if isinstance(v, bool):
         raise ValueError("a boolean is not a number")
+    if isinstance(v, str) and len(v) > MAX_NUMBER_CHARS:
+        raise ValueError(f"number longer than {MAX_NUMBER_CHARS} characters")
+    if isinstance(v, Decimal) and v.is_finite():
+        _sign, digits, exponent = v.as_tuple()
+        if len(digits) > 34 or not -12 <= int(exponent) <= 20:
+            raise ValueError("number has too many digits")
     return v
 
 
@@ -167,25 +173,29 @@ def _number_type(spec: FieldSpec, kind: str) -> Any:
         bounds["lt"] = spec.below
     if spec.max is not None:
         bounds["le"] = spec.max
-    places = DECIMAL_PLACES.get(kind, 6)
-    schema: dict[str, Any] = (
-        {"type": "integer"}
-        if kind == "int"
-        else {"type": ["string", "number"], "pattern": r"^-?\d+(\.\d+)?$"}
-    )
+    limits: dict[str, Any] = {}
+    if spec.min is not None:
+        limits["minimum"] = spec.min
+    if spec.max is not None:
+        limits["maximum"] = spec.max
+    if spec.below is not None:
+        limits["exclusiveMaximum"] = spec.below
     if kind == "int":
-        schema.update({k: int(v) for k, v in (("minimum", spec.min), ("maximum", spec.max)) if v is not None})
-        if spec.below is not None:
-            schema["exclusiveMaximum"] = int(spec.below)
-    validators: list[Any] = [BeforeValidator(_no_float)]
-    if kind == "int":
-        validators.append(After(_integral))
-    return Annotated[
-        Decimal,
-        *validators,
-        Field(max_digits=32, decimal_places=places, **bounds),
-        WithJsonSchema(schema),
-    ]
+        schema: dict[str, Any] = {"type": "integer", **{k: int(v) for k, v in limits.items()}}
+        return Annotated[
+            Decimal,
+            BeforeValidator(_number_input),
+            After(_integral),
+            Field(**bounds),
+            WithJsonSchema(schema),
+        ]
+    schema = {
+        "anyOf": [
+            {"type": "number", **{k: float(v) for k, v in limits.items()}},
+            {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
+        ]
+    }
+    return Annotated[Decimal, BeforeValidator(_number_input), Field(**bounds), WithJsonSchema(schema)]
 
 
 def field_annotation(name: str, spec: FieldSpec) -> Any:

@@ -18,6 +18,9 @@ from typing import Any, Literal, NotRequired
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
+from .spec import CriterionSpec
+from .textfmt import criterion_sentence, format_measure_value, plain_number, render_template
+
 SCHEMA_VERSION = "1.0"
 Status = Literal["eligible", "ineligible", "undetermined"]
 ReasonResult = Literal["pass", "fail", "unknown"]
@@ -29,11 +32,6 @@ def money_str(value: Decimal) -> str:
     """``Decimal`` money (already rounded by its rule) as ``"12345.67"``; never ``-0.00``."""
     q = value.quantize(Decimal("0.01"))
     return f"{(q if q != 0 else Decimal('0.00')):.2f}"
-
-
-def plain_number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0E+0") else text
 
 
 def json_value(value: Any) -> Any:
@@ -142,11 +140,31 @@ def result_json_schema() -> dict[str, Any]:
 
 @dataclass
 class Reason:
+    """One condition's verdict. Texts are rendered from the rule's templates when read."""
+
     condition: str
-    result: Literal["pass", "fail", "unknown"]
-    text_zh: str
-    text_en: str
-    values: dict[str, Any] = field(default_factory=dict)
+    result: ReasonResult
+    template_zh: str
+    template_en: str
+    seen: dict[str, Any] = field(default_factory=dict)  # every value the texts may show
+    shown: tuple[str, ...] = ()  # the facts and derived values reported under "values"
+
+    @property
+    def text_zh(self) -> str:
+        return render_template(self.template_zh, self.seen, "zh")
+
+    @property
+    def text_en(self) -> str:
+        return render_template(self.template_en, self.seen, "en")
+
+    @property
+    def values(self) -> dict[str, Any]:
+        out = {}
+        for name in self.shown:
+            v = self.seen.get(name)
+            if v is not None and isinstance(v, bool | str | int | Decimal | date):
+                out[name] = v
+        return out
 
     def to_dict(self) -> ReasonDict:
         return {
@@ -203,24 +221,68 @@ def amount_json(value: Any, kind: str) -> AmountJSON:
 
 @dataclass
 class CriterionOutcome:
-    id: str
-    title_zh: str
-    title_en: str
-    status: Literal["met", "missed", "unknown"]
-    actual: str | None
-    required: str | None
-    gap: str | None
-    text_zh: str
-    text_en: str
-    missing: list[str]
-    assumption: bool
-    source: str
+    """One tier criterion: met, missed or unknown, with the figures; texts built when read."""
+
+    spec: CriterionSpec
+    status: CriterionStatus
+    actual_value: Decimal | None = None
+    required_value: Decimal | None = None
+    extra_value: Decimal | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def actual(self) -> str | None:
+        v = self.actual_value
+        return None if v is None else format_measure_value(v, self.spec.format)
+
+    @property
+    def required(self) -> str | None:
+        v = self.required_value
+        return None if v is None else format_measure_value(v, self.spec.format)
+
+    @property
+    def gap(self) -> str | None:
+        a, r = self.actual_value, self.required_value
+        if self.status != "missed" or a is None or r is None:
+            return None
+        return format_measure_value(abs(r - a), self.spec.format, gap=True)
+
+    def text(self, lang: str) -> str:
+        s = self.spec
+        extra = None
+        if self.extra_value is not None and s.extra is not None:
+            extra = (self.extra_value, s.extra.format, s.extra.text_zh if lang == "zh" else s.extra.text_en)
+        return criterion_sentence(
+            lang,
+            s.title_zh if lang == "zh" else s.title_en,
+            self.status,
+            s.op,
+            s.format,
+            self.actual_value,
+            self.required_value,
+            extra,
+            self.missing,
+            s.assumption,
+        )
+
+    @property
+    def text_zh(self) -> str:
+        return self.text("zh")
+
+    @property
+    def text_en(self) -> str:
+        return self.text("en")
 
     def to_dict(self) -> CriterionDict:
+        s = self.spec
         return {
-            "id": self.id,
-            "title_zh": self.title_zh,
-            "title_en": self.title_en,
+            "id": s.id,
+            "title_zh": s.title_zh,
+            "title_en": s.title_en,
             "status": self.status,
             "actual": self.actual,
             "required": self.required,
@@ -228,8 +290,8 @@ class CriterionOutcome:
             "text_zh": self.text_zh,
             "text_en": self.text_en,
             "missing": list(self.missing),
-            "assumption": self.assumption,
-            "source": self.source,
+            "assumption": s.assumption,
+            "source": s.source,
         }
 
 

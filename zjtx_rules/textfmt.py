@@ -8,9 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .expr.values import UNKNOWN
-from .result import plain_number
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def plain_number(value: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: ``Decimal("36.00")`` -> ``"36"``."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0E+0") else text
 
 
 def fmt_value(value: Any, lang: str) -> str:
@@ -47,3 +52,43 @@ def format_measure_value(value: Any, fmt: str, *, gap: bool = False, lang: str =
     if fmt == "years":
         return f"{plain_number(value)} 年" if lang == "zh" else f"{plain_number(value)} years"
     return plain_number(value)
+
+
+_VERDICT = {
+    "zh": {"met": "已满足", "missed": "未满足", "unknown": "无法判断"},
+    "en": {"met": "met", "missed": "not met", "unknown": "cannot tell"},
+}
+
+
+def criterion_sentence(
+    lang: str,
+    title: str,
+    status: str,
+    op: str | None,
+    fmt: str,
+    actual: Decimal | None,
+    required: Decimal | None,
+    extra: tuple[Decimal, str, str] | None,
+    missing: list[str],
+    assumption: bool,
+) -> str:
+    """ "R&D share of revenue: not met (2.1%, needs >= 3.0%: 0.9 points short, about ...)"."""
+    zh = lang == "zh"
+    text = f"{title}{'：' if zh else ': '}{_VERDICT[lang][status]}"
+    if actual is not None and required is not None:
+        a, r = format_measure_value(actual, fmt, lang=lang), format_measure_value(required, fmt, lang=lang)
+        text += f"（现为 {a}，要求 {op} {r}" if zh else f" ({a}, needs {op} {r}"
+        if status == "missed":
+            gap = format_measure_value(abs(required - actual), fmt, gap=True, lang=lang)
+            text += f"，差 {gap}" if zh else f": {gap} short"
+            if extra is not None:
+                value, efmt, template = extra
+                text += ("，" if zh else ", ") + template.replace(
+                    "{value}", format_measure_value(value, efmt, lang=lang)
+                )
+        text += "）" if zh else ")"
+    elif status == "unknown" and missing:
+        text += f"（缺少: {', '.join(missing)}）" if zh else f" (missing: {', '.join(missing)})"
+    if assumption:
+        text += " [假设/存疑标准]" if zh else " [assumed / uncertain criterion]"
+    return text

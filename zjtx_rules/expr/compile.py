@@ -52,7 +52,7 @@ class Env:
         self.as_of = as_of
         self.resolver = resolver
         self.locals: dict[str, Any] = {}
-        self.missing: set[str] = set()
+        self.missing: list[str] = []  # a list, not a set: cheap to mark and cut back
 
 
 _NOTHING = object()
@@ -113,7 +113,7 @@ def _compile_name(node: Name) -> Compiled:
         def fact(env: Env) -> Any:
             v = env.facts.get(name, UNKNOWN)
             if v is UNKNOWN:
-                env.missing.add(name)
+                env.missing.append(name)
             return v
 
         return fact
@@ -142,7 +142,7 @@ def _compile_field(node: Field) -> Compiled:
             return UNKNOWN
         v = o.get(fname, UNKNOWN)
         if v is UNKNOWN:
-            env.missing.add(label)
+            env.missing.append(label)
         return v
 
     return field
@@ -223,14 +223,10 @@ def _compile_call(node: Call) -> Compiled:
         second = compile_expr(node.args[1]) if f == "coalesce" else None
 
         def tolerant(env: Env) -> Any:
-            outer = env.missing
-            env.missing = set()
-            try:
-                v = first(env)
-            finally:
-                inner, env.missing = env.missing, outer
-            if v is not UNKNOWN:
-                outer |= inner
+            mark = len(env.missing)
+            v = first(env)
+            if v is UNKNOWN:
+                del env.missing[mark:]
             if second is None:
                 return v is not UNKNOWN
             return v if v is not UNKNOWN else second(env)

@@ -38,7 +38,7 @@ def interpret(node: Node, env: Env) -> Any:
     if isinstance(node, Name):
         if node.kind == "fact":
             if node.name not in env.facts:
-                env.missing.add(node.name)
+                env.missing.append(node.name)
                 return UNKNOWN
             return env.facts[node.name]
         if node.kind in ("param", "table"):
@@ -56,7 +56,7 @@ def interpret(node: Node, env: Env) -> Any:
             return UNKNOWN
         if node.name not in obj:
             label = node.obj.ty.name if isinstance(node.obj.ty, RecordTy) else ""
-            env.missing.add(f"{label}.{node.name}" if label else node.name)
+            env.missing.append(f"{label}.{node.name}" if label else node.name)
             return UNKNOWN
         return obj[node.name]
     if isinstance(node, Unary):
@@ -92,11 +92,10 @@ def _call(node: Call, env: Env) -> Any:
     if node.func == "values" and isinstance(node.args[0].ty, TableTy):
         return env.params[node.args[0].ty.name].values()
     if node.func in ("known", "coalesce"):
-        outer, env.missing = env.missing, set()
+        mark = len(env.missing)
         first = interpret(node.args[0], env)
-        inner, env.missing = env.missing, outer
-        if first is not UNKNOWN:
-            outer |= inner
+        if first is UNKNOWN:
+            del env.missing[mark:]
         if node.func == "known":
             return first is not UNKNOWN
         return first if first is not UNKNOWN else interpret(node.args[1], env)
