@@ -120,6 +120,7 @@ class RuleSet:
         *,
         policy: PolicySpec,
         targets: Mapping[str, TargetSpec],
+        target_fns: Mapping[str, Compiled],
         root: Path,
         sha256: str,
         facts: Mapping[str, FieldSpec],
@@ -134,6 +135,7 @@ class RuleSet:
     ) -> None:
         self.policy = policy
         self.targets = dict(targets)
+        self.target_fns = dict(target_fns)
         self.root = root
         self.sha256 = sha256
         self.facts = dict(facts)
@@ -193,6 +195,8 @@ class RuleSet:
             with localcontext(CONTEXT):
                 measures = [run.measure(m.id, env) for m in self.measures]
                 tiers = [run.tier(t, env) for t in self.tiers]
+                env.missing = []
+                counted = [t for t, fn in self.target_fns.items() if fn(env) is True]
         except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
             raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
         warnings: list[WarningDict] = []
@@ -209,7 +213,13 @@ class RuleSet:
             )
         pid = facts.get("id")
         return Evaluation(
-            self.policy_ref, day, pid if isinstance(pid, str) else None, warnings, measures, tiers
+            self.policy_ref,
+            day,
+            pid if isinstance(pid, str) else None,
+            warnings,
+            measures,
+            tiers,
+            counted,
         )
 
     def profile_schema(self) -> dict[str, Any]:

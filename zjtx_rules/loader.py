@@ -271,7 +271,7 @@ class Build:
     def run(self) -> RuleSet:
         docs = self.ld.read()
         policy = None
-        targets: dict[str, Any] = {}
+        targets: dict[str, tuple[Any, Site]] = {}
         invariants: list[Any] = []
         tiers: dict[str, tuple[Any, Site]] = {}
         for src, doc in docs:
@@ -285,7 +285,8 @@ class Build:
                         Site(src, ("policy",), ""),
                     )
                 policy = doc.policy
-            targets.update(doc.targets)
+            for tid, target in doc.targets.items():
+                targets[tid] = (target, Site(src, ("targets", tid), f"target '{tid}'"))
             invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
             for tid, tier in doc.tiers.items():
                 tiers[tid] = (tier, Site(src, ("tiers", tid), f"tier '{tid}'"))
@@ -319,6 +320,7 @@ class Build:
         derived_fns = self._derived()
         measures = self._measures()
         tier_list = self._tiers(tiers)
+        target_fns = self._targets(targets)
         self._cycles()
         self._invariants(invariants, histories)
         errors = [d for d in self.ld.diags if d.severity == "error"]
@@ -327,7 +329,8 @@ class Build:
         assert validator is not None
         return RuleSet(
             policy=policy,
-            targets=targets,
+            targets={t: spec for t, (spec, _) in targets.items()},
+            target_fns=target_fns,
             root=self.ld.root,
             sha256=self._digest(),
             facts={n: s for n, (s, _) in self.facts.items()},
@@ -745,6 +748,7 @@ class Build:
             for d in spec.details:
                 if d.assumption:
                     self._assumption(site, ("details",), d.title_en, d.source, self.policy.valid_from)
+            self._summary_flags(spec, site)
             out.append(CompiledMeasure(name, spec, conds, outputs))
         return out
 
@@ -770,6 +774,42 @@ class Build:
                 else:
                     used.add(ref)
         return used
+
+    def _summary_flags(self, spec: MeasureSpec, site: Site) -> None:
+        """Batch-summary flags must fit the outputs they name."""
+        for oname, o in spec.outputs.items():
+            allowed = {"budget": ("money", "money_by_year"), "count": ("int", "ids")}.get(o.summary)
+            if allowed and o.type not in allowed:
+                self.ld.report(
+                    "E308",
+                    "bad-summary",
+                    f'summary = "{o.summary}" 只能用于 {allowed} 类型的输出',
+                    f'summary = "{o.summary}" needs an output of type {" or ".join(allowed)}',
+                    site,
+                    sub=("outputs", oname, "summary"),
+                )
+        if spec.rank_by:
+            out = spec.outputs.get(spec.rank_by)
+            if out is None or out.type not in ("number", "money", "int", "ratio"):
+                hz, he = did_you_mean(spec.rank_by, list(spec.outputs))
+                self.ld.report(
+                    "E308",
+                    "bad-summary",
+                    f"rank_by 应为本措施的数值输出，'{spec.rank_by}' 不是",
+                    f"rank_by must name a numeric output of this measure; '{spec.rank_by}' is not",
+                    site,
+                    sub=("rank_by",),
+                    hint=(hz, he),
+                )
+
+    def _targets(self, targets: dict[str, tuple[Any, Site]]) -> dict[str, Compiled]:
+        fns = {}
+        for tid, (spec, site) in targets.items():
+            if spec.expr:
+                node = self.expr(spec.expr, site, ("expr",), BOOL)
+                if node is not None:
+                    fns[tid] = compile_expr(node)
+        return fns
 
     # -- tiers
     def _tiers(self, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:

@@ -120,6 +120,7 @@ class EvaluationDict(TypedDict):
     warnings: list[WarningDict]
     measures: list[MeasureDict]
     tiers: NotRequired[list[TierDict]]
+    targets: NotRequired[list[str]]
 
 
 @functools.cache
@@ -323,6 +324,7 @@ class Evaluation:
     warnings: list[WarningDict]
     measures: list[MeasureOutcome]
     tiers: list[TierOutcome]
+    targets: list[str] = field(default_factory=list)  # the policy targets this enterprise counts toward
 
     def measure(self, measure_id: str) -> MeasureOutcome:
         for m in self.measures:
@@ -345,6 +347,7 @@ class Evaluation:
             "warnings": list(self.warnings),
             "measures": [m.to_dict() for m in self.measures],
             "tiers": [t.to_dict() for t in self.tiers],
+            "targets": list(self.targets),
         }
 
     def to_json(self, indent: int | None = None) -> str:

@@ -45,8 +45,9 @@ class PolicySpec(Strict):
 class TargetSpec(Titled):
     count: int = Field(ge=0)
     by: date
-    qualification: str = ""
+    expr: str = ""  # an enterprise counts toward the target when this is true
     source: str = ""
+    note: str = ""
 
 
 class FieldSpec(Strict):
@@ -142,6 +143,9 @@ class OutputSpec(Strict):
     title_zh: str = ""
     title_en: str = ""
     rounding: Literal["half_up", "down"] = "half_up"
+    # how batch summaries add this output up: "budget" sums money (by year), "count" sums
+    # integers or the lengths of id lists
+    summary: Literal["", "budget", "count"] = ""
 
 
 class DetailSpec(Strict):
@@ -164,6 +168,8 @@ class MeasureSpec(Titled):
     conditions: list[ConditionSpec] = Field(min_length=1)
     outputs: dict[str, OutputSpec] = Field(default_factory=dict)
     details: list[DetailSpec] = Field(default_factory=list)
+    rank_by: str = ""  # an output that ranks eligible enterprises in batch summaries
+    select_at_least: int = Field(default=0, ge=0)
     note: str = ""
 
 
