@@ -43,6 +43,35 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON Schema of profiles or results")
     sc.add_argument("which", choices=["profile", "result"])
     sc.add_argument("--rules")
+    ba = sub.add_parser("batch", help="evaluate JSON Lines or CSV, one output line per record")
+    ba.add_argument("input", help="a .jsonl/.csv file, or - for stdin")
+    ba.add_argument("--out", help="output JSON Lines file (default: stdout)")
+    ba.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    ba.add_argument("--as-of")
+    ba.add_argument("--rules")
+    ba.add_argument("--format", dest="input_format", choices=["jsonl", "csv"],
+                    help="input format (default: by file extension)")
+    ba.add_argument("--summary", help="write a JSON summary here and print a table to stderr")
+    ba.add_argument("--lang", choices=["zh", "en"], default="zh")
+    ba.add_argument("--progress", action="store_true", help="show progress even if not a terminal")
+    ba.add_argument("--resume", action="store_true", help="continue an interrupted --out file")
+    ba.add_argument("--reasons", action="store_true", help="include reason texts (larger output)")
+    co = sub.add_parser("compare", help="two rule versions over the same enterprises")
+    co.add_argument("input")
+    co.add_argument("--rules", action="append", required=True, help="give twice: OLD then NEW")
+    co.add_argument("--as-of")
+    co.add_argument("--format", choices=["text", "json"], default="text")
+    co.add_argument("--limit", type=int, default=1000, help="most changed enterprises listed")
+    ge = sub.add_parser("generate", help="synthetic profiles as JSON Lines")
+    ge.add_argument("--count", type=int, required=True)
+    ge.add_argument("--seed", type=int, default=0)
+    ge.add_argument("--missing", type=float, default=0.0, help="chance an optional fact is absent")
+    ge.add_argument("--rules")
+    ge.add_argument("--as-of")
+    be = sub.add_parser("bench", help="measure evaluation speed on generated profiles")
+    be.add_argument("--rules")
+    be.add_argument("--count", type=int, default=5000)
+    be.add_argument("--seed", type=int, default=7)
     return p
 
 
@@ -116,10 +145,77 @@ def _schema(args: argparse.Namespace, out: list[str]) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace, out: list[str]) -> int:
+    from .batch import run_batch
+    from .summary import Summary
+
+    day = parse_as_of(args.as_of)
+    summary = Summary(load_rules(args.rules)) if args.summary else None
+    progress = args.progress or sys.stderr.isatty()
+    try:
+        stats = run_batch(
+            args.input, args.out, rules_dir=args.rules, as_of=day, workers=args.workers,
+            summary=summary, progress=progress, resume=args.resume, reasons=args.reasons,
+            fmt=args.input_format,
+        )
+    except KeyboardInterrupt:
+        sys.stderr.write("zjtx: 已中断，可用 --resume 继续 / interrupted; rerun with --resume\n")
+        return 130
+    if summary is not None:
+        Path(args.summary).write_text(
+            json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        sys.stderr.write(summary.render(args.lang))
+    sys.stderr.write(
+        f"{stats.lines} lines, {stats.errors} errors, {stats.seconds:.1f}s"
+        + (f" (resumed after {stats.resumed_from})" if stats.resumed_from else "") + "\n"
+    )
+    return 0
+
+
+def _compare(args: argparse.Namespace, out: list[str]) -> int:
+    from .batch import iter_input_profiles
+    from .compare import compare
+
+    if len(args.rules) != 2:
+        raise UsageError("--rules 需要给两次：旧版本、新版本", "give --rules twice: OLD then NEW")
+    day = parse_as_of(args.as_of)
+    old, new = load_rules(args.rules[0]), load_rules(args.rules[1])
+    result = compare(old, new, iter_input_profiles(old, args.input), day, limit=args.limit)
+    if args.format == "json":
+        out.append(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.append(result.render())
+    return 0
+
+
+def _generate(args: argparse.Namespace, out: list[str]) -> int:
+    from .generate import generate
+
+    rules = load_rules(args.rules)
+    day = parse_as_of(args.as_of) if args.as_of else None
+    if args.count < 0 or not 0 <= args.missing <= 1:
+        raise UsageError("--count 须 >= 0，--missing 须在 0 到 1 之间",
+                         "--count must be >= 0 and --missing between 0 and 1")
+    for profile in generate(rules, args.count, args.seed, missing=args.missing, as_of=day):
+        sys.stdout.write(json.dumps(profile, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _bench(args: argparse.Namespace, out: list[str]) -> int:
+    from .bench import run_bench
+
+    out.append(run_bench(args.rules, args.count, args.seed))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out: list[str] = []
-    handler = {"evaluate": _evaluate, "check": _check, "test": _test, "schema": _schema}
+    handler = {
+        "evaluate": _evaluate, "check": _check, "test": _test, "schema": _schema,
+        "batch": _batch, "compare": _compare, "generate": _generate, "bench": _bench,
+    }
     try:
         code = handler[args.command](args, out)
     except (ProfileError, RuleError, UsageError, EvaluationError) as exc:

@@ -132,6 +132,7 @@ class RuleSet:
         diagnostics: list[Any],
         param_specs: Mapping[str, ParameterSpec],
         table_specs: Mapping[str, TableSpec],
+        constants: frozenset[Decimal] = frozenset(),
     ) -> None:
         self.policy = policy
         self.targets = dict(targets)
@@ -147,6 +148,7 @@ class RuleSet:
         self.diagnostics = diagnostics
         self.param_specs = dict(param_specs)
         self.table_specs = dict(table_specs)
+        self.constants = constants
         self._by_id = {m.id: m for m in measures}
         self.policy_ref: PolicyRefDict = {
             "id": policy.id,

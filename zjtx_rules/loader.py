@@ -31,7 +31,7 @@ from .engine import (
 from .errors import Diagnostic, Location, RuleError, UsageError
 from .expr.check import Checker, Scope, did_you_mean
 from .expr.compile import Compiled, Env, compile_expr
-from .expr.nodes import Node
+from .expr.nodes import Node, Num, walk
 from .expr.parser import KEYWORDS, ExprError, parse
 from .expr.types import (
     ANY,
@@ -267,6 +267,7 @@ class Build:
         self.derived_nodes: dict[str, Node | None] = {}
         self.deps: dict[str, set[str]] = {}
         self.checking: list[str] = []
+        self.constants: set[Decimal] = set()  # every number the rules compare against
 
     def run(self) -> RuleSet:
         docs = self.ld.read()
@@ -342,7 +343,21 @@ class Build:
             diagnostics=sorted(self.ld.diags, key=_diag_order),
             param_specs={n: s for n, (s, _) in self.params.items()},
             table_specs={n: s for n, (s, _) in self.tables.items()},
+            constants=self._all_constants(histories),
         )
+
+    def _all_constants(self, histories: dict[str, Any]) -> frozenset[Decimal]:
+        """Literals, parameter values and table bounds: thresholds worth hitting exactly."""
+        out = set(self.constants)
+        for hist in histories.values():
+            for item in hist.items:
+                v = item.value
+                if isinstance(v, Decimal):
+                    out.add(v)
+                elif isinstance(v, TableVersion):
+                    for row in v.rows:
+                        out.update(x for c in row.conds for x in (c.lo, c.below) if x is not None)
+        return frozenset(out)
 
     # -- names
     def _declare(self, kind: str, name: str, item: Any, site: Site) -> None:
@@ -398,6 +413,7 @@ class Build:
         scope = scope or self.scope()
         try:
             node = parse(text)
+            self.constants.update(n.value for n in walk(node) if isinstance(n, Num))
             checker = Checker(scope)
             if expected is None:
                 checker.check(node)

@@ -262,6 +262,8 @@ def fact_type(name: str, spec: FieldSpec) -> Ty:
     return ListTy(RecordTy(name, fields))
 
 
+_BOUND_OPS = {"greater_than_equal": ">=", "greater_than": ">", "less_than": "<", "less_than_equal": "<="}
+
 _ZH = {
     "missing": "缺少必填项",
     "extra_forbidden": "未声明的事实名称",
@@ -368,9 +370,11 @@ class ProfileValidator:
                 en += f"; did you mean '{close[0]}'?"
         elif typ == "literal_error" and "expected" in ctx:
             zh += f"，允许: {ctx['expected']}"
-        elif typ in ("greater_than_equal", "less_than", "less_than_equal", "greater_than"):
-            bound = next(iter(ctx.values()), "")
-            zh += f"（界限 {bound}）"
+        elif typ in _BOUND_OPS:
+            raw = next(iter(ctx.values()), "")
+            bound = f"{raw.normalize():f}" if isinstance(raw, Decimal) else str(raw)
+            zh = f"应 {_BOUND_OPS[typ]} {bound}"
+            en = f"must be {_BOUND_OPS[typ]} {bound}; got {err.get('input')!s}"
         elif typ == "value_error" and "error" in ctx:
             zh += f": {ctx['error']}"
         return ProfileIssue(json_path(loc), typ, zh, en)

@@ -1,0 +1,318 @@
+"""Screening at scale: stream profiles in (JSON Lines or CSV), results out, one line each.
+
+Exactly one output line per input record, in input order: the result (with ``"line"``), or
+an error object with the line number, JSON paths and zh/en messages. A bad line never stops
+the run. Memory stays flat: records are read, evaluated and written in bounded chunks; with
+``workers > 1`` each process loads and compiles the rules once, and at most a few chunks
+are in flight. Output is written whole lines at a time, so ``resume`` can cut a partial last
+line left by a kill and carry on without repeating or skipping a record.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from .engine import RuleSet
+from .errors import EvaluationError, ProfileError, ProfileIssue, UsageError
+from .loader import load_rules
+from .profile import MAX_PROFILE_BYTES, parse_json
+from .summary import Summary, record_of
+
+CHUNK = 400
+Record = tuple[int, str, Any]  # (line number, "json" | "csv" | "error", payload)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+class _Counting:
+    """Binary line reader that counts bytes (for progress) and caps line length."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.consumed = 0
+
+    def lines(self) -> Iterator[bytes | None]:
+        """Yield each line; ``None`` for a line longer than the profile size limit."""
+        while True:
+            line = self.fh.readline(MAX_PROFILE_BYTES + 1)
+            if not line:
+                return
+            self.consumed += len(line)
+            if len(line) > MAX_PROFILE_BYTES and not line.endswith(b"\n"):
+                while True:  # skip the rest of an overlong line without holding it
+                    more = self.fh.readline(1 << 20)
+                    self.consumed += len(more)
+                    if not more or more.endswith(b"\n"):
+                        break
+                yield None
+                continue
+            yield line
+
+
+def iter_records(reader: _Counting, fmt: str) -> Iterator[Record]:
+    if fmt == "jsonl":
+        for n, line in enumerate(reader.lines(), 1):
+            if line is None:
+                yield n, "error", _issue("too_large", "行过长", "line too long")
+            else:
+                yield n, "json", line
+        return
+    text_lines = (
+        (line or b"").decode("utf-8", errors="replace") for line in reader.lines()
+    )
+    rows = csv.reader(text_lines)
+    try:
+        header = next(rows)
+    except StopIteration:
+        return
+    for row in rows:
+        n = rows.line_num
+        if len(row) != len(header):
+            yield n, "error", _issue(
+                "csv_columns", f"列数 {len(row)} 与表头 {len(header)} 不符",
+                f"{len(row)} columns; the header has {len(header)}",
+            )
+            continue
+        yield n, "csv", dict(zip(header, row, strict=True))
+
+
+def _issue(code: str, zh: str, en: str, path: str = "$") -> ProfileError:
+    return ProfileError([ProfileIssue(path, code, zh, en)])
+
+
+_TRUE = {"true", "1", "yes", "是", "y", "t"}
+_FALSE = {"false", "0", "no", "否", "n", "f"}
+
+
+def csv_profile(rules: RuleSet, row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a profile: empty cells are unknown, booleans true/false (or 是/否),
+    list facts are JSON in their cell, everything else is passed as text to validation."""
+    out: dict[str, Any] = {}
+    problems = []
+    for col, cell in row.items():
+        cell = cell.strip()
+        if cell == "":
+            continue
+        spec = rules.facts.get(col)
+        if spec is None:
+            out[col] = cell  # validation reports it, with "did you mean"
+        elif spec.type == "bool":
+            low = cell.lower()
+            if low in _TRUE or low in _FALSE:
+                out[col] = low in _TRUE
+            else:
+                problems.append(ProfileIssue(f"$.{col}", "bool_type", "应为 true 或 false",
+                                             f"expected true or false; got {cell!r}"))
+        elif spec.type in ("list", "year_money_map"):
+            try:
+                out[col] = parse_json(cell)
+            except ProfileError as exc:
+                problems.extend(ProfileIssue(f"$.{col}", e.code, e.message_zh, e.message_en)
+                                for e in exc.errors)
+        else:
+            out[col] = cell
+    if problems:
+        raise ProfileError(problems)
+    return out
+
+
+# --- evaluating (in this process or a worker) ---------------------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(rules_dir: str | None, as_of: date, reasons: bool) -> None:
+    _STATE["rules"] = load_rules(rules_dir)
+    _STATE["as_of"] = as_of
+    _STATE["reasons"] = reasons
+
+
+def evaluate_record(rules: RuleSet, rec: Record, as_of: date, reasons: bool) -> tuple[str, dict[str, Any]]:
+    """One output line (without newline) and its summary record."""
+    line, kind, payload = rec
+    try:
+        if kind == "error":
+            raise payload
+        if kind == "csv":
+            payload = csv_profile(rules, payload)
+        elif not payload.strip():
+            raise _issue("empty_line", "空行", "empty line")
+        result = rules.evaluate(payload, as_of, reasons=reasons).to_dict()
+        out = {"line": line, **result}
+    except ProfileError as exc:
+        out = {"line": line, **exc.to_dict()}
+    except EvaluationError as exc:
+        out = {"line": line, **exc.to_dict()}
+    return json.dumps(out, ensure_ascii=False), record_of(rules, line, out)
+
+
+def _work(chunk: list[Record]) -> list[tuple[str, dict[str, Any]]]:
+    rules, as_of, reasons = _STATE["rules"], _STATE["as_of"], _STATE["reasons"]
+    return [evaluate_record(rules, r, as_of, reasons) for r in chunk]
+
+
+def _chunks(records: Iterator[Record], skip: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for i, rec in enumerate(records):
+        if i < skip:
+            continue
+        chunk.append(rec)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchStats:
+    lines: int
+    errors: int
+    seconds: float
+    resumed_from: int
+
+
+class _Progress:
+    def __init__(self, stream: IO[str] | None, total_bytes: int | None) -> None:
+        self.stream = stream
+        self.total = total_bytes
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, done: int, consumed: int, final: bool = False) -> None:
+        if self.stream is None:
+            return
+        now = time.monotonic()
+        if not final and now - self.last < 0.5:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        text = f"\r{done} lines, {rate:,.0f}/s"
+        if self.total and consumed:
+            eta = (self.total - consumed) / max(consumed / max(now - self.start, 1e-9), 1e-9)
+            text += f", {100 * consumed / self.total:.0f}%, ETA {eta:,.0f}s"
+        self.stream.write(text + ("\n" if final else ""))
+        self.stream.flush()
+
+
+def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> int:
+    """Cut a partial last line; count whole lines (feeding the summary); return the count."""
+    if not out_path.exists():
+        return 0
+    with out_path.open("rb+") as fh:
+        data_end = fh.seek(0, os.SEEK_END)
+        pos, tail = data_end, b""
+        while pos > 0:  # find the last newline from the end, in blocks
+            step = min(65536, pos)
+            fh.seek(pos - step)
+            block = fh.read(step)
+            idx = block.rfind(b"\n")
+            if idx >= 0:
+                pos = pos - step + idx + 1
+                break
+            pos -= step
+            tail = block + tail
+        if pos != data_end:
+            fh.truncate(pos)
+    count = 0
+    with out_path.open("rb") as fh:
+        for raw in fh:
+            count += 1
+            if summary is not None:
+                doc = json.loads(raw)
+                summary.add(record_of(rules, int(doc["line"]), doc))
+    return count
+
+
+def detect_format(name: str, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    return "csv" if name.lower().endswith(".csv") else "jsonl"
+
+
+def run_batch(
+    source: str, out: str | None = None, *, rules_dir: str | None = None, as_of: date,
+    workers: int = 1, summary: Summary | None = None, progress: bool = False,
+    resume: bool = False, reasons: bool = False, fmt: str | None = None,
+) -> BatchStats:
+    """Evaluate every record of ``source`` (a path or ``-``) and write JSON lines to ``out``."""
+    rules = load_rules(rules_dir)
+    if resume and not out:
+        raise UsageError("--resume 需要 --out 文件", "--resume needs --out FILE")
+    skip = _resume_point(Path(out), summary, rules) if resume and out else 0
+    fmt = detect_format(source, fmt)
+    try:
+        in_fh: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"无法读取输入 {source}: {exc.strerror}",
+                         f"cannot read input {source}: {exc.strerror}") from None
+    total = None if source == "-" else os.fstat(in_fh.fileno()).st_size
+    out_fh: IO[bytes] = (
+        open(out, "ab" if resume else "wb") if out else sys.stdout.buffer  # noqa: SIM115
+    )
+    reader = _Counting(in_fh)
+    bar = _Progress(sys.stderr if progress else None, total)
+    started, done, errors = time.monotonic(), 0, 0
+
+    def emit(results: list[tuple[str, dict[str, Any]]]) -> None:
+        nonlocal done, errors
+        out_fh.write(("\n".join(line for line, _ in results) + "\n").encode("utf-8"))
+        out_fh.flush()
+        for _, rec in results:
+            done += 1
+            errors += bool(rec.get("error"))
+            if summary is not None:
+                summary.add(rec)
+        bar.update(done, reader.consumed)
+
+    chunks = _chunks(iter_records(reader, fmt), skip)
+    try:
+        if workers <= 1:
+            _STATE.update(rules=rules, as_of=as_of, reasons=reasons)
+            for chunk in chunks:
+                emit(_work(chunk))
+        else:
+            ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+            with ctx.Pool(workers, _init_worker, (rules_dir, as_of, reasons)) as pool:
+                pending: deque[Any] = deque()
+                for chunk in chunks:
+                    pending.append(pool.apply_async(_work, (chunk,)))
+                    if len(pending) >= 3 * workers:
+                        emit(pending.popleft().get())
+                while pending:
+                    emit(pending.popleft().get())
+    finally:
+        bar.update(done, reader.consumed, final=True)
+        if source != "-":
+            in_fh.close()
+        if out:
+            out_fh.close()
+    return BatchStats(done, errors, time.monotonic() - started, skip)
+
+
+def iter_input_profiles(rules: RuleSet, source: str, fmt: str | None = None) -> Iterator[Record]:
+    """Records of an input file, for tools that evaluate them themselves (``compare``)."""
+    fh = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    try:
+        yield from iter_records(_Counting(fh), detect_format(source, fmt))
+    finally:
+        if source != "-":
+            fh.close()
+
+
+
