@@ -69,9 +69,7 @@ def iter_records(reader: _Counting, fmt: str) -> Iterator[Record]:
             else:
                 yield n, "json", line
         return
-    text_lines = (
-        (line or b"").decode("utf-8", errors="replace") for line in reader.lines()
-    )
+    text_lines = ((line or b"").decode("utf-8", errors="replace") for line in reader.lines())
     rows = csv.reader(text_lines)
     try:
         header = next(rows)
@@ -80,9 +78,14 @@ def iter_records(reader: _Counting, fmt: str) -> Iterator[Record]:
     for row in rows:
         n = rows.line_num
         if len(row) != len(header):
-            yield n, "error", _issue(
-                "csv_columns", f"列数 {len(row)} 与表头 {len(header)} 不符",
-                f"{len(row)} columns; the header has {len(header)}",
+            yield (
+                n,
+                "error",
+                _issue(
+                    "csv_columns",
+                    f"列数 {len(row)} 与表头 {len(header)} 不符",
+                    f"{len(row)} columns; the header has {len(header)}",
+                ),
             )
             continue
         yield n, "csv", dict(zip(header, row, strict=True))
@@ -113,14 +116,18 @@ def csv_profile(rules: RuleSet, row: dict[str, str]) -> dict[str, Any]:
             if low in _TRUE or low in _FALSE:
                 out[col] = low in _TRUE
             else:
-                problems.append(ProfileIssue(f"$.{col}", "bool_type", "应为 true 或 false",
-                                             f"expected true or false; got {cell!r}"))
+                problems.append(
+                    ProfileIssue(
+                        f"$.{col}", "bool_type", "应为 true 或 false", f"expected true or false; got {cell!r}"
+                    )
+                )
         elif spec.type in ("list", "year_money_map"):
             try:
                 out[col] = parse_json(cell)
             except ProfileError as exc:
-                problems.extend(ProfileIssue(f"$.{col}", e.code, e.message_zh, e.message_en)
-                                for e in exc.errors)
+                problems.extend(
+                    ProfileIssue(f"$.{col}", e.code, e.message_zh, e.message_en) for e in exc.errors
+                )
         else:
             out[col] = cell
     if problems:
@@ -246,9 +253,17 @@ def detect_format(name: str, fmt: str | None) -> str:
 
 
 def run_batch(
-    source: str, out: str | None = None, *, rules_dir: str | None = None, as_of: date,
-    workers: int = 1, summary: Summary | None = None, progress: bool = False,
-    resume: bool = False, reasons: bool = False, fmt: str | None = None,
+    source: str,
+    out: str | None = None,
+    *,
+    rules_dir: str | None = None,
+    as_of: date,
+    workers: int = 1,
+    summary: Summary | None = None,
+    progress: bool = False,
+    resume: bool = False,
+    reasons: bool = False,
+    fmt: str | None = None,
 ) -> BatchStats:
     """Evaluate every record of ``source`` (a path or ``-``) and write JSON lines to ``out``."""
     rules = load_rules(rules_dir)
@@ -259,8 +274,9 @@ def run_batch(
     try:
         in_fh: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as exc:
-        raise UsageError(f"无法读取输入 {source}: {exc.strerror}",
-                         f"cannot read input {source}: {exc.strerror}") from None
+        raise UsageError(
+            f"无法读取输入 {source}: {exc.strerror}", f"cannot read input {source}: {exc.strerror}"
+        ) from None
     total = None if source == "-" else os.fstat(in_fh.fileno()).st_size
     out_fh: IO[bytes] = (
         open(out, "ab" if resume else "wb") if out else sys.stdout.buffer  # noqa: SIM115
@@ -313,6 +329,3 @@ def iter_input_profiles(rules: RuleSet, source: str, fmt: str | None = None) -> 
     finally:
         if source != "-":
             fh.close()
-
-
-

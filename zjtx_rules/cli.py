@@ -49,8 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     ba.add_argument("--as-of")
     ba.add_argument("--rules")
-    ba.add_argument("--format", dest="input_format", choices=["jsonl", "csv"],
-                    help="input format (default: by file extension)")
+    ba.add_argument(
+        "--format",
+        dest="input_format",
+        choices=["jsonl", "csv"],
+        help="input format (default: by file extension)",
+    )
     ba.add_argument("--summary", help="write a JSON summary here and print a table to stderr")
     ba.add_argument("--lang", choices=["zh", "en"], default="zh")
     ba.add_argument("--progress", action="store_true", help="show progress even if not a terminal")
@@ -154,8 +158,15 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
     progress = args.progress or sys.stderr.isatty()
     try:
         stats = run_batch(
-            args.input, args.out, rules_dir=args.rules, as_of=day, workers=args.workers,
-            summary=summary, progress=progress, resume=args.resume, reasons=args.reasons,
+            args.input,
+            args.out,
+            rules_dir=args.rules,
+            as_of=day,
+            workers=args.workers,
+            summary=summary,
+            progress=progress,
+            resume=args.resume,
+            reasons=args.reasons,
             fmt=args.input_format,
         )
     except KeyboardInterrupt:
@@ -168,7 +179,8 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
         sys.stderr.write(summary.render(args.lang))
     sys.stderr.write(
         f"{stats.lines} lines, {stats.errors} errors, {stats.seconds:.1f}s"
-        + (f" (resumed after {stats.resumed_from})" if stats.resumed_from else "") + "\n"
+        + (f" (resumed after {stats.resumed_from})" if stats.resumed_from else "")
+        + "\n"
     )
     return 0
 
@@ -195,8 +207,10 @@ def _generate(args: argparse.Namespace, out: list[str]) -> int:
     rules = load_rules(args.rules)
     day = parse_as_of(args.as_of) if args.as_of else None
     if args.count < 0 or not 0 <= args.missing <= 1:
-        raise UsageError("--count 须 >= 0，--missing 须在 0 到 1 之间",
-                         "--count must be >= 0 and --missing between 0 and 1")
+        raise UsageError(
+            "--count 须 >= 0，--missing 须在 0 到 1 之间",
+            "--count must be >= 0 and --missing between 0 and 1",
+        )
     for profile in generate(rules, args.count, args.seed, missing=args.missing, as_of=day):
         sys.stdout.write(json.dumps(profile, ensure_ascii=False) + "\n")
     return 0
@@ -213,8 +227,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out: list[str] = []
     handler = {
-        "evaluate": _evaluate, "check": _check, "test": _test, "schema": _schema,
-        "batch": _batch, "compare": _compare, "generate": _generate, "bench": _bench,
+        "evaluate": _evaluate,
+        "check": _check,
+        "test": _test,
+        "schema": _schema,
+        "batch": _batch,
+        "compare": _compare,
+        "generate": _generate,
+        "bench": _bench,
     }
     try:
         code = handler[args.command](args, out)

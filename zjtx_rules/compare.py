@@ -38,16 +38,22 @@ class Comparison:
         years = sorted(set(self.budget_old) | set(self.budget_new))
         return {
             "as_of": self.as_of.isoformat(),
-            "old": self.old.policy_ref, "new": self.new.policy_ref,
-            "lines": self.lines, "errors": self.errors,
+            "old": self.old.policy_ref,
+            "new": self.new.policy_ref,
+            "lines": self.lines,
+            "errors": self.errors,
             "changed_parameters": self.parameters,
             "moves": {
                 mid: [{"from": a, "to": b, "count": n} for (a, b), n in sorted(c.items())]
-                for mid, c in self.moves.items() if any(a != b for a, b in c)
+                for mid, c in self.moves.items()
+                if any(a != b for a, b in c)
             },
             "budget_change_by_year": {
-                y: {"old": money_str(self.budget_old[y]), "new": money_str(self.budget_new[y]),
-                    "change": money_str(self.budget_new[y] - self.budget_old[y])}
+                y: {
+                    "old": money_str(self.budget_old[y]),
+                    "new": money_str(self.budget_new[y]),
+                    "change": money_str(self.budget_new[y] - self.budget_old[y]),
+                }
                 for y in years
             },
             "changed_enterprises": self.changed,
@@ -55,9 +61,12 @@ class Comparison:
 
     def render(self) -> str:
         d = self.to_dict()
-        out = [f"{d['old']['id']} {d['old']['version']} ({d['old']['sha256'][:12]}) -> "
-               f"{d['new']['id']} {d['new']['version']} ({d['new']['sha256'][:12]}), as of {d['as_of']}",
-               f"{d['lines']} enterprises, {d['errors']} with invalid profiles", ""]
+        out = [
+            f"{d['old']['id']} {d['old']['version']} ({d['old']['sha256'][:12]}) -> "
+            f"{d['new']['id']} {d['new']['version']} ({d['new']['sha256'][:12]}), as of {d['as_of']}",
+            f"{d['lines']} enterprises, {d['errors']} with invalid profiles",
+            "",
+        ]
         if d["changed_parameters"]:
             out.append("changed parameters / 参数变化:")
             out.extend(f"  {p['name']}: {p['old']} -> {p['new']}" for p in d["changed_parameters"])
@@ -84,7 +93,7 @@ def _budget(rules: RuleSet, m: MeasureOutcome, into: dict[str, Decimal]) -> None
     spec = next(c.spec for c in rules.measures if c.id == m.id)
     for name, value in m.amounts.items():
         if spec.outputs[name].summary == "budget":
-            for y, v in (value.items() if isinstance(value, dict) else [("total", value)]):
+            for y, v in value.items() if isinstance(value, dict) else [("total", value)]:
                 into[str(y)] += v
 
 

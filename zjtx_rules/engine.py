@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import EvaluationError, ProfileError, ProfileIssue, UsageError
 from .expr.compile import Compiled, Env
-from .expr.values import CONTEXT, UNKNOWN, and3, compare
+from .expr.values import CONTEXT, UNKNOWN, compare
 from .periods import History
 from .profile import ProfileValidator, parse_json
 from .result import (
@@ -56,6 +56,7 @@ class CompiledCondition:
     fn: Compiled
     shown: tuple[str, ...]  # facts and derived values whose values a reason reports
     names: tuple[str, ...]  # every value the reason texts may need (shown + template names)
+    node: Any = None  # the checked syntax tree, for other back ends (durable-rules)
 
     @property
     def unknown_zh(self) -> str:
@@ -133,6 +134,7 @@ class RuleSet:
         param_specs: Mapping[str, ParameterSpec],
         table_specs: Mapping[str, TableSpec],
         constants: frozenset[Decimal] = frozenset(),
+        derived_nodes: Mapping[str, Any] | None = None,
     ) -> None:
         self.policy = policy
         self.targets = dict(targets)
@@ -149,6 +151,7 @@ class RuleSet:
         self.param_specs = dict(param_specs)
         self.table_specs = dict(table_specs)
         self.constants = constants
+        self.derived_nodes = dict(derived_nodes or {})
         self._by_id = {m.id: m for m in measures}
         self.policy_ref: PolicyRefDict = {
             "id": policy.id,
@@ -283,19 +286,23 @@ class _Run:
         if done is not None:
             return done
         m = self.rules._by_id[mid]
-        self.current = f"measure {mid}"
+        self.current = mid
         outer_missing, outer_locals = env.missing, env.locals
         env.locals = {}
         status: Any = True
-        missing: set[str] = set()
+        missing: list[str] = []
         reasons: list[Reason] = []
+        want_reasons = self.reasons
         for cond in m.conditions:
             env.missing = []
             v = cond.fn(env)
-            status = and3(status, v)
-            if v is UNKNOWN:
-                missing.update(env.missing)
-            if self.reasons:
+            if v is False:
+                status = False
+            elif v is UNKNOWN:
+                missing.extend(env.missing)
+                if status is True:
+                    status = UNKNOWN
+            if want_reasons:
                 reasons.append(self._reason(cond, v, env))
         amounts: dict[str, Any] = {}
         types: dict[str, str] = {}
@@ -307,7 +314,7 @@ class _Run:
                 env.locals[out.name] = v
                 raw[out.name] = v
                 if v is UNKNOWN:
-                    missing.update(env.missing)
+                    missing.extend(env.missing)
                     continue
                 amounts[out.name] = _finish(v, out.spec)
                 types[out.name] = out.spec.type
@@ -323,8 +330,8 @@ class _Run:
             amounts,
             types,
             reasons,
-            sorted(missing) if final != "ineligible" else [],
-            list(m.spec.responsible_units),
+            sorted(set(missing)) if missing and final != "ineligible" else [],
+            m.spec.responsible_units,
         )
         self.raw_outputs[mid] = raw
         self.measure_memo[mid] = outcome
@@ -341,7 +348,7 @@ class _Run:
 
     def tier(self, tier: CompiledTier, env: Env) -> TierOutcome:
         spec = tier.spec
-        self.current = f"tier {tier.id}"
+        self.current = tier.id
         env.missing = []
         held = tier.held(env)
         if held is True:

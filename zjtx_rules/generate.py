@@ -76,7 +76,7 @@ class ProfileGenerator:
         for i in range(size):
             rec = {}
             for fname, fspec in (spec.fields or {}).items():
-                if not fspec.required and rng.random() < max(self.missing, 0.1):
+                if not fspec.required and rng.random() < self.missing:
                     continue
                 value = self._value(rng, fname, fspec, index, i)
                 rec[fname] = f"{fname}-{i}" if fspec.unique and fspec.type == "string" else value
@@ -98,8 +98,11 @@ class ProfileGenerator:
         if spec.typical is not None:
             lo, hi = max(lo, spec.typical[0]), min(hi, spec.typical[1])
         if rng.random() < THRESHOLD_SHARE:
-            hits = [c for c in self.constants if lo <= c <= hi
-                    and (spec.type != "int" or c == c.to_integral_value())]
+            hits = [
+                c
+                for c in self.constants
+                if lo <= c <= hi and (spec.type != "int" or c == c.to_integral_value())
+            ]
             if hits:
                 return rng.choice(hits)
         if spec.type == "ratio":

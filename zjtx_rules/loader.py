@@ -344,6 +344,7 @@ class Build:
             param_specs={n: s for n, (s, _) in self.params.items()},
             table_specs={n: s for n, (s, _) in self.tables.items()},
             constants=self._all_constants(histories),
+            derived_nodes={n: v for n, v in self.derived_nodes.items() if v is not None},
         )
 
     def _all_constants(self, histories: dict[str, Any]) -> frozenset[Decimal]:
@@ -746,7 +747,7 @@ class Build:
                 if node is not None:
                     conds.append(
                         CompiledCondition(
-                            c, compile_expr(node), tuple(shown), tuple(sorted(names | set(shown)))
+                            c, compile_expr(node), tuple(shown), tuple(sorted(names | set(shown))), node
                         )
                     )
             outputs = []

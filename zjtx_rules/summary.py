@@ -42,9 +42,13 @@ def record_of(rules: RuleSet, line: int, result: dict[str, Any]) -> dict[str, An
         if spec.rank_by and m["status"] == "eligible" and spec.rank_by in amounts:
             rank[m["id"]] = str(amounts[spec.rank_by])
     return {
-        "line": line, "id": result.get("profile_id"),
+        "line": line,
+        "id": result.get("profile_id"),
         "statuses": [m["status"] for m in result["measures"]],
-        "budget": budget, "counts": counts, "targets": result.get("targets", []), "rank": rank,
+        "budget": budget,
+        "counts": counts,
+        "targets": result.get("targets", []),
+        "rank": rank,
     }
 
 
@@ -90,8 +94,11 @@ class Summary:
         measures = []
         for m, counter in zip(rules.measures, self.status, strict=True):
             entry: dict[str, Any] = {
-                "id": m.id, "clause": m.spec.clause, "title_zh": m.spec.title_zh,
-                "title_en": m.spec.title_en, **{s: counter.get(s, 0) for s in STATUSES},
+                "id": m.id,
+                "clause": m.spec.clause,
+                "title_zh": m.spec.title_zh,
+                "title_en": m.spec.title_en,
+                **{s: counter.get(s, 0) for s in STATUSES},
             }
             if m.id in self.budget:
                 years = self.budget[m.id]
@@ -104,22 +111,35 @@ class Summary:
                 entry["counts"] = counts
             measures.append(entry)
         return {
-            "policy": rules.policy_ref, "lines": self.lines, "errors": self.errors,
-            "evaluated": self.lines - self.errors, "measures": measures,
+            "policy": rules.policy_ref,
+            "lines": self.lines,
+            "errors": self.errors,
+            "evaluated": self.lines - self.errors,
+            "measures": measures,
             "budget_by_year": {y: money_str(v) for y, v in sorted(total_by_year.items())},
             "budget_total": money_str(sum(total_by_year.values(), Decimal(0))),
             "targets": [
-                {"id": tid, "title_zh": t.title_zh, "title_en": t.title_en, "target": t.count,
-                 "by": t.by.isoformat(),
-                 "count": self.targets.get(tid, 0) if tid in rules.target_fns else None,
-                 "note": t.note}
+                {
+                    "id": tid,
+                    "title_zh": t.title_zh,
+                    "title_en": t.title_en,
+                    "target": t.count,
+                    "by": t.by.isoformat(),
+                    "count": self.targets.get(tid, 0) if tid in rules.target_fns else None,
+                    "note": t.note,
+                }
                 for tid, t in rules.targets.items()
             ],
             "rankings": [
-                {"measure": mid, "select_at_least": self.keep[mid],
-                 "candidates": self.candidates.get(mid, 0),
-                 "top": [{"profile_id": pid, "line": -neg, "score": str(score)}
-                         for score, neg, pid in sorted(heap, reverse=True)]}
+                {
+                    "measure": mid,
+                    "select_at_least": self.keep[mid],
+                    "candidates": self.candidates.get(mid, 0),
+                    "top": [
+                        {"profile_id": pid, "line": -neg, "score": str(score)}
+                        for score, neg, pid in sorted(heap, reverse=True)
+                    ],
+                }
                 for mid, heap in self.heaps.items()
             ],
         }
@@ -128,32 +148,45 @@ class Summary:
         d = self.to_dict()
         zh = lang == "zh"
         out = [
-            (f"共 {d['lines']} 行，评估 {d['evaluated']} 行，错误 {d['errors']} 行" if zh else
-             f"{d['lines']} lines, {d['evaluated']} evaluated, {d['errors']} errors"),
+            (
+                f"共 {d['lines']} 行，评估 {d['evaluated']} 行，错误 {d['errors']} 行"
+                if zh
+                else f"{d['lines']} lines, {d['evaluated']} evaluated, {d['errors']} errors"
+            ),
             "",
-            f"{'条款':<6}{'措施':<34}{'可享受':>8}{'待确定':>8}{'不符合':>8}  {'预算（元）'}" if zh else
-            f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}  budget (CNY)",
+            f"{'条款':<6}{'措施':<34}{'可享受':>8}{'待确定':>8}{'不符合':>8}  {'预算（元）'}"
+            if zh
+            else f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}  budget (CNY)",
         ]
         for m in d["measures"]:
             title = (m["title_zh"] if zh else m["title_en"])[:30]
             budget = m.get("budget_total", "")
-            out.append(f"{m['clause']:<7}{m['id']:<34}{m['eligible']:>9}{m['undetermined']:>10}"
-                       f"{m['ineligible']:>11}  {budget}  {title}")
+            out.append(
+                f"{m['clause']:<7}{m['id']:<34}{m['eligible']:>9}{m['undetermined']:>10}"
+                f"{m['ineligible']:>11}  {budget}  {title}"
+            )
         out.append("")
-        out.append(("按年度预算: " if zh else "budget by year: ") + ", ".join(
-            f"{y}: {v}" for y, v in d["budget_by_year"].items()) + f"  ({d['budget_total']})")
+        out.append(
+            ("按年度预算: " if zh else "budget by year: ")
+            + ", ".join(f"{y}: {v}" for y, v in d["budget_by_year"].items())
+            + f"  ({d['budget_total']})"
+        )
         for m in d["measures"]:
             for k, v in m.get("counts", {}).items():
                 out.append(f"{m['id']}.{k}: {v}")
         out.append("")
         for t in d["targets"]:
             count = "n/a" if t["count"] is None else t["count"]
-            out.append(f"{t['title_zh'] if zh else t['title_en']}: {count} / {t['target']} "
-                       f"({'目标' if zh else 'target by'} {t['by']})")
+            out.append(
+                f"{t['title_zh'] if zh else t['title_en']}: {count} / {t['target']} "
+                f"({'目标' if zh else 'target by'} {t['by']})"
+            )
         for r in d["rankings"]:
             out.append("")
-            out.append(f"{r['measure']}: {r['candidates']} "
-                       f"{'家候选，按排序分前' if zh else 'candidates; top'} {len(r['top'])}:")
+            out.append(
+                f"{r['measure']}: {r['candidates']} "
+                f"{'家候选，按排序分前' if zh else 'candidates; top'} {len(r['top'])}:"
+            )
             for i, row in enumerate(r["top"][:10], 1):
                 out.append(f"  {i:>3}. {row['profile_id']} (line {row['line']}) {row['score']}")
             if len(r["top"]) > 10:
