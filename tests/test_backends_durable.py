@@ -13,7 +13,7 @@ from .conftest import BUNDLED
 
 pytest.importorskip("durable.lang")
 
-from zjtx_rules.backends.durable import DurableBackend, Unsupported  # noqa: E402
+from zjtx_rules.backends.durable import DurableBackend, Unsupported
 
 
 @pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2023, 1, 1)])

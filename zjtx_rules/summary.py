@@ -156,7 +156,7 @@ class Summary:
             "",
             f"{'条款':<6}{'措施':<34}{'可享受':>8}{'待确定':>8}{'不符合':>8}  {'预算（元）'}"
             if zh
-            else f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}  budget (CNY)",
+            else f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}  budget",
         ]
         for m in d["measures"]:
             title = (m["title_zh"] if zh else m["title_en"])[:30]

@@ -19,9 +19,11 @@ record field present), and ``coalesce(x, y)`` is read as ``x``. Numbers become f
 dates day numbers, as durable-rules needs JSON numbers.
 
 Known traps handled here: ``post`` fires one rule only, so facts are asserted; an action with
-two parameters is taken as asynchronous, so actions take one; fact key ``id`` is durable's
+two parameters is taken as asynchronous, so actions take one; durable's default host runs
+actions from background threads too, so a private host without them is used; fact key ``id`` is durable's
 own, so every fact key is prefixed; rulesets are global per process, so each (package,
-date) pair gets its own ruleset name; each profile gets its own session, deleted after use.
+date) pair gets its own ruleset name; a ruleset holds at most 1024 sessions, so all profiles
+share one and each fact is retracted after use.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from ..expr.values import UNKNOWN
 
 PREFIX = "f_"
 ALWAYS = PREFIX + "always__"
+TOKEN = "token__"
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
@@ -197,6 +200,7 @@ class DurableBackend:
 
     def __init__(self, rules: RuleSet, as_of: date) -> None:
         try:
+            import durable.engine as de
             import durable.lang as dl
         except ImportError as exc:  # pragma: no cover - the extra is not installed
             raise ImportError('the durable back end needs: pip install "zjtx_rules[durable]"') from exc
@@ -205,15 +209,29 @@ class DurableBackend:
         self.as_of = as_of
         self.name = f"zjtx_{rules.sha256[:12]}_{as_of:%Y%m%d}_{next(_names)}"
         tr = _Translator(dl, rules, as_of)
-        with dl.ruleset(self.name):
+        self._fired: dict[int, list[str]] = {}
+        rs = dl.ruleset(self.name)
+        with rs:
             for m in rules.measures:
                 dl.when_all(tr.measure(m.id))(self._action(m.id))
-        self._sids = itertools.count(1)
+        dl._rulesets.pop(self.name, None)  # keep it off durable's global, threaded host
+        full_name, definition = rs.define()
 
-    @staticmethod
-    def _action(mid: str) -> Callable[[Any], None]:
+        class QuietHost(de.Host):  # type: ignore[misc]
+            """A host without durable's background dispatch threads: every action runs in
+            the caller's thread inside ``assert_fact``, so no firing arrives late."""
+
+            def _run(self) -> None:
+                return None
+
+        self.host = QuietHost({full_name: definition})
+        self._tokens = itertools.count(1)
+
+    def _action(self, mid: str) -> Callable[[Any], None]:
+        fired = self._fired
+
         def mark(c: Any) -> None:  # one parameter: durable-rules treats two as async
-            setattr(c.s, mid, True)
+            fired.setdefault(int(c.m[TOKEN]), []).append(mid)
 
         return mark
 
@@ -231,10 +249,13 @@ class DurableBackend:
                 missing.extend(f"{name}[{i}].{f}" for f in spec.fields or {} if f not in rec)
         if missing:
             raise Unsupported(f"profiles must be complete; missing {missing[:3]}")
-        sid = str(next(self._sids))
+        token = next(self._tokens)
         fact = self.fact(facts)
-        fact["sid"] = sid
-        self.dl.assert_fact(self.name, fact)
-        state = self.dl.get_state(self.name, sid)
-        self.dl.delete_state(self.name, sid)
-        return {m.id: "eligible" if state.get(m.id) else "ineligible" for m in self.rules.measures}
+        fact[TOKEN] = token
+        # One session for every profile: a ruleset holds at most 1024 sessions, and deleting
+        # one can race the engine's own dispatch (error 307). Firings are collected here, by
+        # token, and the fact is retracted so the session stays empty.
+        self.host.assert_fact(self.name, fact)
+        self.host.retract_fact(self.name, fact)
+        fired = set(self._fired.pop(token, ()))
+        return {m.id: "eligible" if m.id in fired else "ineligible" for m in self.rules.measures}
