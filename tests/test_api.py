@@ -6,9 +6,10 @@ import zjtx_rules
 
 
 def test_all_matches_exports() -> None:
-    public = {
-        n for n, v in vars(zjtx_rules).items() if not n.startswith("_") and not inspect.ismodule(v)
-    } - {"version", "PackageNotFoundError"}
+    public = {n for n, v in vars(zjtx_rules).items() if not n.startswith("_") and not inspect.ismodule(v)} - {
+        "version",
+        "PackageNotFoundError",
+    }
     assert public | {"__version__"} == set(zjtx_rules.__all__)
 
 

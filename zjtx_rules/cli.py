@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--missing", type=float, default=0.0, help="chance an optional fact is absent")
     ge.add_argument("--rules")
     ge.add_argument("--as-of")
+    sv = sub.add_parser("serve", help="run the JSON API and calculator page locally")
+    sv.add_argument("--rules")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--cors-origin", action="append", default=[], help="allow this origin (repeatable)")
+    sv.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes")
+    sv.add_argument("--quiet", action="store_true", help="no access log")
     be = sub.add_parser("bench", help="measure evaluation speed on generated profiles")
     be.add_argument("--rules")
     be.add_argument("--count", type=int, default=5000)
@@ -216,6 +223,22 @@ def _generate(args: argparse.Namespace, out: list[str]) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace, out: list[str]) -> int:
+    from .web import create_app, serve
+
+    app = create_app(args.rules, cors_origins=args.cors_origin, max_body=args.max_body)
+    try:
+        serve(app, args.host, args.port, quiet=args.quiet)
+    except OSError as exc:
+        raise UsageError(
+            f"无法监听 {args.host}:{args.port}: {exc.strerror}",
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
+        ) from None
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _bench(args: argparse.Namespace, out: list[str]) -> int:
     from .bench import run_bench
 
@@ -235,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _compare,
         "generate": _generate,
         "bench": _bench,
+        "serve": _serve,
     }
     try:
         code = handler[args.command](args, out)

@@ -227,6 +227,88 @@ class RuleSet:
             counted,
         )
 
+    def describe(self) -> dict[str, Any]:
+        """Everything a portal needs to build its own form and explain the measures."""
+
+        def field(name: str, spec: FieldSpec) -> dict[str, Any]:
+            d: dict[str, Any] = {
+                "name": name,
+                "type": spec.type,
+                "required": spec.required,
+                "label_zh": spec.label_zh,
+                "label_en": spec.label_en,
+                "question_zh": spec.question_zh,
+                "question_en": spec.question_en,
+                "unit": spec.unit,
+            }
+            for key in ("min", "max", "below"):
+                v = getattr(spec, key)
+                if v is not None:
+                    d[key] = f"{v.normalize():f}"
+            if spec.choices:
+                d["choices"] = [
+                    {
+                        "value": c,
+                        "label_zh": (spec.choice_labels_zh or {}).get(c, c),
+                        "label_en": (spec.choice_labels_en or {}).get(c, c),
+                    }
+                    for c in spec.choices
+                ]
+            if spec.max_length:
+                d["max_length"] = spec.max_length
+            if spec.max_items:
+                d["max_items"] = spec.max_items
+            if spec.format:
+                d["format"] = spec.format
+            if spec.fields:
+                d["fields"] = [field(n, s) for n, s in spec.fields.items()]
+            return d
+
+        p = self.policy
+        return {
+            "policy": {
+                **self.policy_ref,
+                "issuer_zh": p.issuer_zh,
+                "issuer_en": p.issuer_en,
+                "source_document": p.source_document,
+                "valid_from": p.valid_from.isoformat(),
+                "valid_to": p.valid_to.isoformat(),
+            },
+            "targets": [
+                {
+                    "id": t,
+                    "title_zh": s.title_zh,
+                    "title_en": s.title_en,
+                    "count": s.count,
+                    "by": s.by.isoformat(),
+                }
+                for t, s in self.targets.items()
+            ],
+            "measures": [
+                {
+                    "id": m.id,
+                    "clause": m.spec.clause,
+                    "title_zh": m.spec.title_zh,
+                    "title_en": m.spec.title_en,
+                    "benefit": m.spec.benefit,
+                    "responsible_units": list(m.spec.responsible_units),
+                    "quote": m.spec.quote,
+                    "audience_zh": m.spec.audience_zh,
+                    "audience_en": m.spec.audience_en,
+                    "outputs": [
+                        {"name": n, "type": o.type, "title_zh": o.title_zh, "title_en": o.title_en}
+                        for n, o in m.spec.outputs.items()
+                    ],
+                    "details": [d.model_dump() for d in m.spec.details],
+                }
+                for m in self.measures
+            ],
+            "tiers": [
+                {"id": t.id, "title_zh": t.spec.title_zh, "title_en": t.spec.title_en} for t in self.tiers
+            ],
+            "facts": [field(n, s) for n, s in self.facts.items()],
+        }
+
     def profile_schema(self) -> dict[str, Any]:
         schema = self.validator.json_schema()
         schema["title"] = f"{self.policy.id} profile"

@@ -10,6 +10,7 @@ only the facts given: a fact that is absent (or null) is *unknown*, not false.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -380,6 +381,7 @@ class ProfileValidator:
         elif typ in _BOUND_OPS:
             raw = next(iter(ctx.values()), "")
             bound = f"{raw.normalize():f}" if isinstance(raw, Decimal) else str(raw)
+            bound = re.sub(r"Decimal\('([^']*)'\)", r"\1", bound)
             zh = f"应 {_BOUND_OPS[typ]} {bound}"
             en = f"must be {_BOUND_OPS[typ]} {bound}; got {err.get('input')!s}"
         elif typ == "value_error" and "error" in ctx:

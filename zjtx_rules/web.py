@@ -1,0 +1,541 @@
+"""The JSON web API and the embeddable policy-calculator page: one WSGI application.
+
+Standard library only, so any WSGI server can host it (``zjtx_rules.web:app`` for the
+bundled package, or the package named by ``$ZJTX_RULES``; ``create_app(rules)`` for another).
+Every endpoint is read-only. Errors are ``application/problem+json`` (RFC 9457) with zh and
+en text and, for profile errors, the JSON path of each problem. Requests are bounded before
+they are read: body size, batch length, JSON depth and number length.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from .engine import RuleSet, parse_as_of
+from .errors import EvaluationError, ProfileError, UsageError
+from .loader import load_rules
+from .profile import parse_json
+
+DEFAULT_MAX_BODY = 1 << 20  # 1 MiB
+DEFAULT_MAX_BATCH = 1000
+STATIC_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+
+StartResponse = Callable[..., Any]
+Environ = dict[str, Any]
+
+
+class Problem(Exception):
+    """An RFC 9457 problem: status, a short title and a detail, in zh and en."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail_zh: str,
+        detail_en: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        super().__init__(detail_en)
+        self.status = status
+        self.title = title
+        self.detail_zh = detail_zh
+        self.detail_en = detail_en
+        self.errors = errors
+        self.headers = list(headers)
+
+    def body(self, lang: str = "zh") -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": f"https://zjtx-rules.invalid/problems/{self.title.lower().replace(' ', '-')}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail_zh if lang == "zh" else self.detail_en,
+            "detail_zh": self.detail_zh,
+            "detail_en": self.detail_en,
+        }
+        if self.errors is not None:
+            out["errors"] = self.errors
+        return out
+
+
+def _json_bytes(doc: Any) -> bytes:
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+class App:
+    """The WSGI callable. Build it with ``create_app``."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        *,
+        max_body: int,
+        max_batch: int,
+        cors_origins: Sequence[str],
+        frame_ancestors: str,
+    ) -> None:
+        self.rules = rules
+        self.max_body = max_body
+        self.max_batch = max_batch
+        self.cors_origins = set(cors_origins)
+        self.frame_ancestors = frame_ancestors
+        self._policy = _json_bytes(rules.describe())
+        self._schemas = {
+            "profile": _json_bytes(rules.profile_schema()),
+            "result": _json_bytes(rules.result_schema()),
+        }
+        self._openapi = _json_bytes(openapi_document(rules, max_batch))
+        self.routes: dict[str, dict[str, Callable[[Environ], tuple[int, str, bytes]]]] = {
+            "/": {"GET": lambda e: self._static("index.html")},
+            "/healthz": {"GET": lambda e: self._ok({"status": "ok", "policy": rules.policy_ref})},
+            "/v1/policy": {"GET": lambda e: (200, "application/json", self._policy)},
+            "/v1/schema/profile": {
+                "GET": lambda e: (200, "application/schema+json", self._schemas["profile"])
+            },
+            "/v1/schema/result": {"GET": lambda e: (200, "application/schema+json", self._schemas["result"])},
+            "/openapi.json": {"GET": lambda e: (200, "application/json", self._openapi)},
+            "/v1/evaluate": {"POST": self._evaluate},
+            "/v1/evaluate/batch": {"POST": self._batch},
+        }
+
+    # -- WSGI
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "") or "/"
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        headers: list[tuple[str, str]] = []
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and origin in self.cors_origins:
+            headers += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        try:
+            if path.startswith("/static/"):
+                if method not in ("GET", "HEAD"):
+                    raise self._not_allowed(["GET"])
+                status, ctype, body = self._static(path[len("/static/") :])
+            else:
+                route = self.routes.get(path.rstrip("/") or "/")
+                if route is None:
+                    raise Problem(404, "Not Found", f"没有这个地址: {path}", f"no such path: {path}")
+                if method == "OPTIONS" and origin in self.cors_origins:
+                    return self._reply(
+                        start_response,
+                        204,
+                        "text/plain",
+                        b"",
+                        [
+                            *headers,
+                            ("Access-Control-Allow-Methods", ", ".join(route)),
+                            ("Access-Control-Allow-Headers", "Content-Type"),
+                            ("Access-Control-Max-Age", "600"),
+                        ],
+                    )
+                handler = route.get("GET" if method == "HEAD" else method)
+                if handler is None:
+                    raise self._not_allowed(list(route))
+                status, ctype, body = handler(environ)
+        except Problem as p:
+            headers += p.headers
+            lang = "en" if "lang=en" in environ.get("QUERY_STRING", "") else "zh"
+            status, ctype, body = p.status, "application/problem+json", _json_bytes(p.body(lang))
+        if method == "HEAD":
+            body = b""
+        return self._reply(start_response, status, ctype, body, headers)
+
+    def _reply(
+        self,
+        start_response: StartResponse,
+        status: int,
+        ctype: str,
+        body: bytes,
+        headers: list[tuple[str, str]],
+    ) -> list[bytes]:
+        base = [
+            ("Content-Type", ctype),
+            ("Content-Length", str(len(body))),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-store"),
+        ]
+        if ctype.startswith("text/html"):
+            base.append(
+                (
+                    "Content-Security-Policy",
+                    f"default-src 'self'; img-src 'self' data:; frame-ancestors {self.frame_ancestors}",
+                )
+            )
+        start_response(f"{status} {HTTPStatus(status).phrase}", base + headers)
+        return [body]
+
+    @staticmethod
+    def _not_allowed(allowed: list[str]) -> Problem:
+        return Problem(
+            405,
+            "Method Not Allowed",
+            f"此地址只接受 {', '.join(allowed)}",
+            f"this path accepts {', '.join(allowed)} only",
+            headers=[("Allow", ", ".join(allowed))],
+        )
+
+    @staticmethod
+    def _ok(doc: Any) -> tuple[int, str, bytes]:
+        return 200, "application/json", _json_bytes(doc)
+
+    def _static(self, name: str) -> tuple[int, str, bytes]:
+        suffix = Path(name).suffix
+        if "/" in name or "\\" in name or name.startswith(".") or suffix not in STATIC_TYPES:
+            raise Problem(404, "Not Found", f"没有这个文件: {name}", f"no such file: {name}")
+        try:
+            data = resources.files("zjtx_rules").joinpath("static", name).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise Problem(404, "Not Found", f"没有这个文件: {name}", f"no such file: {name}") from None
+        return 200, STATIC_TYPES[suffix], data
+
+    # -- requests
+    def _query(self, environ: Environ) -> tuple[Any, str]:
+        q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10)
+        lang = q.get("lang", ["zh"])[0]
+        if lang not in ("zh", "en"):
+            raise Problem(400, "Bad Request", "lang 只能是 zh 或 en", "lang must be zh or en")
+        try:
+            as_of = parse_as_of(q["as_of"][0]) if "as_of" in q else None
+        except UsageError as exc:
+            raise Problem(400, "Bad Request", exc.message_zh, exc.message_en) from None
+        return as_of, lang
+
+    def _body(self, environ: Environ) -> Any:
+        ctype = environ.get("CONTENT_TYPE", "")
+        mime, _, params = ctype.partition(";")
+        if mime.strip().lower() != "application/json":
+            raise Problem(
+                415,
+                "Unsupported Media Type",
+                "请求体应为 application/json",
+                f"the body must be application/json; got {ctype or 'nothing'}",
+            )
+        charset = params.strip().lower().removeprefix("charset=").strip('"')
+        if params.strip() and charset not in ("utf-8", "utf8"):
+            raise Problem(415, "Unsupported Media Type", "只接受 UTF-8 编码", "only UTF-8 is accepted")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length < 0:
+            raise Problem(411, "Length Required", "需要 Content-Length", "Content-Length is required")
+        if length > self.max_body:
+            _drain(environ["wsgi.input"], length)
+            raise Problem(
+                413,
+                "Content Too Large",
+                f"请求体超过 {self.max_body} 字节",
+                f"the body is over the limit of {self.max_body} bytes",
+            )
+        data = environ["wsgi.input"].read(length) if length else b""
+        try:
+            return parse_json(data)
+        except ProfileError as exc:
+            raise Problem(
+                400,
+                "Bad Request",
+                exc.errors[0].message_zh,
+                exc.errors[0].message_en,
+                errors=[e.to_dict() for e in exc.errors],
+            ) from None
+
+    def _evaluate(self, environ: Environ) -> tuple[int, str, bytes]:
+        as_of, _lang = self._query(environ)
+        doc = self._body(environ)
+        try:
+            result = self.rules.evaluate(doc, as_of)
+        except ProfileError as exc:
+            raise _profile_problem(exc) from None
+        except EvaluationError as exc:
+            raise Problem(422, "Unprocessable Content", str(exc), str(exc)) from None
+        return 200, "application/json", result.to_json().encode("utf-8")
+
+    def _batch(self, environ: Environ) -> tuple[int, str, bytes]:
+        as_of, _lang = self._query(environ)
+        doc = self._body(environ)
+        if not isinstance(doc, list):
+            raise Problem(
+                422,
+                "Unprocessable Content",
+                "批量请求体应为 JSON 数组",
+                "a batch must be a JSON array of profiles",
+            )
+        if len(doc) > self.max_batch:
+            raise Problem(
+                413,
+                "Content Too Large",
+                f"批量最多 {self.max_batch} 个企业，实际 {len(doc)} 个",
+                f"a batch holds at most {self.max_batch} profiles; got {len(doc)}",
+            )
+        out: list[Any] = []
+        for i, profile in enumerate(doc):
+            try:
+                out.append(self.rules.evaluate(profile, as_of).to_dict())
+            except ProfileError as exc:
+                out.append(
+                    {
+                        "index": i,
+                        **exc.to_dict(),
+                        "errors": [
+                            {**e.to_dict(), "path": e.path.replace("$", f"$[{i}]", 1)} for e in exc.errors
+                        ],
+                    }
+                )
+            except EvaluationError as exc:
+                out.append({"index": i, **exc.to_dict()})
+        return 200, "application/json", _json_bytes(out)
+
+
+DRAIN_LIMIT = 16 << 20
+
+
+def _drain(stream: Any, length: int) -> None:
+    """Read and drop a refused body (up to 16 MiB), so the client can read our answer
+    instead of failing mid-upload; a larger one is left for the server to cut off."""
+    left = min(length, DRAIN_LIMIT)
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 16))
+        if not chunk:
+            break
+        left -= len(chunk)
+
+
+def _profile_problem(exc: ProfileError) -> Problem:
+    first = exc.errors[0]
+    return Problem(
+        422,
+        "Unprocessable Content",
+        f"企业信息有误（{len(exc.errors)} 处），如 {first.path}: {first.message_zh}",
+        f"invalid profile ({len(exc.errors)} problem(s)), e.g. {first.path}: {first.message_en}",
+        errors=[e.to_dict() for e in exc.errors],
+    )
+
+
+def create_app(
+    rules: RuleSet | str | Path | None = None,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    max_batch: int = DEFAULT_MAX_BATCH,
+    cors_origins: Sequence[str] = (),
+    frame_ancestors: str = "*",
+) -> App:
+    """A WSGI application for ``rules`` (a loaded ``RuleSet``, a folder, or None = bundled).
+
+    ``cors_origins`` lists the origins allowed to call the API from a browser (CORS is off
+    otherwise); ``frame_ancestors`` is the CSP list of pages allowed to embed the calculator.
+    """
+    loaded = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    return App(
+        loaded,
+        max_body=max_body,
+        max_batch=max_batch,
+        cors_origins=cors_origins,
+        frame_ancestors=frame_ancestors,
+    )
+
+
+_APP: App | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """``zjtx_rules.web:app``, built on first use (never at import time) from ``$ZJTX_RULES``
+    or the bundled package; ``$ZJTX_CORS_ORIGINS`` is a comma-separated allow-list."""
+    global _APP
+    if name != "app":
+        raise AttributeError(name)
+    if _APP is None:
+        origins = [o for o in os.environ.get("ZJTX_CORS_ORIGINS", "").split(",") if o]
+        _APP = create_app(os.environ.get("ZJTX_RULES") or None, cors_origins=origins)
+    return _APP
+
+
+# --- OpenAPI ------------------------------------------------------------------------------
+
+
+def _lift(schema: dict[str, Any], name: str, components: dict[str, Any]) -> dict[str, Any]:
+    """Move a JSON Schema's ``$defs`` into OpenAPI components and point its refs there."""
+    schema = json.loads(json.dumps(schema))
+    defs = schema.pop("$defs", {})
+    schema.pop("$schema", None)
+
+    def fix(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                node["$ref"] = f"#/components/schemas/{name}_{ref[len('#/$defs/') :]}"
+            for v in node.values():
+                fix(v)
+        elif isinstance(node, list):
+            for v in node:
+                fix(v)
+        return node
+
+    for key, sub in defs.items():
+        components[f"{name}_{key}"] = fix(sub)
+    components[name] = fix(schema)
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "detail_zh", "detail_en"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "detail_zh": {"type": "string"},
+        "detail_en": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "path": {"type": "string"},
+                    "code": {"type": "string"},
+                    "message_zh": {"type": "string"},
+                    "message_en": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict[str, Any]:
+    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
+    profile = _lift(rules.profile_schema(), "Profile", components)
+    result = _lift(rules.result_schema(), "Result", components)
+    components["BatchError"] = {
+        "type": "object",
+        "required": ["index", "error"],
+        "properties": {
+            "index": {"type": "integer"},
+            "error": {"type": "string"},
+            "errors": PROBLEM_SCHEMA["properties"]["errors"],
+        },
+    }
+    components["Policy"] = {"type": "object", "required": ["policy", "measures", "facts"]}
+    problem = {"$ref": "#/components/schemas/Problem"}
+
+    def problems(*codes: int) -> dict[str, Any]:
+        return {
+            str(c): {
+                "description": HTTPStatus(c).phrase,
+                "content": {"application/problem+json": {"schema": problem}},
+            }
+            for c in codes
+        }
+
+    def ok(schema: dict[str, Any], ctype: str = "application/json") -> dict[str, Any]:
+        return {"200": {"description": "OK", "content": {ctype: {"schema": schema}}}}
+
+    query = [
+        {
+            "name": "as_of",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "format": "date"},
+            "description": "evaluation date",
+        },
+        {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["zh", "en"]},
+        },
+    ]
+    body = {"required": True, "content": {"application/json": {"schema": profile}}}
+    p = rules.policy
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"zjtx_rules API: {p.title_en}", "version": p.version, "description": p.title_zh},
+        "paths": {
+            "/v1/policy": {
+                "get": {
+                    "summary": "measures, facts and metadata",
+                    "responses": {**ok({"$ref": "#/components/schemas/Policy"})},
+                }
+            },
+            "/v1/evaluate": {
+                "post": {
+                    "summary": "evaluate one profile",
+                    "parameters": query,
+                    "requestBody": body,
+                    "responses": {**ok(result), **problems(400, 411, 413, 415, 422)},
+                }
+            },
+            "/v1/evaluate/batch": {
+                "post": {
+                    "summary": f"evaluate up to {max_batch} profiles",
+                    "parameters": query,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "maxItems": max_batch, "items": profile}
+                            }
+                        },
+                    },
+                    "responses": {
+                        **ok(
+                            {
+                                "type": "array",
+                                "items": {"anyOf": [result, {"$ref": "#/components/schemas/BatchError"}]},
+                            }
+                        ),
+                        **problems(400, 411, 413, 415, 422),
+                    },
+                }
+            },
+            "/v1/schema/profile": {
+                "get": {
+                    "summary": "JSON Schema of profiles",
+                    "responses": ok({"type": "object"}, "application/schema+json"),
+                }
+            },
+            "/v1/schema/result": {
+                "get": {
+                    "summary": "JSON Schema of results",
+                    "responses": ok({"type": "object"}, "application/schema+json"),
+                }
+            },
+            "/healthz": {"get": {"summary": "liveness", "responses": ok({"type": "object"})}},
+        },
+        "components": {"schemas": components},
+    }
+
+
+# --- a local server -----------------------------------------------------------------------
+
+
+def serve(app: App, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False) -> None:
+    """Run ``app`` on a threaded standard-library server (for local use; see the README for
+    production servers)."""
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    class Server(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+        request_queue_size = 128
+
+    class Handler(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            if not quiet:
+                super().log_message(format, *args)
+
+    with make_server(host, port, app, server_class=Server, handler_class=Handler) as httpd:
+        print(f"zjtx: serving {app.rules.policy.id} on http://{host}:{httpd.server_port}/", flush=True)
+        httpd.serve_forever()
