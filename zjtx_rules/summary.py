@@ -154,16 +154,17 @@ class Summary:
                 else f"{d['lines']} lines, {d['evaluated']} evaluated, {d['errors']} errors"
             ),
             "",
-            f"{'条款':<6}{'措施':<34}{'可享受':>8}{'待确定':>8}{'不符合':>8}  {'预算（元）'}"
+            f"{'条款':<6}{'措施':<34}{'可享受':>6}{'待确定':>7}{'不符合':>8}{'预算（元）':>12}  名称"
             if zh
-            else f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}  budget",
+            else f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}"
+            f"{'budget CNY':>16}  title",
         ]
         for m in d["measures"]:
             title = (m["title_zh"] if zh else m["title_en"])[:30]
             budget = m.get("budget_total", "")
             out.append(
                 f"{m['clause']:<7}{m['id']:<34}{m['eligible']:>9}{m['undetermined']:>10}"
-                f"{m['ineligible']:>11}  {budget}  {title}"
+                f"{m['ineligible']:>11}{budget:>16}  {title}"
             )
         out.append("")
         out.append(
