@@ -323,7 +323,12 @@ def run_batch(
 
 def iter_input_profiles(rules: RuleSet, source: str, fmt: str | None = None) -> Iterator[Record]:
     """Records of an input file, for tools that evaluate them themselves (``compare``)."""
-    fh = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    try:
+        fh = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(
+            f"无法读取输入 {source}: {exc.strerror}", f"cannot read input {source}: {exc.strerror}"
+        ) from None
     try:
         yield from iter_records(_Counting(fh), detect_format(source, fmt))
     finally:

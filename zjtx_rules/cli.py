@@ -26,6 +26,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"zjtx: 参数错误 / bad arguments: {message}\n")
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("a port is 0-65535")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="zjtx", description="专精特新政策规则引擎 / SRDI policy rules engine")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -75,13 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="run the JSON API and calculator page locally")
     sv.add_argument("--rules")
     sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--port", type=_port, default=8000)
     sv.add_argument("--cors-origin", action="append", default=[], help="allow this origin (repeatable)")
     sv.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes")
     sv.add_argument("--quiet", action="store_true", help="no access log")
     be = sub.add_parser("bench", help="measure evaluation speed on generated profiles")
     be.add_argument("--rules")
-    be.add_argument("--count", type=int, default=5000)
+    be.add_argument("--count", type=_positive, default=5000)
     be.add_argument("--seed", type=int, default=7)
     return p
 

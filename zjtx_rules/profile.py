@@ -98,7 +98,7 @@ def parse_json(data: str | bytes) -> Any:
         )
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8")
+            data = data.decode("utf-8-sig")  # a BOM from Windows tools is harmless
         except UnicodeDecodeError as exc:
             raise fail("bad_encoding", "输入不是 UTF-8 编码", f"input is not UTF-8: {exc}") from None
     try:
