@@ -223,7 +223,7 @@ def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> in
         return 0
     with out_path.open("rb+") as fh:
         data_end = fh.seek(0, os.SEEK_END)
-        pos, tail = data_end, b""
+        pos = data_end
         while pos > 0:  # find the last newline from the end, in blocks
             step = min(65536, pos)
             fh.seek(pos - step)
@@ -233,7 +233,6 @@ def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> in
                 pos = pos - step + idx + 1
                 break
             pos -= step
-            tail = block + tail
         if pos != data_end:
             fh.truncate(pos)
     count = 0

@@ -168,12 +168,6 @@ function readForm() {
   return profile;
 }
 
-function formValues() {
-  const p = readForm();
-  // keep empty lists the user added rows to, and the current values, when re-rendering
-  return p;
-}
-
 async function submit() {
   $("#errors").replaceChildren();
   document.querySelectorAll(".field.invalid, fieldset.invalid").forEach((n) => n.classList.remove("invalid"));
@@ -284,7 +278,7 @@ function applyLanguage() {
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = T[lang][node.dataset.t];
   $("#title").textContent = lang === "zh" ? policy.policy.title_zh : policy.policy.title_en;
   document.title = $("#title").textContent;
-  buildForm(formValues());
+  buildForm(readForm()); // re-label the form, keeping what was typed
   renderResult();
 }
 
