@@ -136,6 +136,7 @@ BIG = b'{"id": "' + b"x" * (1 << 20) + b'"}'
         ("POST", "/v1/evaluate", b'{"id": "x", "revenu_cny": "1"}', {}, 422),
         ("POST", "/v1/evaluate?as_of=2025-02-30", b'{"id": "x"}', {}, 400),
         ("POST", "/v1/evaluate?lang=fr", b'{"id": "x"}', {}, 400),
+        ("POST", "/v1/evaluate?" + "&".join(f"p{i}=1" for i in range(20)), b'{"id": "x"}', {}, 400),
     ],
 )
 def test_errors_are_problems_and_quick(

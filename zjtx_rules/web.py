@@ -10,6 +10,7 @@ they are read: body size, batch length, JSON depth and number length.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
@@ -148,6 +149,10 @@ class App:
             headers += p.headers
             lang = "en" if "lang=en" in environ.get("QUERY_STRING", "") else "zh"
             status, ctype, body = p.status, "application/problem+json", _json_bytes(p.body(lang))
+        except Exception:  # a bug: answer 500 as a problem, log it, never show internals
+            logging.getLogger("zjtx_rules.web").exception("unhandled error on %s %s", method, path)
+            p = Problem(500, "Internal Server Error", "服务器内部错误", "internal server error")
+            status, ctype, body = p.status, "application/problem+json", _json_bytes(p.body())
         if method == "HEAD":
             body = b""
         return self._reply(start_response, status, ctype, body, headers)
@@ -202,7 +207,10 @@ class App:
 
     # -- requests
     def _query(self, environ: Environ) -> tuple[Any, str]:
-        q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10)
+        try:
+            q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10)
+        except ValueError:
+            raise Problem(400, "Bad Request", "查询参数过多", "too many query parameters") from None
         lang = q.get("lang", ["zh"])[0]
         if lang not in ("zh", "en"):
             raise Problem(400, "Bad Request", "lang 只能是 zh 或 en", "lang must be zh or en")
