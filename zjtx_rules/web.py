@@ -151,8 +151,8 @@ class App:
             status, ctype, body = p.status, "application/problem+json", _json_bytes(p.body(lang))
         except Exception:  # a bug: answer 500 as a problem, log it, never show internals
             logging.getLogger("zjtx_rules.web").exception("unhandled error on %s %s", method, path)
-            p = Problem(500, "Internal Server Error", "服务器内部错误", "internal server error")
-            status, ctype, body = p.status, "application/problem+json", _json_bytes(p.body())
+            crash = Problem(500, "Internal Server Error", "服务器内部错误", "internal server error")
+            status, ctype, body = 500, "application/problem+json", _json_bytes(crash.body())
         if method == "HEAD":
             body = b""
         return self._reply(start_response, status, ctype, body, headers)
