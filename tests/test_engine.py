@@ -36,7 +36,7 @@ def test_as_of_accepts_date_string_and_none(rules: zjtx_rules.RuleSet) -> None:
 
 
 def test_outside_the_period_still_evaluates_with_a_warning(rules: zjtx_rules.RuleSet) -> None:
-    ev = rules.evaluate({"id": "x"}, "2021-06-01")
+    ev = rules.evaluate({"id": "x"}, "2026-06-01")
     assert [w["code"] for w in ev.warnings] == ["W701"]
     assert len(ev.measures) == 30
 
@@ -75,3 +75,17 @@ def test_schemas_are_json_schema(rules: zjtx_rules.RuleSet) -> None:
     assert "talents" in prof["properties"] and prof["required"] == ["id"]
     res = rules.result_schema()
     assert "measures" in res["properties"]
+
+
+def test_a_date_before_every_parameter_is_undetermined_not_a_crash(mini: zjtx_rules.RuleSet) -> None:
+    profile = {"id": "early", "registered": True, "revenue": "5000", "tier": "gold"}
+    ev = mini.evaluate(profile, "2021-06-01")
+    assert [w["code"] for w in ev.warnings] == ["W701", "W702"]
+    assert "bonus" in ev.warnings[1]["message_en"] and "rate" in ev.warnings[1]["message_en"]
+    assert ev.measure("grant").status == "undetermined"
+
+
+def test_bundled_rules_before_the_plan_do_not_crash(rules: zjtx_rules.RuleSet) -> None:
+    data = (EXAMPLES / "little_giant_11_talents.json").read_bytes()
+    ev = rules.evaluate(data, "2021-06-01")
+    assert len(ev.measures) == 30

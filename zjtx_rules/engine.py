@@ -216,6 +216,16 @@ class RuleSet:
                     "the result is indicative only",
                 }
             )
+        unset = [n for n, v in self.params_at(day).items() if v is UNKNOWN]
+        if unset:
+            warnings.append(
+                {
+                    "code": "W702",
+                    "message_zh": f"{day} 时这些参数尚无取值，相关结论为待确定: {', '.join(unset)}",
+                    "message_en": f"these parameters have no value on {day}, so what needs them "
+                    f"is undetermined: {', '.join(unset)}",
+                }
+            )
         pid = facts.get("id")
         return Evaluation(
             self.policy_ref,

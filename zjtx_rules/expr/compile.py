@@ -209,14 +209,20 @@ def _compile_call(node: Call) -> Compiled:
 
         def table(env: Env) -> Any:
             vals = [a(env) for a in args]
-            if any(v is UNKNOWN for v in vals):
+            table = env.params[name]  # UNKNOWN on a day before its first version
+            if table is UNKNOWN or any(v is UNKNOWN for v in vals):
                 return UNKNOWN
-            return env.params[name].lookup(vals)
+            return table.lookup(vals)
 
         return table
     if f == "values" and isinstance(node.args[0].ty, TableTy):
         tname = node.args[0].ty.name
-        return lambda env: env.params[tname].values()
+
+        def table_values(env: Env) -> Any:
+            table = env.params[tname]
+            return UNKNOWN if table is UNKNOWN else table.values()
+
+        return table_values
     if f in ("known", "coalesce"):
         # A missing first argument is settled by the call itself, so it is not reported.
         first = compile_expr(node.args[0])

@@ -88,9 +88,11 @@ def interpret(node: Node, env: Env) -> Any:
 def _call(node: Call, env: Env) -> Any:
     if node.func not in V.BUILTINS:
         inputs = [interpret(a, env) for a in node.args]
-        return UNKNOWN if UNKNOWN in inputs else env.params[node.func].lookup(inputs)
+        table = env.params[node.func]
+        return UNKNOWN if table is UNKNOWN or UNKNOWN in inputs else table.lookup(inputs)
     if node.func == "values" and isinstance(node.args[0].ty, TableTy):
-        return env.params[node.args[0].ty.name].values()
+        table = env.params[node.args[0].ty.name]
+        return UNKNOWN if table is UNKNOWN else table.values()
     if node.func in ("known", "coalesce"):
         mark = len(env.missing)
         first = interpret(node.args[0], env)
