@@ -89,3 +89,32 @@ def test_bundled_rules_before_the_plan_do_not_crash(rules: zjtx_rules.RuleSet) -
     data = (EXAMPLES / "little_giant_11_talents.json").read_bytes()
     ev = rules.evaluate(data, "2021-06-01")
     assert len(ev.measures) == 30
+
+
+def test_ten_thousand_patents_are_computed_not_hung(rules: zjtx_rules.RuleSet) -> None:
+    """Regression: subsidy_by_year once looked patents up in a list per patent (quadratic)."""
+    patents = [
+        {
+            "number": f"P{i}",
+            "kind": "invention",
+            "region": "domestic",
+            "granted_on": f"{2022 + i % 4}-03-01",
+            "official_fees_cny": "3000.00",
+        }
+        for i in range(10_000)
+    ]
+    profile = {
+        "id": "many",
+        "registered_in_area": True,
+        "serious_dishonesty": False,
+        "qualifications": [{"kind": "municipal_zjtx", "recognized_on": "2024-01-01"}],
+        "patents_granted": patents,
+    }
+    m = rules.evaluate(profile, "2025-12-31").measure("patent_subsidy")
+    assert str(m.amounts["subsidy_total"]) == "15000000.00"
+    assert {y: str(v) for y, v in m.amounts["subsidy_by_year"].items()} == {
+        2022: "3750000.00",
+        2023: "3750000.00",
+        2024: "3750000.00",
+        2025: "3750000.00",
+    }
