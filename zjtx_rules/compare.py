@@ -90,7 +90,7 @@ class Comparison:
 
 
 def _budget(rules: RuleSet, m: MeasureOutcome, into: dict[str, Decimal]) -> None:
-    spec = next(c.spec for c in rules.measures if c.id == m.id)
+    spec = rules._by_id[m.id].spec  # the look-up table the engine already keeps
     for name, value in m.amounts.items():
         if spec.outputs[name].summary == "budget":
             for y, v in value.items() if isinstance(value, dict) else [("total", value)]:
