@@ -167,7 +167,10 @@ def _lines(node: Node, width: int) -> list[str]:
         return out
     if isinstance(node, Lambda):
         params = node.params[0] if len(node.params) == 1 else "(" + ", ".join(node.params) + ")"
-        return [f"{params} ->", *(INDENT + line for line in _lines(node.body, inner))]
+        sub = _lines(node.body, inner)
+        if isinstance(node.body, Call | ListLit):  # the bracket carries the indentation
+            return [f"{params} -> {sub[0]}", *sub[1:]]
+        return [f"{params} ->", *(INDENT + line for line in sub)]
     if isinstance(node, Unary):
         (operand, bound), = _child_bounds(node)
         sub = _wrapped(operand, bound, width - 4)
