@@ -122,7 +122,9 @@ def test_print_document_keeps_clause_order(view: PackageView, site: Path) -> Non
     assert "@media print" in (site / "site.css").read_text(encoding="utf-8")
 
 
-def test_assumptions_register_lists_every_assumption_with_a_blank_signoff(view: PackageView, site: Path) -> None:
+def test_assumptions_register_lists_every_assumption_with_a_blank_signoff(
+    view: PackageView, site: Path
+) -> None:
     text = (site / "assumptions.html").read_text(encoding="utf-8")
     items = view.assumptions()
     assert items
@@ -187,3 +189,10 @@ def test_web_app_serves_the_document_under_the_page_csp() -> None:
     assert _get(app, "/rules/measures/nope.html")[0].startswith("404")
     assert _get(app, "/rules/../web.py")[0].startswith("404")
     assert _get(app, "/rules/", "POST")[0].startswith("405")
+
+
+def test_calculator_result_links_each_measure_to_its_page() -> None:
+    app = create_app(BUNDLED)
+    _status, _headers, script = _get(app, "/static/app.js")
+    assert b"rules/measures/${m.id}.html" in script
+    assert _get(app, "/rules/measures/talent_reward.html")[0].startswith("200")

@@ -64,9 +64,7 @@ def test_values_print_exactly() -> None:
 
 
 def test_explain_option(capsys: pytest.CaptureFixture[str], rules: RuleSet) -> None:
-    code = main(
-        ["evaluate", str(LITTLE_GIANT), "--as-of", "2025-06-30", "--explain", "talent_reward"]
-    )
+    code = main(["evaluate", str(LITTLE_GIANT), "--as-of", "2025-06-30", "--explain", "talent_reward"])
     out = capsys.readouterr().out
     assert code == 0
     assert "sum(values(reward_by_year)) = 1310061.50" in out

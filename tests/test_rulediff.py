@@ -90,8 +90,10 @@ def test_added_measure_value_and_case_are_reported(tmp_path: Path) -> None:
         '  { from = 2025-01-01, value = 2, source = "test" },\n',
     )
     cases = new / "cases" / "talent_reward.toml"
-    cases.write_text(cases.read_text(encoding="utf-8").replace("name = \"不在新区注册", "name = \"X 不在新区注册"),
-                     encoding="utf-8")
+    cases.write_text(
+        cases.read_text(encoding="utf-8").replace('name = "不在新区注册', 'name = "X 不在新区注册'),
+        encoding="utf-8",
+    )
     result = diff_views(load_view(BUNDLED), load_view(new))
     whats = {(c.section, c.what) for c in result.changes}
     assert ("parameters", "value from 2025-01-01 added") in whats

@@ -215,7 +215,11 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{show(k) if not isinstance(k, str) else k}: {show(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{show(k) if not isinstance(k, str) else k}: {show(v)}" for k, v in value.items())
+            + "}"
+        )
     if isinstance(value, list | tuple):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if value is None:

@@ -158,8 +158,15 @@ class PackageView:
                 if d.assumption:
                     out.append(
                         Assumption(
-                            f"measure:{mid}:{d.title_en}", "measure", mid, d.title_zh, "", d.source,
-                            d.text_zh, None, (mid,),
+                            f"measure:{mid}:{d.title_en}",
+                            "measure",
+                            mid,
+                            d.title_zh,
+                            "",
+                            d.source,
+                            d.text_zh,
+                            None,
+                            (mid,),
                         )
                     )
         for tid, tier in self.tiers.items():
@@ -167,8 +174,15 @@ class PackageView:
                 if c.assumption:
                     out.append(
                         Assumption(
-                            f"criterion:{tid}:{c.id}", "criterion", tid, f"{tier.title_zh}: {c.title_zh}",
-                            c.required or c.expr, c.source, c.note, c.valid_from, (),
+                            f"criterion:{tid}:{c.id}",
+                            "criterion",
+                            tid,
+                            f"{tier.title_zh}: {c.title_zh}",
+                            c.required or c.expr,
+                            c.source,
+                            c.note,
+                            c.valid_from,
+                            (),
                         )
                     )
         return out

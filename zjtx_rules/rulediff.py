@@ -85,7 +85,7 @@ class RuleDiff:
     def render_html(self, css: str = "") -> str:
         e = html.escape
         parts = [
-            "<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\">",
+            '<!doctype html><html lang="zh"><head><meta charset="utf-8">',
             "<title>规则变化 / Rule changes</title>",
             f"<style>{css}</style>" if css else "",
             "</head><body><main>",
@@ -104,7 +104,7 @@ class RuleDiff:
                 old = _pretty_or_raw(c.old) if c.expression else c.old
                 new = _pretty_or_raw(c.new) if c.expression else c.new
                 parts.append(
-                    f'<tr><td><code>{e(c.subject)}</code></td><td>{e(c.what)}</td>'
+                    f"<tr><td><code>{e(c.subject)}</code></td><td>{e(c.what)}</td>"
                     f'<td class="old"><pre>{e(old)}</pre></td><td class="new"><pre>{e(new)}</pre></td></tr>'
                 )
             parts.append("</tbody></table>")
@@ -133,7 +133,9 @@ def diff_views(old: PackageView, new: PackageView) -> RuleDiff:
             ch.append(Change("assumptions", a.subject, f"assumption added: {a.title}", "", a.note or a.value))
     for key, a in old_a.items():
         if key not in new_a:
-            ch.append(Change("assumptions", a.subject, f"assumption resolved: {a.title}", a.note or a.value, ""))
+            ch.append(
+                Change("assumptions", a.subject, f"assumption resolved: {a.title}", a.note or a.value, "")
+            )
     old_c = {c.spec.name: c.spec for c in old.cases}
     new_c = {c.spec.name: c.spec for c in new.cases}
     for name in new_c.keys() - old_c.keys():
@@ -181,7 +183,13 @@ def _param_changes(section: str, name: str, a: Any, b: Any) -> Changes:
             yield Change(section, name, f"value from {day} removed", show_value(old_v[day].value), "")
         else:
             for k, x, y in _fields(old_v[day].model_dump(), new_v[day].model_dump()):
-                yield Change(section, name, f"{'value' if k == 'value' else k} from {day}", show_value(x), show_value(y))
+                yield Change(
+                    section,
+                    name,
+                    f"{'value' if k == 'value' else k} from {day}",
+                    show_value(x),
+                    show_value(y),
+                )
 
 
 def _table_changes(section: str, name: str, a: Any, b: Any) -> Changes:
@@ -249,7 +257,9 @@ def _items(section: str, name: str, label: str, old: Mapping[str, Any], new: Map
                 yield Change(section, name, f"{label} {key} {k}", _short(x), _short(y), k in _EXPR_KEYS)
 
 
-def _fields(a: Mapping[str, Any], b: Mapping[str, Any], skip: set[str] | None = None) -> Iterator[tuple[str, Any, Any]]:
+def _fields(
+    a: Mapping[str, Any], b: Mapping[str, Any], skip: set[str] | None = None
+) -> Iterator[tuple[str, Any, Any]]:
     """The keys whose values differ (a key missing on one side counts as absent)."""
     for k in list(a) + [k for k in b if k not in a]:
         if skip and k in skip:
@@ -263,7 +273,13 @@ def _row(row: Mapping[str, Any]) -> str:
 
 
 def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else show_value(value) if not isinstance(value, dict | list) else repr(value)
+    text = (
+        value
+        if isinstance(value, str)
+        else show_value(value)
+        if not isinstance(value, dict | list)
+        else repr(value)
+    )
     return text
 
 

@@ -44,7 +44,7 @@ def _page(view: PackageView, title: str, body: str, links: Links) -> str:
         f"<title>{e(title)}</title>"
         f'<link rel="stylesheet" href="{e(links.asset(CSS_NAME))}"></head>'
         f"<body>{nav}<main>{body}</main>"
-        f'<footer>{e(p.id)} {e(p.version)} · sha256 {e(view.rules.sha256)} · '
+        f"<footer>{e(p.id)} {e(p.version)} · sha256 {e(view.rules.sha256)} · "
         "由规则包生成 / generated from the rule package</footer></body></html>\n"
     )
 
@@ -60,7 +60,9 @@ def build_site(view: PackageView) -> dict[str, bytes]:
             view, f"第{m.clause}条 {m.title_zh}", pages.measure(view, sub, mid), sub
         )
     for name, spec in view.params.items():
-        files[f"{FOLDERS['param']}/{name}.html"] = _page(view, spec.title_zh, pages.parameter(view, sub, name), sub)
+        files[f"{FOLDERS['param']}/{name}.html"] = _page(
+            view, spec.title_zh, pages.parameter(view, sub, name), sub
+        )
     for name, tspec in view.tables.items():
         files[f"{FOLDERS['table']}/{name}.html"] = _page(
             view, tspec.title_zh, pages.decision_table(view, sub, name), sub
@@ -100,7 +102,9 @@ def write_site(view: PackageView, out: str | Path) -> list[Path]:
             path.write_bytes(data)
             written.append(path)
     except OSError as exc:
-        raise UsageError(f"无法写入 {root}: {exc.strerror}", f"cannot write to {root}: {exc.strerror}") from None
+        raise UsageError(
+            f"无法写入 {root}: {exc.strerror}", f"cannot write to {root}: {exc.strerror}"
+        ) from None
     return written
 
 

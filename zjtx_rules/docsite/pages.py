@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..package_view import Assumption, PackageView, row_key, show_value
+from ..package_view import Assumption, PackageView, show_value
 from .graph import dependency_svg
 from .markup import Links, both, e, expression, flag, link, table
 
@@ -77,7 +77,8 @@ def index(view: PackageView, links: Links) -> str:
         f"<h1>{both(p.title_zh, p.title_en)}</h1>",
         f'<p class="meta">{both(p.issuer_zh, p.issuer_en)}</p>',
         f'<p class="meta">版本 / version <code>{e(p.version)}</code> · 受理期 / applications '
-        f"{e(p.valid_from.isoformat())} – {e(p.valid_to.isoformat())} · sha256 <code>{e(view.rules.sha256[:16])}</code></p>",
+        f"{e(p.valid_from.isoformat())} – {e(p.valid_to.isoformat())} · "
+        f"sha256 <code>{e(view.rules.sha256[:16])}</code></p>",
     ]
     if p.note_zh:
         parts.append(f'<p class="note">{both(p.note_zh, p.note_en)}</p>')
@@ -104,8 +105,14 @@ def index(view: PackageView, links: Links) -> str:
         parts.append(f"<h3>{e(section)}</h3>")
         parts.append(
             table(
-                ["条 / clause", "措施 / measure", "类型 / benefit", "对象 / audience", "责任单位 / units",
-                 "输出 / outputs"],
+                [
+                    "条 / clause",
+                    "措施 / measure",
+                    "类型 / benefit",
+                    "对象 / audience",
+                    "责任单位 / units",
+                    "输出 / outputs",
+                ],
                 rows,
                 "clauses",
             )
@@ -126,9 +133,7 @@ def _nav_list(links: Links) -> str:
         ("facts", "企业信息", "facts"),
         ("all", "全文（打印用）", "the whole document, for printing"),
     ]
-    lis = "".join(
-        f'<li><a href="{e(links.page(page))}">{e(zh)} / {e(en)}</a></li>' for page, zh, en in items
-    )
+    lis = "".join(f'<li><a href="{e(links.page(page))}">{e(zh)} / {e(en)}</a></li>' for page, zh, en in items)
     return f'<ul class="pages">{lis}</ul>'
 
 
@@ -145,7 +150,7 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
         f'<p class="meta">id <code>{e(mid)}</code> · {_benefit(m.benefit)} · 责任单位 / units: '
         f"{e('、'.join(m.responsible_units))} · <code>{e(view.files.get(mid, ''))}</code></p>",
         f'<p class="meta">对象 / audience: {both(m.audience_zh, m.audience_en)}</p>',
-        '<h2>原文 / Clause text</h2>',
+        "<h2>原文 / Clause text</h2>",
         f'<blockquote class="quote" lang="zh">{e(m.quote)}</blockquote>',
     ]
     if m.note:
@@ -159,14 +164,17 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
         )
     parts.append("</ol>")
     if m.outputs:
-        parts.append("<h2>输出与公式 / Outputs and formulas</h2><p>按顺序计算，后面的公式可用前面的输出 / "
-                     "computed in order; a formula may use the outputs above it</p><dl class=\"outputs\">")
+        parts.append(
+            "<h2>输出与公式 / Outputs and formulas</h2><p>按顺序计算，后面的公式可用前面的输出 / "
+            'computed in order; a formula may use the outputs above it</p><dl class="outputs">'
+        )
         local = {**kinds, **dict.fromkeys(m.outputs, "")}
         for n, o in m.outputs.items():
             rounding = f" · {e(o.rounding)}" if o.type in ("money", "int", "money_by_year") else ""
             parts.append(
                 f'<dt id="measure-{e(mid)}-out-{e(n)}"><code>{e(n)}</code> · {both(o.title_zh, o.title_en)} '
-                f'<span class="meta">({e(o.type)}{rounding})</span></dt><dd>{expression(o.expr, links, local)}</dd>'
+                f'<span class="meta">({e(o.type)}{rounding})</span></dt>'
+                f"<dd>{expression(o.expr, links, local)}</dd>"
             )
         parts.append("</dl>")
     parts.append("<h2>引用 / What it reads</h2>")
@@ -178,7 +186,9 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
         zh, en = KIND_TITLES[kind]
         parts.append(f"<h3>{zh} / {en}</h3>{_ref_list(view, links, kind, direct)}")
         if via:
-            parts.append(f'<p class="via">经派生值 / through derived values:</p>{_ref_list(view, links, kind, via)}')
+            parts.append(
+                f'<p class="via">经派生值 / through derived values:</p>{_ref_list(view, links, kind, via)}'
+            )
     if m.details:
         parts.append("<h2>细则 / Details</h2>")
         for d in m.details:
@@ -195,23 +205,30 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
     parts.append(f"<h2>测试用例 / Test cases ({len(cases)})</h2>")
     if cases:
         rows = []
-        for c in cases:
-            exp = c.spec.expect[mid]
+        for case in cases:
+            exp = case.spec.expect[mid]
             amounts = "<br>".join(f"<code>{e(k)}</code> = {e(_show(v))}" for k, v in exp.amounts.items())
             missing = ", ".join(exp.missing) if exp.missing else ""
             rows.append(
                 [
-                    e(c.spec.name),
-                    e(c.spec.as_of.isoformat()),
+                    e(case.spec.name),
+                    e(case.spec.as_of.isoformat()),
                     f'<span class="status {e(exp.status or "")}">{e(exp.status or "—")}</span>',
                     amounts or "—",
                     e(missing) or "—",
-                    f"<code>{e(str(c.location))}</code>",
+                    f"<code>{e(str(case.location))}</code>",
                 ]
             )
         parts.append(
             table(
-                ["用例 / case", "日期 / as of", "期望 / expected", "金额 / amounts", "缺少 / missing", "文件 / file"],
+                [
+                    "用例 / case",
+                    "日期 / as of",
+                    "期望 / expected",
+                    "金额 / amounts",
+                    "缺少 / missing",
+                    "文件 / file",
+                ],
                 rows,
                 "cases",
             )
@@ -233,9 +250,13 @@ def _used_by(view: PackageView, links: Links, name: str) -> str:
     tiers = [t for t, spec in view.tiers.items() if name in _tier_names(spec)]
     parts = ["<h2>被引用 / Used by</h2>", _ref_list(view, links, "measure", view.readers(name))]
     if derived:
-        parts.append(f'<p class="via">派生值 / derived values:</p>{_ref_list(view, links, "derived", derived)}')
+        parts.append(
+            f'<p class="via">派生值 / derived values:</p>{_ref_list(view, links, "derived", derived)}'
+        )
     if tiers:
-        lis = "".join(f'<li><a href="{e(links.item("tier", t))}">{e(view.tiers[t].title_zh)}</a></li>' for t in tiers)
+        lis = "".join(
+            f'<li><a href="{e(links.item("tier", t))}">{e(view.tiers[t].title_zh)}</a></li>' for t in tiers
+        )
         parts.append(f'<p class="via">梯度标准 / tier criteria:</p><ul class="refs">{lis}</ul>')
     return "".join(parts)
 
@@ -275,8 +296,11 @@ def parameter(view: PackageView, links: Links, name: str) -> str:
         + f" · <code>{e(view.files.get(name, ''))}</code></p>"
         "<h2>取值历史 / Dated history</h2><p>每个取值自起始日起生效，至下一个起始日前一天（左闭右开）/ "
         "each value applies from its start day until the next start day (half-open)</p>"
-        + table(["起 / from", "止（不含）/ until", "取值 / value", "来源 / source", "假设说明 / assumption note"],
-                rows, "history")
+        + table(
+            ["起 / from", "止（不含）/ until", "取值 / value", "来源 / source", "假设说明 / assumption note"],
+            rows,
+            "history",
+        )
         + _used_by(view, links, name)
         + "</article>"
     )
@@ -288,18 +312,21 @@ def decision_table(view: PackageView, links: Links, name: str) -> str:
     froms = [v.from_ for v in versions]
     parts = [
         f'<article id="table-{e(name)}" class="decision-table">',
-        f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · 决策表 / decision table</p>',
+        f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · '
+        "决策表 / decision table</p>",
         f"<h1>{both(t.title_zh, t.title_en)}</h1>",
         f'<p class="meta"><code>{e(name)}</code> · hit policy <code>{e(t.hit_policy)}</code> · result '
         f"<code>{e(t.result)}</code> · inputs: "
         + ", ".join(f"<code>{e(i.name)}</code> ({e(i.type)})" for i in t.inputs)
         + f" · <code>{e(view.files.get(name, ''))}</code></p>",
-        "<p>命中规则 first：取第一条匹配的行；unique：至多一行匹配 / hit policy first: the first matching row "
+        "<p>命中规则 first：取第一条匹配的行；unique：至多一行匹配 / "
+        "hit policy first: the first matching row "
         "applies; unique: at most one row matches</p>",
     ]
     for i, ver in enumerate(versions):
         parts.append(
-            f"<h2>自 / from {e(ver.from_.isoformat())} 至 / until {e(_period_end(froms, i, view.policy.valid_to))}"
+            f"<h2>自 / from {e(ver.from_.isoformat())} "
+            f"至 / until {e(_period_end(froms, i, view.policy.valid_to))}"
             f" {flag(ver.assumption)}</h2>"
         )
         if ver.source:
@@ -310,16 +337,22 @@ def decision_table(view: PackageView, links: Links, name: str) -> str:
             [e(show_value(r.get(inp.name, "*"))) for inp in t.inputs]
             + [
                 f"<strong>{e(show_value(r.get('value')))}</strong>",
-                flag(r.get("assumption") is True) + (f" {e(str(r.get('note', '')))}" if r.get("note") else ""),
+                flag(r.get("assumption") is True)
+                + (f" {e(str(r.get('note', '')))}" if r.get("note") else ""),
             ]
             for r in ver.rows
         ]
         if ver.default is not None:
             rows.append(
-                ["<em>其他 / otherwise</em>"] * len(t.inputs) + [f"<strong>{e(show_value(ver.default))}</strong>", ""]
+                ["<em>其他 / otherwise</em>"] * len(t.inputs)
+                + [f"<strong>{e(show_value(ver.default))}</strong>", ""]
             )
         parts.append(
-            table([f"<code>{e(inp.name)}</code>" for inp in t.inputs] + ["结果 / result", "说明 / note"], rows, "rows")
+            table(
+                [f"<code>{e(inp.name)}</code>" for inp in t.inputs] + ["结果 / result", "说明 / note"],
+                rows,
+                "rows",
+            )
         )
     parts.append(_used_by(view, links, name))
     parts.append("</article>")
@@ -364,7 +397,11 @@ def facts(view: PackageView, links: Links) -> str:
         '<article id="page-facts" class="facts">'
         f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a></p>'
         "<h1>企业信息 / Facts about an enterprise</h1>"
-        + table(["名称 / name", "含义 / meaning", "类型 / type", "必填 / required", "问题 / question"], rows, "facts")
+        + table(
+            ["名称 / name", "含义 / meaning", "类型 / type", "必填 / required", "问题 / question"],
+            rows,
+            "facts",
+        )
         + "</article>"
     )
 
@@ -376,12 +413,17 @@ def tiers(view: PackageView, links: Links) -> str:
         f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a></p>',
         "<h1>梯度培育标准（按时期）/ Tier criteria by period</h1>",
     ]
+    # a period starts wherever a criterion starts or ends, or a threshold parameter changes
+    thresholds = {c.required for t in view.tiers.values() for c in t.criteria if c.required in view.params}
     bounds = sorted(
         {view.policy.valid_from}
         | {d for t in view.tiers.values() for c in t.criteria for d in (c.valid_from, c.valid_until) if d}
+        | {v.from_ for n in thresholds for v in view.params[n].values if v.from_ > view.policy.valid_from}
     )
     for tid, t in view.tiers.items():
-        parts.append(f'<section id="tier-{e(tid)}"><h2>{e(str(t.order))}. {both(t.title_zh, t.title_en)}</h2>')
+        parts.append(
+            f'<section id="tier-{e(tid)}"><h2>{e(str(t.order))}. {both(t.title_zh, t.title_en)}</h2>'
+        )
         parts.append(f"<p>已持有 / held when:</p>{expression(t.held, links, kinds)}")
         if t.source:
             parts.append(f'<p class="source">来源 / source: {e(t.source)}</p>')
@@ -390,10 +432,7 @@ def tiers(view: PackageView, links: Links) -> str:
         ]
         rows = []
         for c in t.criteria:
-            if c.actual and c.op:
-                test = f"{c.actual} {c.op} {c.required}"
-            else:
-                test = c.expr
+            test = f"{c.actual} {c.op} {c.required}" if c.actual and c.op else c.expr
             if c.or_expr:
                 test = f"({test}) or ({c.or_expr})"
             cells = [
@@ -403,14 +442,23 @@ def tiers(view: PackageView, links: Links) -> str:
                 e(c.source),
             ]
             for b in bounds:
-                active = (c.valid_from is None or c.valid_from <= b) and (c.valid_until is None or b < c.valid_until)
-                cells.append('<span class="in-force">✓</span>' if active else '<span class="not-in-force">—</span>')
+                active = (c.valid_from is None or c.valid_from <= b) and (
+                    c.valid_until is None or b < c.valid_until
+                )
+                if not active:
+                    cells.append('<span class="not-in-force">—</span>')
+                elif c.required in view.params:  # show the threshold in force then
+                    value = view.rules.params[c.required].at(b)
+                    shown = "?" if value is None else show_value(value)
+                    cells.append(f'<span class="in-force">{e(shown)}</span>')
+                else:
+                    cells.append('<span class="in-force">✓</span>')
             rows.append(cells)
         parts.append(table(head, rows, "criteria"))
         parts.append("</section>")
     parts.append(
-        "<p>✓：该时期起适用（至下一列的日期为止，左闭右开）/ ✓: in force from that date until the next "
-        "column's date (half-open)</p></article>"
+        "<p>✓ 或门槛值：该时期起适用（至下一列的日期为止，左闭右开）；—：不适用 / ✓ or the threshold: in "
+        "force from that date until the next column's date (half-open); —: not in force</p></article>"
     )
     return "".join(parts)
 
@@ -457,7 +505,7 @@ def dependencies(view: PackageView, links: Links) -> str:
     rows = []
     for mid, m in view.measures.items():
         reads = view.reads.get(mid, {})
-        cells = [f'{e(m.clause)} {link(links, "measure", mid)}']
+        cells = [f"{e(m.clause)} {link(links, 'measure', mid)}"]
         for kind in ("derived", "param", "table", "measure"):
             cells.append(" ".join(link(links, kind, n) for n in sorted(reads.get(kind, set()))) or "—")
         rows.append(cells)
@@ -468,7 +516,10 @@ def dependencies(view: PackageView, links: Links) -> str:
         "<p>左：措施（按条款顺序）；中：派生值；右：参数与决策表。/ Left: measures in clause order; middle: "
         "derived values; right: parameters and decision tables.</p>"
         + dependency_svg(view, links)
-        + table(["措施 / measure", "派生值 / derived", "参数 / parameters", "决策表 / tables", "措施 / measures"],
-                rows, "deps")
+        + table(
+            ["措施 / measure", "派生值 / derived", "参数 / parameters", "决策表 / tables", "措施 / measures"],
+            rows,
+            "deps",
+        )
         + "</article>"
     )

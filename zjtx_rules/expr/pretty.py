@@ -96,7 +96,7 @@ def flat(node: Node) -> str:
     if isinstance(node, Field):
         return f"{_wrap_flat(node.obj, _ATOM)}.{node.name}"
     if isinstance(node, Unary):
-        (operand, bound), = _child_bounds(node)
+        ((operand, bound),) = _child_bounds(node)
         sep = " " if node.op == "not" else ""
         return f"{node.op}{sep}{_wrap_flat(operand, bound)}"
     if isinstance(node, Binary):
@@ -172,7 +172,7 @@ def _lines(node: Node, width: int) -> list[str]:
             return [f"{params} -> {sub[0]}", *sub[1:]]
         return [f"{params} ->", *(INDENT + line for line in sub)]
     if isinstance(node, Unary):
-        (operand, bound), = _child_bounds(node)
+        ((operand, bound),) = _child_bounds(node)
         sub = _wrapped(operand, bound, width - 4)
         sep = " " if node.op == "not" else ""
         return [f"{node.op}{sep}{sub[0]}", *sub[1:]]

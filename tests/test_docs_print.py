@@ -1,0 +1,87 @@
+"""The rules document prints: headless Chromium renders the index and a measure page to PDF
+through the DevTools ``Page.printToPDF`` command (Debian's chromium + chromium-driver)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zjtx_rules.docsite import write_site
+from zjtx_rules.package_view import load_view
+
+from .conftest import BUNDLED
+
+webdriver = pytest.importorskip("selenium.webdriver")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+pytestmark = pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    reason="Debian chromium and chromium-driver are not installed",
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("printed")
+    write_site(load_view(BUNDLED), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ):
+        opts.add_argument(arg)
+    opts.binary_location = CHROMIUM
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    yield drv
+    drv.quit()
+
+
+def _print(driver: Any, url: str) -> bytes:
+    driver.get(url)
+    result = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True})
+    return base64.b64decode(result["data"])
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("page", ["index.html", "measures/talent_reward.html"])
+def test_page_prints_to_pdf(driver: Any, site: Path, page: str) -> None:
+    pdf = _print(driver, (site / page).as_uri())
+    assert pdf.startswith(b"%PDF-")
+    assert _pages(pdf) >= 1
+    # the print stylesheet applies: the site navigation is hidden on paper, shown on screen
+    nav = "return getComputedStyle(document.querySelector('nav.site')).display"
+    assert driver.execute_script(nav) != "none"
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert driver.execute_script(nav) == "none"
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_whole_document_prints_a_page_per_chapter(driver: Any, site: Path) -> None:
+    pdf = _print(driver, (site / "all.html").as_uri())
+    chapters = driver.execute_script("return document.querySelectorAll('main > article').length")
+    assert chapters > 30
+    assert _pages(pdf) >= chapters  # each chapter starts on a new page
