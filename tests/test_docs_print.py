@@ -85,3 +85,33 @@ def test_whole_document_prints_a_page_per_chapter(driver: Any, site: Path) -> No
     chapters = driver.execute_script("return document.querySelectorAll('main > article').length")
     assert chapters > 30
     assert _pages(pdf) >= chapters  # each chapter starts on a new page
+
+
+def test_result_card_links_to_the_served_rule_page(driver: Any) -> None:
+    """The calculator's result card opens the measure's page of the rules document."""
+    from selenium.webdriver.common.by import By
+
+    from zjtx_rules.web import create_app
+
+    from .test_web_api import _start
+    from .test_web_browser import fill_from_example, open_page, wait
+
+    server, port = _start(create_app(BUNDLED))
+    try:
+        open_page(driver, port)
+        fill_from_example(driver, "little_giant_11_talents.json")
+        driver.find_element(By.ID, "submit").click()
+        wait(driver, "return document.querySelectorAll('article.measure').length === 30")
+        link = driver.find_element(By.CSS_SELECTOR, "[data-measure=talent_reward] a.rule-link")
+        assert link.get_attribute("href") == f"http://127.0.0.1:{port}/rules/measures/talent_reward.html"
+        link.click()
+        wait(driver, "return document.querySelector('blockquote.quote') !== null")
+        assert "第21条" in driver.find_element(By.TAG_NAME, "h1").text
+        # the stylesheet loaded under the CSP: the quote is styled, not browser-default
+        border = driver.execute_script(
+            "return getComputedStyle(document.querySelector('blockquote.quote')).borderLeftStyle"
+        )
+        assert border == "solid"
+    finally:
+        server.shutdown()
+        server.server_close()
