@@ -45,6 +45,7 @@ def test_trace_agrees_with_the_engine_on_every_measure(rules: RuleSet, name: str
     for outcome in evaluation.measures:
         trace = explain(rules, profile, outcome.id, "2025-06-30")
         assert trace.status == outcome.status, outcome.id
+        assert trace.missing == outcome.missing, outcome.id
         if outcome.status == "eligible":
             assert {k: v for k, v in trace.outputs.items() if k in outcome.amounts} == outcome.amounts
 

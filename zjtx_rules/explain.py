@@ -45,6 +45,7 @@ class Trace:
     steps: list[Step] = field(default_factory=list)
     status: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)  # rounded as the result reports them
+    missing: list[str] = field(default_factory=list)  # facts that would settle an undetermined measure
 
     @property
     def final(self) -> tuple[str, Any] | None:
@@ -63,6 +64,8 @@ class Trace:
             else:
                 lines.append(f"{pad}{_clip(s.text, MAX_TEXT)} = {_clip(show(s.value), MAX_VALUE)}")
         lines.append(f"status = {self.status}")
+        if self.missing:
+            lines.append(f"missing = {', '.join(self.missing)}")
         for name, value in self.outputs.items():
             lines.append(f"{self.measure}.{name} = {show(value)}")
         return "\n".join(lines) + "\n"
@@ -178,11 +181,11 @@ def explain(rules: RuleSet, profile: Any, measure: str, as_of: date | str | None
     env = Env(facts, rules.params_at(day), day, resolver)
     try:
         with localcontext(CONTEXT), tracing(rec):
-            status, raw, _missing = resolver.measure(m, env)
+            status, raw, missing = resolver.measure(m, env)
     except (ArithmeticError, ValueError) as exc:
         raise EvaluationError(measure, str(exc) or type(exc).__name__) from None
-    resolver.measures[measure] = (status, raw, _missing)
     trace.status = status
+    trace.missing = missing if status != "ineligible" else []
     specs = {o.name: o.spec for o in m.outputs}
     trace.outputs = {n: _rounded(v, specs[n]) for n, v in raw.items()}
     return trace
