@@ -17,7 +17,7 @@ from pathlib import Path
 from ..engine import RuleSet
 from ..errors import UsageError
 from ..package_view import PackageView, load_view
-from . import pages
+from . import pages, reference, registers
 from .markup import FOLDERS, Links, e
 
 CSS_NAME = "site.css"
@@ -61,31 +61,33 @@ def build_site(view: PackageView) -> dict[str, bytes]:
         )
     for name, spec in view.params.items():
         files[f"{FOLDERS['param']}/{name}.html"] = _page(
-            view, spec.title_zh, pages.parameter(view, sub, name), sub
+            view, spec.title_zh, reference.parameter(view, sub, name), sub
         )
     for name, tspec in view.tables.items():
         files[f"{FOLDERS['table']}/{name}.html"] = _page(
-            view, tspec.title_zh, pages.decision_table(view, sub, name), sub
+            view, tspec.title_zh, reference.decision_table(view, sub, name), sub
         )
     for name, dspec in view.derived.items():
         files[f"{FOLDERS['derived']}/{name}.html"] = _page(
-            view, dspec.title_zh or name, pages.derived(view, sub, name), sub
+            view, dspec.title_zh or name, reference.derived(view, sub, name), sub
         )
-    files["facts.html"] = _page(view, "企业信息 / facts", pages.facts(view, top), top)
-    files["tiers.html"] = _page(view, "梯度培育标准 / tier criteria", pages.tiers(view, top), top)
-    files["assumptions.html"] = _page(view, "假设登记表 / assumptions", pages.assumptions(view, top), top)
-    files["dependencies.html"] = _page(view, "依赖关系 / dependencies", pages.dependencies(view, top), top)
+    files["facts.html"] = _page(view, "企业信息 / facts", reference.facts(view, top), top)
+    files["tiers.html"] = _page(view, "梯度培育标准 / tier criteria", registers.tiers(view, top), top)
+    files["assumptions.html"] = _page(view, "假设登记表 / assumptions", registers.assumptions(view, top), top)
+    files["dependencies.html"] = _page(
+        view, "依赖关系 / dependencies", registers.dependencies(view, top), top
+    )
     one = Links(0, single=True)
     chapters = [pages.index(view, one)]
     chapters += [pages.measure(view, one, mid) for mid in view.measures]
-    chapters += [pages.derived(view, one, n) for n in view.derived]
-    chapters += [pages.parameter(view, one, n) for n in view.params]
-    chapters += [pages.decision_table(view, one, n) for n in view.tables]
+    chapters += [reference.derived(view, one, n) for n in view.derived]
+    chapters += [reference.parameter(view, one, n) for n in view.params]
+    chapters += [reference.decision_table(view, one, n) for n in view.tables]
     chapters += [
-        pages.tiers(view, one),
-        pages.assumptions(view, one),
-        pages.dependencies(view, one),
-        pages.facts(view, one),
+        registers.tiers(view, one),
+        registers.assumptions(view, one),
+        registers.dependencies(view, one),
+        reference.facts(view, one),
     ]
     files["all.html"] = _page(view, f"{p.title_zh}（全文）", "".join(chapters), one)
     return {name: text.encode("utf-8") for name, text in files.items()}
