@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -86,8 +87,6 @@ def used_by(view: PackageView, links: Links, name: str) -> str:
 
 
 def tier_names(spec: Any) -> set[str]:
-    import re
-
     texts = [spec.held] + [x for c in spec.criteria for x in (c.expr, c.actual, c.required, c.or_expr)]
     return {w for t in texts for w in re.findall(r"[a-z][a-z0-9_]*", t)}
 
