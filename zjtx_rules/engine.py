@@ -72,6 +72,7 @@ class CompiledOutput:
     name: str
     spec: OutputSpec
     fn: Compiled
+    node: Any = None  # the checked syntax tree, for the explaining interpreter
 
 
 @dataclass

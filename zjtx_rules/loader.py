@@ -760,7 +760,7 @@ class Build:
                 deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
                 local_scope.locals[oname] = OUTPUT_TYPES[ospec.type]
                 if node is not None:
-                    outputs.append(CompiledOutput(oname, ospec, compile_expr(node)))
+                    outputs.append(CompiledOutput(oname, ospec, compile_expr(node), node))
             self.deps[name] = deps
             for d in spec.details:
                 if d.assumption:

@@ -252,7 +252,8 @@ function renderResult() {
     const card = el("article", { class: "measure", "data-measure": m.id, "data-status": m.status },
       el("div", {}, el("span", { class: "status", text: T[lang][m.status] }),
         el("span", { class: "clause", text: T[lang].clause(m.clause) }),
-        el("strong", { text: lang === "zh" ? m.title_zh : m.title_en })),
+        el("strong", { text: lang === "zh" ? m.title_zh : m.title_en }),
+        el("a", { class: "rule-link", href: `rules/measures/${m.id}.html`, text: lang === "zh" ? " 规则 ›" : " rule ›" })),
       el("div", { class: "units", text: `${T[lang].units}: ${m.responsible_units.join(lang === "zh" ? "、" : ", ")}` }));
     for (const [name, value] of Object.entries(m.amounts)) card.append(amountNode(m, name, value));
     if (m.reasons.length) {
