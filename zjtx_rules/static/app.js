@@ -52,7 +52,7 @@ const T = {
     busy: "Calculating…", bad_json: "That is not valid JSON", bad_file: "That file cannot be read",
     held: "held", ready: "meets the criteria", not_ready: "gaps remain", tier_undetermined: "cannot tell yet",
     contrib_help: "One 'year: amount' per line, e.g. 2025: 86,500.00",
-    money_hint: "In CNY; separators and 万 (10,000) accepted, e.g. 28,600万", ratio_hint: "As a percentage: 12 means 12%",
+    money_hint: "In CNY; thousands separators accepted, e.g. 286,000,000", ratio_hint: "As a percentage: 12 means 12%",
     sections: { basic: "Basic information", business: "Business and R&D", quals: "Qualifications", talents: "Talents", patents: "Patents", other: "Other" },
     summary_title: "Money you can get", cash_total: "Cash support in total", by_year: "By year", year: "Year", amount: "Amount (CNY)",
     no_cash: "With what you entered, no cash support can be computed yet.", cash_pending: (n) => `${n} more cash measures are undetermined; answering the questions below may add to this.`,
@@ -117,6 +117,21 @@ const unitsOf = (id) => {
   const m = measureSpec(id);
   return (lang === "zh" ? m.responsible_units : m.responsible_units_en || m.responsible_units) || [];
 };
+// Reason texts from the API may quote an enum's machine value ("tier: little_giant"); people
+// read its label instead. Values that are plain words ("invention") are left alone.
+let rawValues = null;
+function relabel(text) {
+  if (!rawValues) {
+    rawValues = {};
+    for (const f of policy.facts) for (const x of [f, ...(f.fields || [])]) for (const c of x.choices || []) {
+      if (c.value.includes("_") || /[^\x00-\x7f]/.test(c.value)) rawValues[c.value] = c;
+    }
+  }
+  const names = Object.keys(rawValues).sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!names.length || !text) return text;
+  const re = new RegExp(`(?<![\\w-])(${names.join("|")})(?![\\w-])`, "gu");
+  return text.replace(re, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
+}
 const join = (xs) => xs.join(lang === "zh" ? "、" : ", ");
 
 // ---- exact decimals as strings: money never becomes a float
@@ -386,7 +401,7 @@ async function submit(event) {
     const doc = await res.json();
     if (!res.ok) {
       return showErrors((doc.errors || []).map((e) => [locate(e.path), lang === "zh" ? e.message_zh : e.message_en]),
-        lang === "zh" ? doc.detail_zh : doc.detail_en);
+        (doc.errors || []).length ? t().fix_fields : lang === "zh" ? doc.detail_zh : doc.detail_en);
     }
     lastResult = doc;
     lastProfile = profile;
@@ -479,7 +494,7 @@ function renderSummary(r) {
   box.append(el("h3", { text: t().counts_title }),
     el("p", { class: "counts", text: t().counts(n("eligible"), n("undetermined"), n("ineligible")) }),
     el("p", { class: "kinds", text: kinds.map(([b, c]) => t().per_kind(t().benefit[b], c)).join(lang === "zh" ? "，" : "; ") }));
-  for (const w of r.warnings) box.append(el("p", { class: "warning", text: lang === "zh" ? w.message_zh : w.message_en }));
+  for (const w of r.warnings) box.append(el("p", { class: "warning", text: relabel(lang === "zh" ? w.message_zh : w.message_en) }));
 }
 
 function renderQuestions(r) {
@@ -575,7 +590,7 @@ function card(m) {
   if (list.length) c.append(assumedNotes(list));
   if (m.reasons.length) {
     c.append(el("ul", { class: "reasons", "aria-label": t().reasons }, ...m.reasons.map((x) =>
-      el("li", { "data-result": x.result, text: `${{ pass: "✓", fail: "✗", unknown: "?" }[x.result]} ${lang === "zh" ? x.text_zh : x.text_en}` }))));
+      el("li", { "data-result": x.result, text: `${{ pass: "✓", fail: "✗", unknown: "?" }[x.result]} ${relabel(lang === "zh" ? x.text_zh : x.text_en)}` }))));
   }
   const more = el("details", { class: "more" }, el("summary", { text: t().more }),
     el("p", {}, el("b", { text: `${t().units}: ` }), join(unitsOf(m.id))));
@@ -614,7 +629,7 @@ function renderTiers(r) {
     box.append(el("div", { class: "tier", "data-tier": tier.id, "data-status": tier.status },
       el("strong", { text: `${lang === "zh" ? tier.title_zh : tier.title_en}: ${status}` }), " ", assumedMark(list),
       el("ul", { class: "reasons" }, ...tier.criteria.map((c) => el("li", { "data-criterion": c.id },
-        lang === "zh" ? c.text_zh : c.text_en, c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null))),
+        relabel(lang === "zh" ? c.text_zh : c.text_en), c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null))),
       assumedNotes(list)));
   }
 }
