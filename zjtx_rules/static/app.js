@@ -18,7 +18,7 @@ const T = {
     contrib_help: "每行一个“年份: 金额”，如 2025: 86,500.00",
     money_hint: "单位：元；可写千分位或“万”，如 28,600万", ratio_hint: "填百分数，如 12 表示 12%",
     sections: { basic: "基本信息", business: "经营与研发", quals: "资质", talents: "人才", patents: "专利", other: "其他" },
-    summary_title: "可获得的资金", cash_total: "资金奖补合计", by_year: "按年度", year: "年度", amount: "金额（元）",
+    summary_title: "可获得的资金", for_whom: (id, d, p) => `企业编号 ${id}，评估日期 ${d}，规则包 ${p}`, cash_total: "资金奖补合计", by_year: "按年度", year: "年度", amount: "金额（元）",
     no_cash: "按已填信息，暂无可计算金额的资金奖补。", cash_pending: (n) => `另有 ${n} 项资金类政策待确定，补充信息后可能增加。`,
     loans: "可申请的贷款", counts_title: "可享受的政策",
     counts: (e, u, i) => `可享受 ${e} 项，待确定 ${u} 项，不符合 ${i} 项`,
@@ -54,7 +54,7 @@ const T = {
     contrib_help: "One 'year: amount' per line, e.g. 2025: 86,500.00",
     money_hint: "In CNY; thousands separators accepted, e.g. 286,000,000", ratio_hint: "As a percentage: 12 means 12%",
     sections: { basic: "Basic information", business: "Business and R&D", quals: "Qualifications", talents: "Talents", patents: "Patents", other: "Other" },
-    summary_title: "Money you can get", cash_total: "Cash support in total", by_year: "By year", year: "Year", amount: "Amount (CNY)",
+    summary_title: "Money you can get", for_whom: (id, d, p) => `Profile ${id}, evaluated at ${d}, rule package ${p}`, cash_total: "Cash support in total", by_year: "By year", year: "Year", amount: "Amount (CNY)",
     no_cash: "With what you entered, no cash support can be computed yet.", cash_pending: (n) => `${n} more cash measures are undetermined; answering the questions below may add to this.`,
     loans: "Loans you can apply for", counts_title: "Measures you can use",
     counts: (e, u, i) => `${e} eligible, ${u} undetermined, ${i} not eligible`,
@@ -132,6 +132,7 @@ function relabel(text) {
   const re = new RegExp(`(?<![\\w-])(${names.join("|")})(?![\\w-])`, "gu");
   return text.replace(re, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
 }
+const paren = (x) => (lang === "zh" ? `（${x}）` : ` (${x})`);
 const join = (xs) => xs.join(lang === "zh" ? "、" : ", ");
 
 // ---- exact decimals as strings: money never becomes a float
@@ -463,7 +464,8 @@ function renderSummary(r) {
   const box = $("#summary");
   const cash = cashSummary(r);
   const n = (s) => r.measures.filter((m) => m.status === s).length;
-  box.replaceChildren(el("h2", { text: t().summary_title }));
+  box.replaceChildren(el("h2", { text: t().summary_title }),
+    el("p", { class: "note", text: t().for_whom(r.profile_id || "—", r.as_of, `${r.policy.id} ${r.policy.version}`) }));
   if (cash.parts.length) {
     box.append(el("p", { class: "total" }, el("span", { class: "total-label", text: `${t().cash_total} ` }),
       el("strong", { id: "cash-total", "data-total": money(cash.total) }, `${money(cash.total)} ${lang === "zh" ? "元" : "CNY"}`),
@@ -472,11 +474,11 @@ function renderSummary(r) {
     if (years.length) {
       box.append(el("table", { class: "by-year summary-years" },
         el("caption", { text: t().by_year }),
-        el("tr", {}, el("th", { text: t().year }), ...years.map((y) => el("th", { text: y }))),
-        el("tr", {}, el("th", { text: t().amount }), ...years.map((y) => el("td", { "data-year": y, text: money(cash.byYear[y]) })))));
+        el("tr", {}, el("th", { text: t().year }), el("th", { text: t().amount })),
+        ...years.map((y) => el("tr", {}, el("th", { text: y }), el("td", { "data-year": y, text: money(cash.byYear[y]) })))));
     }
     box.append(el("ul", { class: "cash-parts" }, ...cash.parts.map(([m, c]) =>
-      el("li", {}, `${lang === "zh" ? m.title_zh : m.title_en}（${t().clause(m.clause)}）: ${money(c)}`))));
+      el("li", {}, `${lang === "zh" ? m.title_zh : m.title_en}${paren(t().clause(m.clause))}: ${money(c)}`))));
     if (cash.assumed) box.append(el("p", { class: "note", text: t().total_assumed }));
   } else {
     box.append(el("p", { class: "total", text: t().no_cash }));
@@ -612,7 +614,7 @@ function renderGroups(r) {
     const ms = r.measures.filter((m) => m.benefit === b && m.status !== "ineligible");
     if (!ms.length) continue;
     ms.sort((x, y) => (x.status === "eligible" ? 0 : 1) - (y.status === "eligible" ? 0 : 1));
-    box.append(el("section", { class: "group", "data-group": b }, el("h2", { text: `${t().benefit[b]}（${ms.length}）` }), ...ms.map(card)));
+    box.append(el("section", { class: "group", "data-group": b }, el("h2", { text: `${t().benefit[b]}${paren(ms.length)}` }), ...ms.map(card)));
   }
   const no = r.measures.filter((m) => m.status === "ineligible");
   if (no.length) box.append(el("details", { class: "ineligible", id: "ineligible" }, el("summary", { text: t().ineligible_line(no.length) }), ...no.map(card)));
