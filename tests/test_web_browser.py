@@ -96,6 +96,7 @@ def wait(driver: Any, script: str, timeout: float = 10) -> Any:
 
 
 def open_page(driver: Any, port: int, query: str = "as_of=2025-06-30") -> None:
+    driver.get_log("browser")  # what earlier tests logged is theirs
     driver.get(f"http://127.0.0.1:{port}/?{query}")
     wait(driver, "return document.body.dataset.ready")
 
@@ -460,3 +461,18 @@ def test_assumed_figures_are_marked_when_the_result_says_so(driver: Any, port: i
         " document.querySelectorAll('#tiers [data-assumed]').length]"
     )
     assert marked[0] and set(marked[0]) == {"patent_rates"} and marked[1] is True and marked[2] == 0
+
+
+def test_a_policy_that_cannot_load_says_so(driver: Any, port: int) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/v1/policy"]})
+    try:
+        driver.get(f"http://127.0.0.1:{port}/")
+        wait(driver, "return document.body.dataset.ready === 'failed'")
+        message = driver.find_element(By.ID, "load-failure")
+        assert message.is_displayed() and "could not be loaded" in message.text
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        driver.execute_cdp_cmd("Network.disable", {})
