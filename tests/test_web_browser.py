@@ -476,3 +476,21 @@ def test_a_policy_that_cannot_load_says_so(driver: Any, port: int) -> None:
     finally:
         driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
         driver.execute_cdp_cmd("Network.disable", {})
+
+
+def test_the_result_exports_as_json(driver: Any, port: int) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, port)
+    fill_from_example(driver, "new_municipal_zjtx.json")
+    calculate(driver)
+    driver.execute_script(
+        "window.exported = null;"
+        "URL.createObjectURL = (blob) => {"
+        "  blob.text().then(t => { window.exported = t; }); return 'about:blank'; };"
+        "HTMLAnchorElement.prototype.click = function () { window.fileName = this.download; };"
+    )
+    driver.find_element(By.ID, "export-json").click()
+    doc = json.loads(wait(driver, "return window.exported"))
+    assert doc["as_of"] == "2025-06-30" and len(doc["measures"]) == 30
+    assert driver.execute_script("return window.fileName") == f"{doc['profile_id']}-2025-06-30.json"

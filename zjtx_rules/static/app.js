@@ -649,6 +649,7 @@ function renderResult() {
 // ---- import, export, language, embedding
 function fillFrom(doc) {
   buildForm(doc);
+  $("#import").open = false;
   clearErrors();
   lastResult = null;
   lastProfile = null;
