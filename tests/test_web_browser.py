@@ -310,6 +310,12 @@ def test_embedded_page_posts_its_height_to_the_host(driver: Any, port: int) -> N
         wait(driver, "return document.body.dataset.ready")
         assert not driver.find_element(By.ID, "page-header").is_displayed()
         assert driver.execute_script("return document.documentElement.scrollHeight <= window.innerHeight + 1")
+        fill_from_example(driver, "little_giant_11_talents.json")
+        calculate(driver)  # the results make the page taller: the host hears of it
+        driver.switch_to.default_content()
+        wait(driver, f"return window.heights[window.heights.length - 1] > {height} + 1000")
+        grown = driver.execute_script("return window.heights[window.heights.length - 1]")
+        assert driver.find_element(By.ID, "calc").size["height"] == grown
     finally:
         driver.switch_to.default_content()
         server.shutdown()

@@ -120,17 +120,18 @@ const unitsOf = (id) => {
 // Reason texts from the API may quote an enum's machine value ("tier: little_giant"); people
 // read its label instead. Values that are plain words ("invention") are left alone.
 let rawValues = null;
+let rawPattern = null;
 function relabel(text) {
   if (!rawValues) {
     rawValues = {};
     for (const f of policy.facts) for (const x of [f, ...(f.fields || [])]) for (const c of x.choices || []) {
       if (c.value.includes("_") || /[^\x00-\x7f]/.test(c.value)) rawValues[c.value] = c;
     }
+    const names = Object.keys(rawValues).sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    rawPattern = names.length ? new RegExp(`(?<![\\w-])(${names.join("|")})(?![\\w-])`, "gu") : null;
   }
-  const names = Object.keys(rawValues).sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  if (!names.length || !text) return text;
-  const re = new RegExp(`(?<![\\w-])(${names.join("|")})(?![\\w-])`, "gu");
-  return text.replace(re, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
+  if (!rawPattern || !text) return text;
+  return text.replace(rawPattern, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
 }
 const paren = (x) => (lang === "zh" ? `（${x}）` : ` (${x})`);
 const join = (xs) => xs.join(lang === "zh" ? "、" : ", ");
@@ -696,7 +697,10 @@ function showBanner() {
 function postHeight() {
   // the host page listens for this and sizes the <iframe>, so the frame never scrolls inside
   if (window.parent === window) return;
-  window.parent.postMessage({ type: "zjtx-calculator-height", height: Math.ceil(document.documentElement.scrollHeight) }, "*");
+  // the body's own height, not the document's: the document is never shorter than the frame,
+  // so it could grow the frame but never shrink it
+  const height = Math.ceil(document.body.getBoundingClientRect().height);
+  window.parent.postMessage({ type: "zjtx-calculator-height", height }, "*");
 }
 
 async function start() {
