@@ -406,6 +406,8 @@ def test_errors_are_in_the_users_language_beside_the_field(driver: Any, port: in
 
     open_page(driver, port)
     driver.find_element(By.ID, "f-founded_on").send_keys("2012-05")  # half-typed: flagged, not dropped
+    driver.find_element(By.CSS_SELECTOR, "button[data-add=talents]").click()
+    driver.find_element(By.CSS_SELECTOR, "[data-list=talents] textarea").send_keys("2025 a lot")
     calculate_click = driver.find_element(By.ID, "submit")
     calculate_click.click()
     wait(driver, "return document.querySelector('#errors li')")
@@ -413,7 +415,10 @@ def test_errors_are_in_the_users_language_beside_the_field(driver: Any, port: in
     assert "invalid" in holder.get_attribute("class")
     assert "YYYY-MM-DD" in holder.find_element(By.CSS_SELECTOR, ".field-error").text
     assert driver.execute_script("return document.activeElement.id") == "f-founded_on"
+    talents = driver.find_element(By.CSS_SELECTOR, "#list-talents h3").text
+    assert f"{talents} · 第 1 行 · " in driver.find_element(By.ID, "errors").text  # a row's field, by name
     driver.find_element(By.ID, "f-founded_on").clear()
+    driver.find_element(By.CSS_SELECTOR, "[data-list=talents] button.remove").click()
     driver.find_element(By.ID, "f-revenue_cny").send_keys("-5")  # the server's bound check
     calculate_click.click()
     wait(driver, "return document.querySelector('[data-field=revenue_cny].invalid')")

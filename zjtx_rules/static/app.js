@@ -374,6 +374,17 @@ function showErrors(items, lead) {
   if (first) first[0].node.focus();
 }
 
+// An input's name as the person sees it: "人才 · 第 2 行 · 工资薪金综合贡献" for a list row's field.
+function fieldName(node) {
+  const holder = node.closest(".field");
+  const own = holder.querySelector("label").textContent.replace(/ \*$/, "");
+  const row = node.closest(".row");
+  if (!row) return { node, holder, name: own };
+  const list = row.closest(".list");
+  const n = [...list.querySelectorAll(":scope > .rows > .row")].indexOf(row) + 1;
+  return { node, holder, name: [list.querySelector("h3").textContent, t().row(n), own].join(" · ") };
+}
+
 // ---- talking to the API
 async function submit(event) {
   if (event) event.preventDefault();
@@ -382,9 +393,7 @@ async function submit(event) {
   const { profile, problems } = readForm();
   if (asOf && !isDate(asOf)) problems.unshift([$("#as-of"), t().need_date]);
   if (problems.length) {
-    return showErrors(problems.map(([node, msg]) => [
-      { node, holder: node.closest(".field"), name: node.closest(".field").querySelector("label").textContent.replace(/ \*$/, "") }, msg]),
-      t().fix_fields);
+    return showErrors(problems.map(([node, msg]) => [fieldName(node), msg]), t().fix_fields);
   }
   if (!profile.id) {
     profile.id = `web-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, "")}`;
