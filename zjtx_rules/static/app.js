@@ -3,6 +3,7 @@
 // (no inline script or style) and in an <iframe> (?embed=1).
 "use strict";
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const T = {
   zh: {
     as_of: "评估日期", date_hint: "格式 YYYY-MM-DD，如 2025-06-30",
@@ -55,16 +56,16 @@ const T = {
     money_hint: "In CNY; thousands separators accepted, e.g. 286,000,000", ratio_hint: "As a percentage: 12 means 12%",
     sections: { basic: "Basic information", business: "Business and R&D", quals: "Qualifications", talents: "Talents", patents: "Patents", other: "Other" },
     summary_title: "Money you can get", for_whom: (id, d, p) => `Profile ${id}, evaluated at ${d}, rule package ${p}`, cash_total: "Cash support in total", by_year: "By year", year: "Year", amount: "Amount (CNY)",
-    no_cash: "With what you entered, no cash support can be computed yet.", cash_pending: (n) => `${n} more cash measures are undetermined; answering the questions below may add to this.`,
+    no_cash: "With what you entered, no cash support can be computed yet.", cash_pending: (n) => `${plural(n, "more cash measure")} ${n === 1 ? "is" : "are"} undetermined; answering the questions below may add to this.`,
     loans: "Loans you can apply for", counts_title: "Measures you can use",
     counts: (e, u, i) => `${e} eligible, ${u} undetermined, ${i} not eligible`,
     benefit: { cash: "Cash support", loan: "Loans", fund: "Equity funds", priority: "Priority support", pool: "Cultivation pool", service: "Services" },
     per_kind: (k, n) => `${k}: ${n}`,
-    questions_title: (q, m) => `Answer ${q} questions to settle ${m} measures`,
+    questions_title: (q, m) => `Answer ${plural(q, "question")} to settle ${plural(m, "measure")}`,
     questions_why: "'Undetermined' does not mean 'not eligible': the facts these measures need are not filled in yet. Answer each question below once to settle them.",
     questions_in_form: "Fill these in the form:", go_to_field: "Go to the form", answer: "Answer and recalculate",
-    affects: (n) => `affects ${n} measures`,
-    ineligible_line: (n) => `${n} measures not eligible (show)`,
+    affects: (n) => `affects ${plural(n, "measure")}`,
+    ineligible_line: (n) => `${plural(n, "measure")} not eligible (show)`,
     assumed: "assumed", assumed_note: "This figure rests on an assumption the policy does not state:",
     total_assumed: "The total includes assumed figures; see each measure.",
     talent_table: "Talents' wage-income contributions (CNY) and the reward", talent: "Talent", selected: "In quota", start_year: (y) => `First reward year: ${y}`,
