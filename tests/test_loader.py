@@ -141,6 +141,21 @@ def test_assumptions_are_listed_as_warnings(mini: zjtx_rules.RuleSet) -> None:
     assert [d.code for d in mini.warnings] == ["W501"]
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "path"),
+    [
+        ("facts.toml", ', none = "None" }', " }", "facts.tier.choice_labels_en"),
+        ("measures.toml", 'responsible_units_en = ["unit"]', "", "measures.grant.responsible_units"),
+    ],
+)
+def test_a_missing_english_label_is_a_located_warning(
+    tmp_path: Path, file: str, old: str, new: str, path: str
+) -> None:
+    rules = zjtx_rules.load_rules(broken(tmp_path, file, old, new))
+    found = [d for d in rules.warnings if d.code == "W801"]
+    assert [d.location.path for d in found] == [path]
+
+
 def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(zjtx_rules.UsageError):
         zjtx_rules.load_rules(tmp_path / "nope")

@@ -251,6 +251,7 @@ class RuleSet:
                 "question_zh": spec.question_zh,
                 "question_en": spec.question_en,
                 "unit": spec.unit,
+                "unit_en": spec.unit_en or spec.unit,
             }
             for key in ("min", "max", "below"):
                 v = getattr(spec, key)
@@ -303,6 +304,7 @@ class RuleSet:
                     "title_en": m.spec.title_en,
                     "benefit": m.spec.benefit,
                     "responsible_units": list(m.spec.responsible_units),
+                    "responsible_units_en": list(m.spec.responsible_units_en or m.spec.responsible_units),
                     "quote": m.spec.quote,
                     "audience_zh": m.spec.audience_zh,
                     "audience_en": m.spec.audience_en,

@@ -452,6 +452,11 @@ class Build:
             return None
 
     def _check_fact_spec(self, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
+        lacking = [c for c in spec.choices or () if not (spec.choice_labels_en or {}).get(c)]
+        if lacking:
+            self._no_english(site, (*sub, "choice_labels_en"), ", ".join(lacking))
+        if spec.unit and not spec.unit_en:
+            self._no_english(site, (*sub, "unit"), spec.unit)
         if spec.type == "enum" and not spec.choices:
             self.ld.report(
                 "E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices", site, sub=sub
@@ -483,6 +488,18 @@ class Build:
                 site,
                 sub=sub,
             )
+
+    def _no_english(self, site: Site, sub: KeyPath, what: str) -> None:
+        """The English page would show a raw value or Chinese text where this label is missing."""
+        self.ld.report(
+            "W801",
+            "missing-english-label",
+            f"缺少英文标签: {what}",
+            f"no English label for: {what}",
+            site,
+            sub=sub,
+            severity="warning",
+        )
 
     # -- parameters
     def _parameters(self) -> dict[str, Any]:
@@ -766,6 +783,8 @@ class Build:
                 if d.assumption:
                     self._assumption(site, ("details",), d.title_en, d.source, self.policy.valid_from)
             self._summary_flags(spec, site)
+            if len(spec.responsible_units_en) != len(spec.responsible_units):
+                self._no_english(site, ("responsible_units",), "、".join(spec.responsible_units))
             out.append(CompiledMeasure(name, spec, conds, outputs))
         return out
 

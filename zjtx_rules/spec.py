@@ -59,6 +59,7 @@ class FieldSpec(Strict):
     question_zh: str = ""
     question_en: str = ""
     unit: str = ""
+    unit_en: str = ""  # the unit as an English reader writes it; the page shows it in English mode
     required: bool = False
     min: Decimal | None = None
     below: Decimal | None = None  # exclusive upper bound
@@ -165,6 +166,7 @@ class MeasureSpec(Titled):
     quote: str
     benefit: Benefit
     responsible_units: list[str] = Field(min_length=1)
+    responsible_units_en: list[str] = Field(default_factory=list)  # same order as responsible_units
     audience_zh: str = ""
     audience_en: str = ""
     conditions: list[ConditionSpec] = Field(min_length=1)
