@@ -70,7 +70,14 @@ CASES = [
         None,
         None,
     ),
-    ("parameters.toml", 'assumption = true, note = "a guess"', "assumption = true", "E132", None, None),
+    (
+        "parameters.toml",
+        'assumption = true, note = "一个猜测", note_en = "a guess"',
+        'assumption = true, note = "一个猜测"',
+        "E132",
+        None,
+        None,
+    ),
     (
         "measures.toml",
         'type = "money"\nexpr = "round_half_up(',
