@@ -96,7 +96,9 @@ class Closure:
         self.memo[name] = out
         return out
 
-    def of(self, nodes: Iterable[Node | None], choices: Iterable[str] = (), outputs: Iterable[str] = ()) -> Refs:
+    def of(
+        self, nodes: Iterable[Node | None], choices: Iterable[str] = (), outputs: Iterable[str] = ()
+    ) -> Refs:
         """The transitive ``Refs`` of an expression that names ``choices`` itself."""
         direct, names = refs_of(nodes, outputs)
         out = Refs(direct.params, frozenset(choices), direct.locals)

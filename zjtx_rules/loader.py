@@ -513,7 +513,9 @@ class Build:
                 note = None
                 if val.assumption:
                     shown = _shown(value)
-                    self._assumption(site, ("values", i), f"{name} = {shown}", val.note, val.note_en, val.from_)
+                    self._assumption(
+                        site, ("values", i), f"{name} = {shown}", val.note, val.note_en, val.from_
+                    )
                     note = Assumption(name, val.note, val.note_en)
                 notes.append(Dated(val.from_, note))
                 if not val.source:
@@ -682,11 +684,13 @@ class Build:
                         rows.append(row)
                         row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
                         if row.assumption and not ver.assumption:
-                            where = ", ".join(f"{k} = {_shown(v)}" for k, v in raw.items() if k not in ROW_META)
+                            cells = ", ".join(
+                                f"{k} = {_shown(v)}" for k, v in raw.items() if k not in ROW_META
+                            )
                             self._assumption(
                                 site,
                                 ("versions", vi, "rows", ri),
-                                f"{name}({where}) = {_shown(row.value)}",
+                                f"{name}({cells}) = {_shown(row.value)}",
                                 row.note,
                                 row.note_en,
                                 ver.from_,
@@ -700,8 +704,12 @@ class Build:
                         + f" -> {_shown(raw.get('value'))}"
                         for raw in ver.rows
                     )
-                    self._assumption(site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_)
-                notes.append(Dated(ver.from_, TableNotes(tuple(row_notes), whole if default is not None else None)))
+                    self._assumption(
+                        site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_
+                    )
+                notes.append(
+                    Dated(ver.from_, TableNotes(tuple(row_notes), whole if default is not None else None))
+                )
                 if not ver.source:
                     self.ld.report(
                         "E131",

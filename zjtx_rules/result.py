@@ -230,7 +230,9 @@ class MeasureOutcome:
         }
 
 
-def assumption_dicts(items: list[Assumption], by_output: dict[str, list[str]] | None = None) -> list[AssumptionDict]:
+def assumption_dicts(
+    items: list[Assumption], by_output: dict[str, list[str]] | None = None
+) -> list[AssumptionDict]:
     by_output = by_output or {}
     return [
         {

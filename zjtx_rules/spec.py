@@ -250,8 +250,6 @@ class CaseExpectSpec(Strict):
     assumptions: list[str] | None = None  # the assumption ids, in any order
 
 
-
-
 class TierExpectSpec(Strict):
     status: Literal["held", "surpassed", "ready", "not_ready", "undetermined"] | None = None
     criteria: dict[str, Literal["met", "missed", "unknown"]] = Field(default_factory=dict)
