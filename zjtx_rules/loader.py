@@ -484,6 +484,16 @@ class Build:
                         sub=(*sub, "fields", fname),
                     )
                 self._check_fact_spec(fspec, site, (*sub, "fields", fname))
+                sibling = (spec.fields or {}).get(fspec.not_before or "")
+                if fspec.not_before and (fspec.type != "date" or sibling is None or sibling.type != "date"):
+                    self.ld.report(
+                        "E125",
+                        "bad-fact",
+                        "not_before 只能用于日期字段，并指向同一记录的另一个日期字段",
+                        "not_before belongs on a date field and must name another date field of the record",
+                        site,
+                        sub=(*sub, "fields", fname, "not_before"),
+                    )
         if spec.type in ("int", "decimal", "money", "ratio") and (
             spec.min is None or (spec.below is None and spec.max is None)
         ):

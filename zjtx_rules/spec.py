@@ -71,6 +71,7 @@ class FieldSpec(Strict):
     format: Literal["credit_code"] | None = None
     fields: dict[str, FieldSpec] | None = None
     unique: bool = False  # a record field whose values must differ across the list
+    not_before: str | None = None  # a date field that may not precede this sibling date field
     # the range most real values fall in (not a limit): synthetic profiles draw from it
     typical: tuple[Decimal, Decimal] | None = None
     note: str = ""
