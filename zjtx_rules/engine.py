@@ -310,6 +310,8 @@ class RuleSet:
                     "title_en": s.title_en,
                     "count": s.count,
                     "by": s.by.isoformat(),
+                    "clause": s.clause,
+                    "per_year": s.per_year,
                 }
                 for t, s in self.targets.items()
             ],

@@ -48,6 +48,8 @@ class TargetSpec(Titled):
     expr: str = ""  # an enterprise counts toward the target when this is true
     source: str = ""
     note: str = ""
+    clause: str = ""  # a clause's own target (section 一's targets have none)
+    per_year: bool = False  # a count to reach every year up to ``by``, not once by ``by``
 
 
 class FieldSpec(Strict):
