@@ -25,6 +25,14 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 CASES = [
     # (file, old, new, code, line, column)
+    (
+        "measures.toml",
+        'expr = "big"',
+        'expr = "big"\nassumptions = ["big_reading"]',
+        "E208",
+        20,
+        15,
+    ),
     ("facts.toml", 'type = "bool"', 'type = "bool', "E101", 6, 13),
     ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 6, 1),
     ("measures.toml", 'expr = "big"', 'expr = "bigg"', "E203", 19, 9),
