@@ -181,9 +181,10 @@ class Summary:
         for t in d["targets"]:
             count = "n/a" if t["count"] is None else t["count"]
             clause = (f"第{t['clause']}条 " if zh else f"clause {t['clause']}: ") if t["clause"] else ""
-            when = (
-                ("每年，至" if zh else "a year, until ") if t["per_year"] else ("目标" if zh else "target by ")
-            )
+            if t["per_year"]:
+                when = "每年，至" if zh else "a year, until "
+            else:
+                when = "目标" if zh else "target by "
             out.append(
                 f"{clause}{t['title_zh'] if zh else t['title_en']}: {count} / {t['target']} ({when}{t['by']})"
             )
