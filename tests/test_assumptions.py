@@ -152,3 +152,16 @@ def test_expiry_before_recognition_is_a_profile_error(rules: zjtx_rules.RuleSet)
         assert exc.errors[0].message_zh and exc.errors[0].message_en
     else:
         raise AssertionError("expected a profile error")
+
+
+def test_reasons_say_when_a_reward_year_falls_after_the_title_expiry(rules: zjtx_rules.RuleSet) -> None:
+    p = municipal()
+    p["talent_award_start_year"] = 2025
+    p["qualifications"] = [{"kind": "municipal_zjtx", "recognized_on": "2024-01-20", "expires_on": "2027-01-20"}]
+    m = rules.evaluate(p, "2025-06-30").measure("talent_reward")
+    tier = next(r for r in m.reasons if r.condition == "qualified_tier")
+    assert "valid until 2027-01-20" in tier.text_en and "expires within the reward period" in tier.text_en
+    p["qualifications"][0]["expires_on"] = "2028-01-01"
+    m = rules.evaluate(p, "2025-06-30").measure("talent_reward")
+    tier = next(r for r in m.reasons if r.condition == "qualified_tier")
+    assert "expires within" not in tier.text_en and "到期" not in tier.text_zh
