@@ -157,7 +157,9 @@ def test_expiry_before_recognition_is_a_profile_error(rules: zjtx_rules.RuleSet)
 def test_reasons_say_when_a_reward_year_falls_after_the_title_expiry(rules: zjtx_rules.RuleSet) -> None:
     p = municipal()
     p["talent_award_start_year"] = 2025
-    p["qualifications"] = [{"kind": "municipal_zjtx", "recognized_on": "2024-01-20", "expires_on": "2027-01-20"}]
+    p["qualifications"] = [
+        {"kind": "municipal_zjtx", "recognized_on": "2024-01-20", "expires_on": "2027-01-20"}
+    ]
     m = rules.evaluate(p, "2025-06-30").measure("talent_reward")
     tier = next(r for r in m.reasons if r.condition == "qualified_tier")
     assert "valid until 2027-01-20" in tier.text_en and "expires within the reward period" in tier.text_en
