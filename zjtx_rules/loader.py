@@ -602,7 +602,14 @@ class Build:
             )
 
     def _assumption(
-        self, site: Site, sub: KeyPath, value: str, note: str, note_en: str, start: date, value_en: str = ""
+        self,
+        site: Site,
+        sub: KeyPath,
+        value: str,
+        note: str,
+        note_en: str,
+        start: date | None,
+        value_en: str = "",
     ) -> None:
         """Report one assumption (W501), once, with its value and a note in each language."""
         if not note or not note_en:
@@ -614,11 +621,12 @@ class Build:
                 site,
                 sub=sub,
             )
+        since_zh, since_en = (f"，自 {start} 起", f" from {start}") if start else ("", "")
         self.ld.report(
             "W501",
             "assumption",
-            f"假设（政策原文未规定）: {value}，自 {start} 起。{note}",
-            f"assumed (not stated by the policy): {value_en or value} from {start}. {note_en}",
+            f"假设（政策原文未规定）: {value}{since_zh}。{note}",
+            f"assumed (not stated by the policy): {value_en or value}{since_en}. {note_en}",
             site,
             sub=sub,
             severity="warning",
@@ -642,7 +650,7 @@ class Build:
                 f"{aid}: {spec.value_zh}",
                 spec.note_zh,
                 spec.note_en,
-                self.policy.valid_from,
+                None,  # a reading, not a dated figure
                 f"{aid}: {spec.value_en}",
             )
             applies = None
