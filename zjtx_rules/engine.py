@@ -382,6 +382,8 @@ class _Run:
     def assumptions(self, refs: Refs, logged: int, env: Env) -> list[Assumption]:
         """What one expression rested on: assumed parameters it names, rule choices that
         apply, and the assumed table rows (and measures) it hit since ``logged``."""
+        if not (refs.params or refs.choices) and len(self.log) == logged:
+            return []  # the common case: nothing assumed within reach
         out = [self.assumed[p] for p in sorted(refs.params) if p in self.assumed]
         for c in sorted(refs.choices):
             if self._applies(c, env):
