@@ -3,7 +3,9 @@
 A ``RuleSet`` is built once by ``load_rules`` (checked and compiled); ``evaluate`` then only
 validates the profile and runs closures. Each measure is ``eligible`` when every condition is
 true, ``ineligible`` when one is false, and otherwise ``undetermined``, listing the missing
-facts that made its unknown conditions unknown.
+facts that made its unknown conditions unknown. Each outcome also lists the assumed figures
+and rule choices it rested on (see ``assumptions``): the references are found when the
+package loads, so the compiled closures stay uninstrumented.
 """
 
 from __future__ import annotations
