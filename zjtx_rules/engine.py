@@ -441,13 +441,13 @@ class _Run:
         reasons: list[Reason] = []
         want_reasons = self.reasons
         failed: list[Assumption] = []
-        held: list[Assumption] = []
+        used_by_conditions: list[Assumption] = []
         for cond in m.conditions:
             env.missing = []
             logged = len(self.log)
             v = cond.fn(env)
             used = self.assumptions(cond.refs, logged, env)
-            held.extend(used)
+            used_by_conditions.extend(used)
             if v is False:
                 failed.extend(used)
                 status = False
@@ -493,7 +493,11 @@ class _Run:
             m.spec.responsible_units,
             # ineligible: only the failing conditions decided it; otherwise every condition,
             # and the outputs when there are amounts
-            unique(failed if final == "ineligible" else [*held, *(a for u in by_output.values() for a in u)]),
+            unique(
+                failed
+                if final == "ineligible"
+                else [*used_by_conditions, *(a for u in by_output.values() for a in u)]
+            ),
             {n: [a.id for a in u] for n, u in by_output.items() if u and n in amounts},
         )
         self.raw_outputs[mid] = raw
