@@ -25,6 +25,14 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 CASES = [
     # (file, old, new, code, line, column)
+    (
+        "measures.toml",
+        'expr = "big"',
+        'expr = "big"\nassumptions = ["big_reading"]',
+        "E208",
+        20,
+        15,
+    ),
     ("facts.toml", 'type = "bool"', 'type = "bool', "E101", 6, 13),
     ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 6, 1),
     ("measures.toml", 'expr = "big"', 'expr = "bigg"', "E203", 19, 9),
@@ -70,7 +78,14 @@ CASES = [
         None,
         None,
     ),
-    ("parameters.toml", 'assumption = true, note = "a guess"', "assumption = true", "E132", None, None),
+    (
+        "parameters.toml",
+        'assumption = true, note = "一个猜测", note_en = "a guess"',
+        'assumption = true, note = "一个猜测"',
+        "E132",
+        None,
+        None,
+    ),
     (
         "measures.toml",
         'type = "money"\nexpr = "round_half_up(',

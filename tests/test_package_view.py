@@ -20,7 +20,7 @@ def test_reads_are_by_kind_without_lambda_parameters_or_own_outputs() -> None:
     everything = set().union(*reads.values())
     assert not everything & {"t", "y", "quota", "selected_talents"}  # lambda parameters, own outputs
     # through derived values: the validity parameter behind holds_little_giant
-    assert "qualification_valid_years" in view.closure("talent_reward")["param"]
+    assert "qualification_valid_years" in view.closure("talent_reward")["table"]  # per-kind validity
     assert "talent_reward" in view.readers("qualification_valid_years")
 
 

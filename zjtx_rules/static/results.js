@@ -159,7 +159,9 @@ function amountNode(m, name, value) {
   let text = value;
   if (type === "money") text = yuan(value);
   else if (Array.isArray(value)) text = value.join(", ") || "—";
-  return el("div", { class: "amount", "data-amount": name }, `${title}: `, el("strong", { text }), " ", assumedMark(assumptionsOf(m)));
+  // An assumption names the outputs it shaped (`amounts`); mark just those figures.
+  const shaped = assumptionsOf(m).filter((a) => !Array.isArray(a.amounts) || a.amounts.includes(name));
+  return el("div", { class: "amount", "data-amount": name }, `${title}: `, el("strong", { text }), " ", assumedMark(shaped));
 }
 
 function card(m) {
