@@ -9,7 +9,6 @@ loaded ``RuleSet``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ from .expr.types import (
 from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
-from .source import KeyPath, SourceFile, read_toml
+from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
 from .spec import FieldSpec, MeasureSpec, RuleDocument, TableSpec
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
 
@@ -147,6 +146,20 @@ class Loader:
         files = sorted(p for p in self.root.glob("*.toml"))[:MAX_FILES]
         if not files:
             raise UsageError(f"目录中没有 .toml 规则文件: {self.root}", f"no .toml rule files in {self.root}")
+        total = sum(p.stat().st_size for p in files if is_regular_file(p))
+        if total > MAX_PACKAGE_BYTES:
+            raise RuleError(
+                [
+                    Diagnostic(
+                        "E106",
+                        "package-too-large",
+                        "error",
+                        f"规则包过大（规则文件共 {total} 字节，上限 {MAX_PACKAGE_BYTES}）",
+                        f"rule package too large ({total} bytes of rule files, limit {MAX_PACKAGE_BYTES})",
+                        Location(self._display(self.root)),
+                    )
+                ]
+            )
         docs = []
         for path in files:
             src, diag = read_toml(path, self._display(path))
@@ -955,10 +968,7 @@ class Build:
                     )
 
     def _digest(self) -> str:
-        h = hashlib.sha256()
-        for src in sorted(self.ld.sources, key=lambda s: s.path.name):
-            h.update(src.path.name.encode() + b"\0" + src.path.read_bytes() + b"\0")
-        return h.hexdigest()
+        return package_sha256(self.ld.root)
 
 
 class _NoResolver:
