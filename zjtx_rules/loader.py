@@ -87,6 +87,31 @@ def bundled_rules_dir() -> Path:
     raise UsageError("找不到内置规则包", "the bundled rule package is missing from this install")
 
 
+def local_rules_dir(cwd: Path | None = None) -> Path | None:
+    """The package being edited in the working folder, when there is one.
+
+    Policy staff run ``zjtx check`` inside a checkout; they mean ``./rules/...``, not the copy
+    installed in site-packages. ``ZJTX_RULES`` names a folder explicitly; otherwise
+    ``./rules`` holding exactly one package (a folder of ``.toml`` files) is used. With several
+    packages and no ``ZJTX_RULES`` the choice is the user's: ``UsageError`` lists them."""
+    import os
+
+    named = os.environ.get("ZJTX_RULES")
+    if named:
+        return Path(named)
+    base = (cwd or Path.cwd()) / "rules"
+    if not base.is_dir():
+        return None
+    found = sorted(p for p in base.iterdir() if p.is_dir() and any(p.glob("*.toml")))
+    if len(found) > 1:
+        names = ", ".join(str(p) for p in found)
+        raise UsageError(
+            f"./rules 下有多个规则包（{names}），请用 --rules 或环境变量 ZJTX_RULES 选择",
+            f"./rules holds several packages ({names}); choose one with --rules or ZJTX_RULES",
+        )
+    return found[0] if found else None
+
+
 @dataclass
 class Site:
     """Where an item was declared: its file and key path, for locations."""
