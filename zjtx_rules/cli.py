@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .casefile import run_cases
+from .casefile import is_package, package_of, run_cases
 from .engine import RuleSet, parse_as_of
 from .errors import EvaluationError, ProfileError, RuleError, UsageError, ZjtxError
-from .casefile import is_package, package_of
 from .loader import bundled_rules_dir, load_rules, local_rules_dir
 from .report import render_text
 from .source import package_sha256

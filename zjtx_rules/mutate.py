@@ -260,12 +260,12 @@ def mutants_of(text: str, file: str) -> list[Mutant]:
     pos, keypos = locate_keys(text)
     at: dict[tuple[int, int], KeyPath] = {v: k for k, v in pos.items()}
     out: list[Mutant] = []
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, int, str]] = set()
 
     def add(start: int, end: int, new: tuple[str, ...], kind: str, path: KeyPath) -> None:
-        if tuple(lines[start:end]) == new or (start, "".join(new)) in seen and end == start + 1:
+        if tuple(lines[start:end]) == new or (start, end, "".join(new)) in seen:
             return
-        seen.add((start, "".join(new)))
+        seen.add((start, end, "".join(new)))
         out.append(Mutant(file, start, end, new, kind, item_of(path)))
 
     # edits of a value token in place
@@ -297,7 +297,8 @@ def mutants_of(text: str, file: str) -> list[Mutant]:
             continue
         src = lines[line - 1]
         body = src.strip().rstrip(",").strip()
-        if body.startswith("{") and body.endswith("}") and src[: col - 1].strip() == "" and "[" not in src[: col - 1]:
+        alone = src[: col - 1].strip() == ""
+        if alone and body.startswith("{") and body.endswith("}"):
             kind = "drop-row" if "rows" in path else "drop-entry"
             add(line - 1, line, (), kind, path)
     # keys deleted: a whole line `key = value`, or `key = value` inside a one-line inline table
@@ -328,11 +329,8 @@ def _inline_key_span(src: str, kstart: int, vstart: int) -> tuple[int, int] | No
     before = src[:kstart].rstrip()
     if before.endswith(","):
         return len(before) - 1, vend
-    after = src[vend:]
-    stripped = after.lstrip()
-    if stripped.startswith(","):
-        return kstart, vend + (len(after) - len(stripped)) + 1 + (len(stripped[1:]) - len(stripped[1:].lstrip()))
-    return None
+    m = re.match(r"\s*,\s*", src[vend:])
+    return (kstart, vend + m.end()) if m else None
 
 
 def all_mutants(root: Path) -> tuple[list[Mutant], dict[str, list[str]]]:

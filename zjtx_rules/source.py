@@ -125,7 +125,6 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
         values, keys = {}, {}
     long_int = _long_integer(text, values)
     if long_int is not None:
-        line, col = long_int
         lines = text.splitlines()
         return None, Diagnostic(
             "E105",
@@ -133,8 +132,8 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             "error",
             f"整数位数过多（超过 {MAX_DIGITS} 位）",
             f"integer has too many digits (more than {MAX_DIGITS})",
-            Location(display, line, col),
-            source_line=lines[line - 1] if line <= len(lines) else "",
+            Location(display, long_int[0], long_int[1]),
+            source_line=lines[long_int[0] - 1] if long_int[0] <= len(lines) else "",
         )
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -174,7 +173,7 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
     return SourceFile(path, display, data, text.splitlines(), values, keys), None
 
 
-_LONG_DIGITS = re.compile(r"[0-9][0-9_]{%d,}" % MAX_DIGITS)
+_LONG_DIGITS = re.compile(rf"[0-9][0-9_]{{{MAX_DIGITS},}}")
 
 
 def _long_integer(text: str, values: dict[KeyPath, tuple[int, int]]) -> tuple[int, int] | None:
@@ -207,9 +206,7 @@ def package_sha256(root: Path) -> str:
     followed by the sha256 of its bytes; ``sha256sum``-free to recompute, and no two
     packages share a digest."""
     h = hashlib.sha256()
-    files = sorted(
-        (p.relative_to(root).as_posix(), p) for p in root.rglob("*") if is_regular_file(p)
-    )
+    files = sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if is_regular_file(p))
     for rel, p in files:
         part = hashlib.sha256()
         with p.open("rb") as fh:
