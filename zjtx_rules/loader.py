@@ -28,10 +28,11 @@ from .engine import (
     RuleSet,
 )
 from .errors import Diagnostic, Location, RuleError, UsageError
-from .expr.check import Checker, Scope, did_you_mean
+from .expr.check import MAX_CHAIN_COST, Checker, Scope, chain_costs, did_you_mean
 from .expr.compile import Compiled, Env, compile_expr
+from .expr.nodes import Name as NameNode
 from .expr.nodes import Node, Num, walk
-from .expr.parser import KEYWORDS, ExprError, parse
+from .expr.parser import KEYWORDS, ExprError, parse, tree_depth
 from .expr.types import (
     ANY,
     BOOL,
@@ -353,6 +354,7 @@ class Build:
             raise RuleError(self.ld.diags)
         self.policy = policy
         self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
+        self._chain_limit()
         histories = self._parameters()
         self._table_types_and_versions(histories)
         validator = self._profile_validator()
@@ -717,6 +719,44 @@ class Build:
         if value is None or unknown:
             return None
         return Row(tuple(conds), value, bool(raw.get("assumption", False)), str(raw.get("note", "")))
+
+    # -- limits on evaluation depth, checked before anything recursive runs
+    def _chain_limit(self) -> None:
+        """Refuse paths of derived values and measures too deep to check or evaluate."""
+        items: dict[str, tuple[int, set[str]]] = {}
+        texts: dict[str, list[str]] = {n: [t] for n, (t, _) in self.derived.items()}
+        for name, (spec, _) in self.measures.items():
+            texts[name] = [c.expr for c in spec.conditions] + [o.expr for o in spec.outputs.values()]
+        for name, exprs in texts.items():
+            depth, uses = 0, set()
+            for text in exprs:
+                try:
+                    node = parse(text)
+                except ExprError:
+                    continue  # reported, with its location, when the expression is checked
+                depth = max(depth, tree_depth(node))
+                uses |= {n.name for n in walk(node) if isinstance(n, NameNode) and n.name in texts}
+            items[name] = (depth, uses)
+        costs = chain_costs(items)
+        over = [n for n, c in costs.items() if c > MAX_CHAIN_COST]
+        for name in over:
+            if any(costs.get(u, 0) > MAX_CHAIN_COST for u in items[name][1]):
+                continue  # report where the limit is first crossed, not every item above it
+            kind, site = ("derived", self.derived[name][1]) if name in self.derived else ("measure", None)
+            if site is None:
+                site = self.measures[name][1]
+            self.ld.report(
+                "E408",
+                "chain-too-deep",
+                f"{kind} '{name}' 的依赖链过深（计算深度 {costs[name]}，上限 {MAX_CHAIN_COST}），"
+                "请缩短派生值之间的引用链",
+                f"{kind} '{name}' sits on a chain of derived values too deep to evaluate "
+                f"(depth {costs[name]}, limit {MAX_CHAIN_COST}); shorten the chain of references",
+                site,
+                sub=("expr",) if kind == "derived" else (),
+            )
+        if over:
+            raise RuleError(sorted(self.ld.diags, key=_diag_order))
 
     # -- derived values (types inferred on first use; cycles reported once)
     def _derived_type(self, name: str) -> Ty:
