@@ -150,7 +150,8 @@ def _limit_tree_depth(node: Node) -> None:
                 "E114",
                 "too-long-chain",
                 f"表达式运算链过长（超过 {MAX_TREE_DEPTH} 层），请拆分为几个命名的派生值",
-                f"expression chain too long (more than {MAX_TREE_DEPTH} levels); split it into named derived values",
+                f"expression chain too long (more than {MAX_TREE_DEPTH} levels); "
+                "split it into named derived values",
                 (node.span[0], max(cur.span[1], node.span[0] + 1)),
             )
         stack.extend((c, d + 1) for c in children(cur))
