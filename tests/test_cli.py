@@ -145,17 +145,19 @@ def test_data_commands_name_the_package_on_stderr(capsys: pytest.CaptureFixture[
     assert captured.err.splitlines()[0].endswith(f"sha256 {package_sha256(MINI)}")
 
 
-def test_the_fingerprint_covers_every_file_of_the_package(tmp_path: Path) -> None:
+def test_the_fingerprint_covers_the_files_of_the_package_but_not_its_cases(tmp_path: Path) -> None:
     pkg = tmp_path / "p"
     shutil.copytree(MINI, pkg)
     before = package_sha256(pkg)
     assert zjtx_rules.load_rules(pkg).sha256 == before
     case = pkg / "cases" / "basic.toml"
     case.write_text(case.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    edited = package_sha256(pkg)
-    assert edited != before
-    case.rename(pkg / "cases" / "renamed.toml")
-    assert package_sha256(pkg) != edited
+    assert package_sha256(pkg) == before
+    (pkg / "source.txt").write_text("plan text", encoding="utf-8")
+    with_text = package_sha256(pkg)
+    assert with_text != before
+    (pkg / "source.txt").rename(pkg / "plan.txt")
+    assert package_sha256(pkg) not in (before, with_text)
 
 
 def test_test_takes_a_case_file_or_folder_and_a_name_filter(capsys: pytest.CaptureFixture[str]) -> None:

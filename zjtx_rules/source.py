@@ -201,12 +201,17 @@ def is_regular_file(path: Path) -> bool:
 
 
 def package_sha256(root: Path) -> str:
-    """The fingerprint of a rule package: sha256 over its regular files (rule files, cases,
-    profiles, source text), each as its path relative to ``root`` (``/``-separated, sorted)
-    followed by the sha256 of its bytes; ``sha256sum``-free to recompute, and no two
-    packages share a digest."""
+    """The fingerprint of a rule package: sha256 over its regular files outside ``cases/``
+    (rule files, the source text, anything else they read), each as its path relative to
+    ``root`` (``/``-separated, sorted) followed by the sha256 of its bytes. Test cases are left
+    out on purpose: results carry this hash to tie a decision to the rules that made it, and
+    adding a case changes no decision."""
     h = hashlib.sha256()
-    files = sorted((p.relative_to(root).as_posix(), p) for p in root.rglob("*") if is_regular_file(p))
+    files = sorted(
+        (p.relative_to(root).as_posix(), p)
+        for p in root.rglob("*")
+        if p.relative_to(root).parts[0] != "cases" and is_regular_file(p)
+    )
     for rel, p in files:
         part = hashlib.sha256()
         with p.open("rb") as fh:
