@@ -222,7 +222,9 @@ def _mutate(args: argparse.Namespace, out: list[str]) -> int:
     from .mutate import mutate
 
     _announce(args.rules, None if args.format == "json" else out)
-    report = mutate(args.rules, workers=args.workers, seed=args.seed, limit=args.limit)
+    report = mutate(
+        args.rules, workers=args.workers, seed=args.seed, limit=args.limit, progress=sys.stderr.isatty()
+    )
     if args.format == "json":
         out.append(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

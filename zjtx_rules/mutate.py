@@ -12,10 +12,10 @@ it; the rule text is only ever read by the engine's own loader.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -222,7 +222,7 @@ def _expr_edits(s: str) -> Iterator[tuple[str, str]]:
             yield "number-step", s[: m.start()] + new + s[m.end() :]
 
 
-def _value_edits(tok: str, key: str, in_rows: bool) -> Iterator[tuple[str, str]]:
+def _value_edits(tok: str, key: str) -> Iterator[tuple[str, str]]:
     """(kind, new token) for a TOML value token."""
     if tok in ("true", "false"):
         yield "flip-boolean", "false" if tok == "true" else "true"
@@ -283,7 +283,7 @@ def mutants_of(text: str, file: str) -> list[Mutant]:
         i = col - 1
         if src[i : i + len(tok)] != tok:
             continue
-        for kind, new in _value_edits(tok, key, "rows" in keys):
+        for kind, new in _value_edits(tok, key):
             add(line - 1, line, (src[:i] + new + src[i + len(tok) :],), kind, path)
     # whole tables of an array removed: conditions, criteria and the like
     for path, (line, _col) in pos.items():
@@ -396,10 +396,11 @@ def mutate(
     workers: int = 1,
     seed: int = 0,
     limit: int | None = None,
+    progress: bool = False,
 ) -> MutationReport:
     """Make every mutant of the package at ``root`` (or a seeded sample of ``limit``), run
     the package's cases against each, and report. The unmutated package must load and pass
-    its own cases, else ``UsageError``."""
+    its own cases, else ``UsageError``. ``progress`` counts finished mutants on stderr."""
     start = time.monotonic()
     root = Path(root)
     base = load_rules(root)
@@ -417,20 +418,24 @@ def mutate(
     if limit is not None and limit < len(mutants):
         picked = sorted(random.Random(seed).sample(range(len(mutants)), limit))
         mutants = [mutants[i] for i in picked]
-    workers = max(1, min(workers, len(mutants)))
-    chunks = [mutants[i::workers] for i in range(workers)]
+    size = max(1, min(50, len(mutants) // (workers * 4) or 1))
+    chunks = [mutants[i : i + size] for i in range(0, len(mutants), size)]
+    statuses: list[tuple[str, str]] = []
+
+    def done(part: list[tuple[str, str]]) -> None:
+        statuses.extend(part)
+        if progress:
+            sys.stderr.write(f"\r{len(statuses)}/{len(mutants)}")
+            sys.stderr.flush()
+
     if workers == 1:
-        parts = [_run_chunk(str(root), texts, mutants)]
+        for chunk in chunks:
+            done(_run_chunk(str(root), texts, chunk))
     else:
         with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_run_chunk, [str(root)] * workers, [texts] * workers, chunks))
-    statuses: list[tuple[str, str]] = [("survived", "")] * len(mutants)
-    for w, part in enumerate(parts):
-        for k, st in enumerate(part):
-            statuses[w + k * workers] = st
+            for part in pool.map(_run_chunk, [str(root)] * len(chunks), [texts] * len(chunks), chunks):
+                done(part)
+    if progress:
+        sys.stderr.write("\n")
     outcomes = [Outcome(m, s, d) for m, (s, d) in zip(mutants, statuses, strict=True)]
     return MutationReport(root, outcomes, generated, time.monotonic() - start, texts)
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
