@@ -81,8 +81,9 @@ def test_a_condition_block_is_removed_whole() -> None:
 
 def test_outcomes_on_the_fixture_package() -> None:
     report = mutate(MINI)
-    c = report.counts()
-    assert c["total"] == report.generated == c["rejected"] + c["caught"] + c["crashed"] + c["survived"]
+    c, t = report.counts(), report.counts(text=True)
+    assert c["total"] + t["total"] == report.generated
+    assert c["total"] == c["rejected"] + c["caught"] + c["crashed"] + c["survived"]
     assert c["rejected"] > 0 and c["caught"] > 0 and c["survived"] > 0 and c["crashed"] == 0
     survivors = [report.diff(o) for o in report.survivors()]
     # the fixture's cases never test revenue exactly at the threshold
@@ -148,3 +149,13 @@ def test_command_fail_under_and_json(capsys: pytest.CaptureFixture[str]) -> None
     doc = json.loads(captured.out)
     assert doc["tried"] == 30 and 0 < doc["caught_share"] < 1
     assert "sha256" in captured.err
+
+
+def test_text_only_edits_are_counted_apart() -> None:
+    text = 'title_zh = "补助"\nnote = "why"\nvalue = 3\nexpr = "a > 1"\n'
+    by_line = {m.line: m.text_only for m in mutants_of(text, "t.toml") if m.kind == "delete-key"}
+    assert by_line == {1: True, 2: True, 3: False, 4: False}
+    report = mutate(MINI)
+    assert report.counts(text=True)["total"] > 0
+    assert all(not o.mutant.text_only for o in report.behaviour)
+    assert report.caught_share == 1 - report.counts()["survived"] / report.counts()["total"]

@@ -41,6 +41,12 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INNER_STRING = re.compile(r"\\\"[^\"\\]*\\\"|'[^']*'")
 
 OUTCOMES = ("rejected", "caught", "crashed", "survived")
+TEXT_KEYS = frozenset({"note", "source", "source_document", "quote", "unit"})
+
+
+def is_text_key(key: str | int) -> bool:
+    """Keys whose value is prose for people: deleting one changes no decision."""
+    return isinstance(key, str) and (key in TEXT_KEYS or key.endswith(("_zh", "_en")))
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Mutant:
     new: tuple[str, ...]
     kind: str
     item: str
+    text_only: bool = False  # edits words shown to people (a label, a note), not a decision
 
     @property
     def line(self) -> int:
@@ -87,8 +94,16 @@ class MutationReport:
     seconds: float
     texts: dict[str, list[str]] = field(default_factory=dict)
 
-    def counts(self, key: str | None = None, value: str | None = None) -> dict[str, int]:
-        picked = [o for o in self.outcomes if key is None or getattr(o.mutant, key) == value]
+    @property
+    def behaviour(self) -> list[Outcome]:
+        """The mutants that may change a decision: the share caught is over these."""
+        return [o for o in self.outcomes if not o.mutant.text_only]
+
+    def counts(
+        self, key: str | None = None, value: str | None = None, *, text: bool = False
+    ) -> dict[str, int]:
+        pool = [o for o in self.outcomes if o.mutant.text_only] if text else self.behaviour
+        picked = [o for o in pool if key is None or getattr(o.mutant, key) == value]
         out = {s: 0 for s in OUTCOMES}
         for o in picked:
             out[o.status] += 1
@@ -97,12 +112,13 @@ class MutationReport:
 
     @property
     def caught_share(self) -> float:
-        """Share of mutants that something noticed (rejected at load, caught or crashed)."""
+        """Share of behaviour mutants that something noticed (rejected at load, caught or
+        crashed). Text-only edits are counted apart: no case can notice a deleted label."""
         c = self.counts()
         return 1.0 if not c["total"] else (c["total"] - c["survived"]) / c["total"]
 
-    def survivors(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "survived"]
+    def survivors(self, *, text: bool = False) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "survived" and o.mutant.text_only == text]
 
     def crashes(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "crashed"]
@@ -111,8 +127,8 @@ class MutationReport:
         return o.mutant.diff(self.texts[o.mutant.file])
 
     def to_dict(self) -> dict[str, Any]:
-        files = sorted({o.mutant.file for o in self.outcomes})
-        items = sorted({o.mutant.item for o in self.outcomes})
+        files = sorted({o.mutant.file for o in self.behaviour})
+        items = sorted({o.mutant.item for o in self.behaviour})
         return {
             "package": str(self.root),
             "generated": self.generated,
@@ -123,6 +139,8 @@ class MutationReport:
             "files": {f: self.counts("file", f) for f in files},
             "items": {i: self.counts("item", i) for i in items},
             "survivors": [self.diff(o) for o in self.survivors()],
+            "text_only": self.counts(text=True),
+            "text_survivors": [self.diff(o) for o in self.survivors(text=True)],
             "crashes": [f"{self.diff(o)}  !! {o.detail}" for o in self.crashes()],
         }
 
@@ -135,11 +153,11 @@ class MutationReport:
 
         head = f"  {'':<40} {'mutants':>6} {'rejected':>8} {'caught':>7} {'crashed':>7} {'survived':>8}\n"
         out = ["按文件 / by file\n", head]
-        for f in sorted({o.mutant.file for o in self.outcomes}):
+        for f in sorted({o.mutant.file for o in self.behaviour}):
             out.append(row(f, self.counts("file", f)))
         out.append(row("total", self.counts()))
         out += ["按措施及其他条目 / by measure and other item\n", head]
-        for i in sorted({o.mutant.item for o in self.outcomes}):
+        for i in sorted({o.mutant.item for o in self.behaviour}):
             out.append(row(i, self.counts("item", i)))
         if self.crashes():
             out.append("引擎崩溃 / engine crashes (a bug, please report)\n")
@@ -147,6 +165,12 @@ class MutationReport:
         if self.survivors():
             out.append("存活的变异（用例未发现）/ survivors (no case noticed)\n")
             out += [f"  {self.diff(o)}\n" for o in self.survivors()]
+        t = self.counts(text=True)
+        out.append(
+            f"另有 {t['total']} 个只改说明文字的变异（标签、备注、来源），加载拒绝 {t['rejected']}，"
+            f"不计入发现率 / and {t['total']} text-only edits (labels, notes, sources), "
+            f"{t['rejected']} rejected at load, not counted in the share\n"
+        )
         c = self.counts()
         out.append(
             f"{c['total']} 个变异（共生成 {self.generated}）：加载拒绝 {c['rejected']}，用例发现 "
@@ -266,7 +290,8 @@ def mutants_of(text: str, file: str) -> list[Mutant]:
         if tuple(lines[start:end]) == new or (start, end, "".join(new)) in seen:
             return
         seen.add((start, end, "".join(new)))
-        out.append(Mutant(file, start, end, new, kind, item_of(path)))
+        text_only = kind == "drop-detail" or (kind == "delete-key" and is_text_key(path[-1]))
+        out.append(Mutant(file, start, end, new, kind, item_of(path), text_only))
 
     # edits of a value token in place
     for kind_tok, tok, line, col in _tokenize(text):
