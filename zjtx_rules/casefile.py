@@ -119,6 +119,8 @@ def case_profile(case: Case) -> Any:
     spec = case.spec
     if spec.profile_file:
         path = case.source.path.parent / spec.profile_file
+        if not is_regular_file(path):  # a pipe or a device would block or never end
+            raise UsageError(f"不是普通文件: {path}", f"not a regular file: {path}")
         profile = dict(parse_json(path.read_bytes()))
     else:
         profile = dict(spec.profile or {})
