@@ -213,3 +213,25 @@ def test_a_long_chain_is_refused_not_a_crash_at_evaluation(tmp_path: Path) -> No
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(pkg)
     assert [d.code for d in info.value.diagnostics if d.severity == "error"] == ["E408"]
+
+
+def test_a_tier_at_the_end_of_a_deep_chain_is_refused_where_it_crosses(tmp_path: Path) -> None:
+    links = "".join(f'\n[derived.l{i}]\nexpr = "l{i - 1} + 1"\n' for i in range(1, 36))  # cost 107
+    pkg = broken(
+        tmp_path,
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "revenue >= threshold"\n[derived.l0]\nexpr = "revenue"\n' + links,
+    )
+    deep = " + ".join(["l35"] + ["1"] * 30)  # 31 more levels: over 120 only at the tier
+    readiness = pkg / "readiness.toml"
+    text = readiness.read_text(encoding="utf-8").replace(
+        'held = "tier == \\"gold\\""', f'held = "{deep} > 0"'
+    )
+    readiness.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    found = [d for d in info.value.diagnostics if d.severity == "error"]
+    assert [d.code for d in found] == ["E408"]
+    assert found[0].location.file.endswith("readiness.toml") and found[0].location.line == 1
+    assert "tier 'gold'" in found[0].message_en

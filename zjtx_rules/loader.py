@@ -354,7 +354,7 @@ class Build:
             raise RuleError(self.ld.diags)
         self.policy = policy
         self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
-        self._chain_limit()
+        self._chain_limit(tiers, targets, invariants)
         histories = self._parameters()
         self._table_types_and_versions(histories)
         validator = self._profile_validator()
@@ -721,12 +721,31 @@ class Build:
         return Row(tuple(conds), value, bool(raw.get("assumption", False)), str(raw.get("note", "")))
 
     # -- limits on evaluation depth, checked before anything recursive runs
-    def _chain_limit(self) -> None:
-        """Refuse paths of derived values and measures too deep to check or evaluate."""
-        items: dict[str, tuple[int, set[str]]] = {}
-        texts: dict[str, list[str]] = {n: [t] for n, (t, _) in self.derived.items()}
-        for name, (spec, _) in self.measures.items():
+    def _chain_limit(
+        self, tiers: dict[str, tuple[Any, Site]], targets: dict[str, tuple[Any, Site]], invariants: list[Any]
+    ) -> None:
+        """Refuse paths of derived values and measures too deep to check or evaluate. Tiers,
+        targets and invariants end paths (nothing names them), so they count too."""
+        sites: dict[str, tuple[str, Site, KeyPath]] = {}
+        texts: dict[str, list[str]] = {}
+        for name, (text, site) in self.derived.items():
+            texts[name], sites[name] = [text], ("derived", site, ("expr",))
+        for name, (spec, site) in self.measures.items():
             texts[name] = [c.expr for c in spec.conditions] + [o.expr for o in spec.outputs.values()]
+            sites[name] = ("measure", site, ())
+        for tid, (tier, site) in tiers.items():
+            crits = [t for c in tier.criteria for t in (c.expr, c.actual, c.required, c.or_expr) if t]
+            extras = [c.extra.expr for c in tier.criteria if c.extra is not None]
+            texts[f"tier {tid}"], sites[f"tier {tid}"] = [tier.held, *crits, *extras], ("tier", site, ())
+        for tid, (target, site) in targets.items():
+            texts[f"target {tid}"], sites[f"target {tid}"] = [target.expr], ("target", site, ("expr",))
+        for src, i, inv in invariants:
+            site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
+            texts[f"invariant {inv.id}"], sites[f"invariant {inv.id}"] = (
+                [inv.expr],
+                ("invariant", site, ("expr",)),
+            )
+        items: dict[str, tuple[int, set[str]]] = {}
         for name, exprs in texts.items():
             depth, uses = 0, set()
             for text in exprs:
@@ -742,18 +761,17 @@ class Build:
         for name in over:
             if any(costs.get(u, 0) > MAX_CHAIN_COST for u in items[name][1]):
                 continue  # report where the limit is first crossed, not every item above it
-            kind, site = ("derived", self.derived[name][1]) if name in self.derived else ("measure", None)
-            if site is None:
-                site = self.measures[name][1]
+            kind, site, sub = sites[name]
+            label = name.split(" ")[-1]
             self.ld.report(
                 "E408",
                 "chain-too-deep",
-                f"{kind} '{name}' 的依赖链过深（计算深度 {costs[name]}，上限 {MAX_CHAIN_COST}），"
+                f"{kind} '{label}' 的依赖链过深（计算深度 {costs[name]}，上限 {MAX_CHAIN_COST}），"
                 "请缩短派生值之间的引用链",
-                f"{kind} '{name}' sits on a chain of derived values too deep to evaluate "
+                f"{kind} '{label}' sits on a chain of derived values too deep to evaluate "
                 f"(depth {costs[name]}, limit {MAX_CHAIN_COST}); shorten the chain of references",
                 site,
-                sub=("expr",) if kind == "derived" else (),
+                sub=sub,
             )
         if over:
             raise RuleError(sorted(self.ld.diags, key=_diag_order))
