@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import zjtx_rules
@@ -26,3 +28,19 @@ def test_bundled_case(case: object) -> None:
 def test_mini_cases_pass() -> None:
     results = zjtx_rules.run_cases(zjtx_rules.load_rules(MINI))
     assert results and all(r.passed for r in results)
+
+
+def test_a_profile_file_that_is_a_pipe_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    """Regression: ``profile_file`` pointing at a FIFO blocked ``zjtx test`` for ever."""
+    import os
+    import shutil
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(MINI, pkg)
+    os.mkfifo(pkg / "cases" / "pipe.json")
+    (pkg / "cases" / "pipe.toml").write_text(
+        '[[cases]]\nname = "pipe"\nas_of = 2022-06-01\nprofile_file = "pipe.json"\n', encoding="utf-8"
+    )
+    results = zjtx_rules.run_cases(zjtx_rules.load_rules(pkg), select="pipe")
+    assert [r.passed for r in results] == [False]
+    assert "not a regular file" in results[0].diffs[0]

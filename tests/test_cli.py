@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import zjtx_rules
 from zjtx_rules.cli import main
+from zjtx_rules.source import package_sha256
 
 from .conftest import BUNDLED, EXAMPLES, MINI
 
@@ -102,3 +105,67 @@ def test_console_script_runs_as_a_process() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["profile_id"] == "stdin"
+
+
+def test_without_rules_a_checkout_uses_its_own_rules_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(MINI, tmp_path / "rules" / "mini")
+    facts = tmp_path / "rules" / "mini" / "facts.toml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace('type = "bool"', 'typ = "bool"'), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZJTX_RULES", raising=False)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith("规则包 / rule package: rules/mini  sha256 ")
+    assert "rules/mini/facts.toml:6:1: error[E121 unknown-key]" in out
+
+
+def test_several_packages_in_rules_need_a_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(MINI, tmp_path / "rules" / "a")
+    shutil.copytree(MINI, tmp_path / "rules" / "b")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZJTX_RULES", raising=False)
+    assert main(["check"]) == 2
+    assert "ZJTX_RULES" in capsys.readouterr().err
+    monkeypatch.setenv("ZJTX_RULES", str(tmp_path / "rules" / "b"))
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("规则包 / rule package: rules/b  sha256 ")
+
+
+def test_data_commands_name_the_package_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--count", "1", "--rules", str(MINI)]) == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)
+    assert captured.err.splitlines()[0].endswith(f"sha256 {package_sha256(MINI)}")
+
+
+def test_the_fingerprint_covers_the_files_of_the_package_but_not_its_cases(tmp_path: Path) -> None:
+    pkg = tmp_path / "p"
+    shutil.copytree(MINI, pkg)
+    before = package_sha256(pkg)
+    assert zjtx_rules.load_rules(pkg).sha256 == before
+    case = pkg / "cases" / "basic.toml"
+    case.write_text(case.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert package_sha256(pkg) == before
+    (pkg / "source.txt").write_text("plan text", encoding="utf-8")
+    with_text = package_sha256(pkg)
+    assert with_text != before
+    (pkg / "source.txt").rename(pkg / "plan.txt")
+    assert package_sha256(pkg) not in (before, with_text)
+
+
+def test_test_takes_a_case_file_or_folder_and_a_name_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(MINI / "cases" / "basic.toml"), "-k", "UNKNOWN"]) == 0
+    out = capsys.readouterr().out
+    assert "tests/packages/mini" in out.splitlines()[0]
+    assert "PASS  unknown revenue" in out and "1 passed, 0 failed" in out
+    assert main(["test", str(MINI / "cases")]) == 0
+    assert "2 passed, 0 failed" in capsys.readouterr().out
+    assert main(["test", str(MINI), "-k", "no such case"]) == 1
+    assert main(["test", str(MINI / "cases" / "nope.toml")]) == 2

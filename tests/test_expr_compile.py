@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,3 +228,33 @@ def test_compiled_agrees_with_interpreter(expr: str, facts: dict[str, Any]) -> N
     if got_c is not UNKNOWN:
         assert got_c == got_i
     assert set(env_c.missing) == set(env_i.missing)
+
+
+def test_a_runaway_expression_ends_on_the_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zjtx_rules.expr import values as V
+
+    monkeypatch.setattr(V, "MAX_STEPS", 5000)
+    nested = "sum(range(0, 1000), i -> sum(range(0, 1000), j -> sum(range(0, 1000), k -> 1)))"
+    with pytest.raises(V.WorkLimitError, match="work budget exceeded"):
+        run(nested)
+    assert run("sum(range(0, 30), i -> sum(range(0, 30), j -> 1))") == 900  # 1,860 steps: fine
+
+
+def test_the_engine_reports_a_runaway_as_an_evaluation_error(tmp_path: Path) -> None:
+    import shutil
+
+    import zjtx_rules
+
+    from .conftest import MINI
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(MINI, pkg)
+    (pkg / "derived.toml").write_text(
+        '[derived.big]\nexpr = "revenue >= threshold and '
+        'sum(range(0, 1000), i -> sum(range(0, 1000), j -> sum(range(0, 1000), k -> 1))) > 0"\n',
+        encoding="utf-8",
+    )
+    rules = zjtx_rules.load_rules(pkg)
+    with pytest.raises(zjtx_rules.EvaluationError) as info:
+        rules.evaluate({"id": "a", "registered": True, "revenue": "1500", "tier": "none"}, "2022-06-01")
+    assert info.value.where == "grant" and "work budget" in info.value.detail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -96,6 +97,25 @@ CASES = [
     ),
     ("derived.toml", 'expr = "revenue >= threshold"', 'expr = "revenue >= "', "E112", 2, 20),
     ("facts.toml", "below = 1_000_000_000", "", "E126", None, None),
+    # limits against hostile rule files
+    ("facts.toml", "below = 1_000_000_000", "below = 1" + "0" * 5000, "E105", 11, 9),
+    (
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "' + " + ".join(["revenue"] * 250) + ' >= threshold"',
+        "E114",
+        2,
+        9,
+    ),
+    (
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "revenue >= threshold and l350 >= 0"\n[derived.l0]\nexpr = "revenue"\n'
+        + "".join(f'\n[derived.l{i}]\nexpr = "l{i - 1} + 1"\n' for i in range(1, 351)),
+        "E408",
+        124,  # l40: where the chain first gets too deep (each link costs 3, the limit is 120)
+        8,
+    ),
 ]
 
 
@@ -186,3 +206,62 @@ def test_hostile_rule_text_fails_fast(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(pkg)
     assert {d.code for d in info.value.diagnostics} & {"E110", "E113"}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device-link"])
+def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
+    pkg = broken(tmp_path, "derived.toml", "", "")
+    target = pkg / "zz_extra.toml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    d = next(d for d in info.value.diagnostics if d.code == "E104")
+    assert d.location.file.endswith("zz_extra.toml") and d.message_zh and d.message_en
+
+
+def test_total_package_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zjtx_rules.loader
+
+    monkeypatch.setattr(zjtx_rules.loader, "MAX_PACKAGE_BYTES", 1000)
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(MINI)
+    assert [d.code for d in info.value.diagnostics] == ["E106"]
+
+
+def test_a_long_chain_is_refused_not_a_crash_at_evaluation(tmp_path: Path) -> None:
+    """Regression: 350 derived links loaded, then every evaluation hit RecursionError."""
+    links = "".join(f'\n[derived.l{i}]\nexpr = "l{i - 1} + 1"\n' for i in range(1, 351))
+    pkg = broken(
+        tmp_path,
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "revenue >= threshold and l350 >= 0"\n[derived.l0]\nexpr = "revenue"\n' + links,
+    )
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    assert [d.code for d in info.value.diagnostics if d.severity == "error"] == ["E408"]
+
+
+def test_a_tier_at_the_end_of_a_deep_chain_is_refused_where_it_crosses(tmp_path: Path) -> None:
+    links = "".join(f'\n[derived.l{i}]\nexpr = "l{i - 1} + 1"\n' for i in range(1, 36))  # cost 107
+    pkg = broken(
+        tmp_path,
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "revenue >= threshold"\n[derived.l0]\nexpr = "revenue"\n' + links,
+    )
+    deep = " + ".join(["l35"] + ["1"] * 30)  # 31 more levels: over 120 only at the tier
+    readiness = pkg / "readiness.toml"
+    text = readiness.read_text(encoding="utf-8").replace(
+        'held = "tier == \\"gold\\""', f'held = "{deep} > 0"'
+    )
+    readiness.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    found = [d for d in info.value.diagnostics if d.severity == "error"]
+    assert [d.code for d in found] == ["E408"]
+    assert found[0].location.file.endswith("readiness.toml") and found[0].location.line == 1
+    assert "tier 'gold'" in found[0].message_en

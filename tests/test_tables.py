@@ -52,3 +52,60 @@ def test_bad_row_conditions_are_refused() -> None:
     for inp, raw in ((ENUM, "d"), (NUM, {"min": 5, "below": 5}), (NUM, 3), (NUM, {"max": 1})):
         with pytest.raises(ValueError):
             parse_row_cond(inp, raw)
+
+
+def _reference_problems(inputs: list[TableInputSpec], version: TableVersion) -> list[tuple[str, int | None]]:
+    """The obvious quadratic check, cell by cell and row by row, to compare against."""
+    import itertools
+
+    from zjtx_rules.tables import _atoms
+
+    axes = [_atoms(inp, version.rows, i) for i, inp in enumerate(inputs)]
+    out: list[tuple[str, int | None]] = []
+    first_hits, gap = set(), False
+    for cell in itertools.product(*axes):
+        vals = [c[0] for c in cell]
+        hits = [
+            i
+            for i, r in enumerate(version.rows)
+            if all(c.matches(v) for c, v in zip(r.conds, vals, strict=True))
+        ]
+        if not hits:
+            gap = gap or version.default is None
+            continue
+        first_hits.add(hits[0])
+        if version.hit_policy == "unique" and len(hits) > 1:
+            out.append(("E402", hits[1]))
+    if gap:
+        out.append(("E403", None))
+    if version.hit_policy == "first":
+        out += [("E402", i) for i in range(len(version.rows)) if i not in first_hits]
+    return out
+
+
+def test_checks_agree_with_the_cell_by_cell_reference() -> None:
+    import random
+
+    rng = random.Random(11)
+    for _ in range(300):
+        conds = []
+        for _r in range(rng.randint(1, 6)):
+            lo, hi = sorted(rng.sample(range(0, 101, 10), 2))
+            num = rng.choice([{"min": lo, "below": hi}, {"min": lo}, {"below": hi}, "*"])
+            tier = rng.choice(["a", "b", "c", ["a", "b"], "*"])
+            conds.append(Row((parse_row_cond(NUM, num), parse_row_cond(ENUM, tier)), Decimal(1)))
+        version = TableVersion(conds, rng.choice([None, Decimal(0)]), rng.choice(["first", "unique"]))
+        got = [(p[0], p[3]) for p in table_problems([NUM, ENUM], version)]
+        assert got == _reference_problems([NUM, ENUM], version)
+
+
+def test_ten_thousand_rows_are_checked_in_linear_time() -> None:
+    import time
+
+    wide = TableInputSpec(name="x", type="number", min=Decimal(0), below=Decimal(10_000))
+    many = [Row((parse_row_cond(wide, {"min": i, "below": i + 1}),), Decimal(i)) for i in range(10_000)]
+    many.append(Row((parse_row_cond(wide, {"min": 5, "below": 6}),), Decimal(0)))  # shadowed
+    start = time.monotonic()
+    problems = table_problems([wide], TableVersion(many, None, "first"))
+    assert time.monotonic() - start < 5  # was about 6 minutes (quadratic)
+    assert [(p[0], p[3]) for p in problems] == [("E402", 10_000)]

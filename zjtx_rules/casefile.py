@@ -1,6 +1,7 @@
 """Rule-package test cases: data files that policy staff write and ``zjtx test`` runs.
 
-A case file is ``<package>/cases/*.toml`` with ``[[cases]]`` tables: a name, an ``as_of``
+A case file is ``<package>/cases/*.toml`` (``zjtx test`` also takes one case file or a
+folder of them, and ``-k`` picks cases by name) with ``[[cases]]`` tables: a name, an ``as_of``
 date, a profile (inline, or ``profile_file`` relative to the case file, optionally with
 ``patch`` / ``remove`` of top-level facts) and what to expect: statuses, amounts and missing
 facts per measure, statuses and gaps per tier, warnings, or the JSON paths of profile errors.
@@ -9,6 +10,7 @@ facts per measure, statuses and gaps per tier, warnings, or the JSON paths of pr
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +19,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .engine import RuleSet
-from .errors import Diagnostic, Location, ProfileError, RuleError, ZjtxError
+from .errors import Diagnostic, Location, ProfileError, RuleError, UsageError, ZjtxError
 from .profile import parse_json
-from .source import SourceFile, read_toml
+from .source import SourceFile, is_regular_file, read_toml
 from .spec import CaseFileSpec, CaseSpec
 
 
@@ -45,12 +47,17 @@ class CaseResult:
         return not self.diffs
 
 
-def load_cases(rules: RuleSet, case_dir: Path | None = None) -> list[Case]:
-    """Read every case file of a package; raise ``RuleError`` with locations on bad files."""
-    folder = case_dir or rules.root / "cases"
+def load_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | None = None) -> list[Case]:
+    """Read the cases of a package (``case_dir``: a case file or a folder of them instead of
+    ``<package>/cases``), keeping those whose name contains ``select`` (any case); raise
+    ``RuleError`` with locations on bad files."""
+    where = case_dir or rules.root / "cases"
+    if case_dir is not None and not where.exists():
+        raise UsageError(f"找不到测试用例: {where}", f"no such case file or folder: {where}")
+    paths = [where] if where.is_file() else sorted(where.glob("*.toml"))
     diags: list[Diagnostic] = []
     cases: list[Case] = []
-    for path in sorted(folder.glob("*.toml")):
+    for path in paths:
         src, diag = read_toml(path, _display(path))
         if diag:
             diags.append(diag)
@@ -76,7 +83,29 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None) -> list[Case]:
         cases.extend(Case(c, src, i) for i, c in enumerate(doc.cases))
     if diags:
         raise RuleError(diags)
+    if select:
+        cases = [c for c in cases if select.casefold() in c.spec.name.casefold()]
     return cases
+
+
+_POLICY = re.compile(r"^\s*\[\s*policy\s*\]", re.MULTILINE)
+
+
+def is_package(folder: Path) -> bool:
+    """A folder is a rule package when one of its ``.toml`` files declares ``[policy]``."""
+    return folder.is_dir() and any(
+        _POLICY.search(p.read_text(encoding="utf-8", errors="replace"))
+        for p in folder.glob("*.toml")
+        if is_regular_file(p)
+    )
+
+
+def package_of(path: Path) -> Path | None:
+    """The package a case file or a folder of case files belongs to (``pkg/cases/x.toml``)."""
+    for parent in list(path.resolve().parents)[:3]:
+        if is_package(parent):
+            return parent
+    return None
 
 
 def _display(path: Path) -> str:
@@ -90,6 +119,8 @@ def case_profile(case: Case) -> Any:
     spec = case.spec
     if spec.profile_file:
         path = case.source.path.parent / spec.profile_file
+        if not is_regular_file(path):  # a pipe or a device would block or never end
+            raise UsageError(f"不是普通文件: {path}", f"not a regular file: {path}")
         profile = dict(parse_json(path.read_bytes()))
     else:
         profile = dict(spec.profile or {})
@@ -184,6 +215,6 @@ def _assumptions(diffs: list[str], where: str, want: list[str] | None, got: list
         diffs.append(f"{where}.assumptions: expected {sorted(want)}, got {have}")
 
 
-def run_cases(rules: RuleSet, case_dir: Path | None = None) -> list[CaseResult]:
-    """Run every test case of a package."""
-    return [run_case(rules, c) for c in load_cases(rules, case_dir)]
+def run_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | None = None) -> list[CaseResult]:
+    """Run the test cases of a package (see ``load_cases`` for ``case_dir`` and ``select``)."""
+    return [run_case(rules, c) for c in load_cases(rules, case_dir, select=select)]

@@ -1,7 +1,12 @@
 """``zjtx``: the command line. Parsing and printing only; the work is the library's.
 
-Exit codes: 0 success; 1 a ``check`` or ``test`` found problems; 2 bad input (profile, rule
-package, arguments), with the message on stderr and no traceback.
+Exit codes: 0 success; 1 a ``check`` or ``test`` found problems (or ``mutate --fail-under``
+was not reached); 2 bad input (profile, rule package, arguments), with the message on stderr
+and no traceback.
+
+Without ``--rules`` a command uses the package in ``./rules`` when the working folder has one
+(the copy being edited), else the installed one. The first line a command prints names the
+package folder and its sha256 (on stderr for commands whose stdout is data).
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .casefile import run_cases
+from .casefile import is_package, package_of, run_cases
 from .engine import RuleSet, parse_as_of
 from .errors import EvaluationError, ProfileError, RuleError, UsageError, ZjtxError
-from .loader import load_rules
+from .loader import bundled_rules_dir, load_rules, local_rules_dir
 from .report import render_text
+from .source import package_sha256
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("rules", nargs="?")
     ch.add_argument("--format", choices=["text", "json"], default="text")
     te = sub.add_parser("test", help="run a rule package's own test cases")
-    te.add_argument("rules", nargs="?")
+    te.add_argument("path", nargs="?", help="a package, a case file or a folder of case files")
+    te.add_argument("--rules", help="the package the cases test (default: the one they sit in)")
+    te.add_argument("-k", dest="select", metavar="TEXT", help="only cases whose name contains TEXT")
+    mu = sub.add_parser("mutate", help="mutation testing: which single edits do the cases miss?")
+    mu.add_argument("rules", nargs="?")
+    mu.add_argument("--workers", type=_positive, default=1, help="processes (default 1)")
+    mu.add_argument("--seed", type=int, default=0, help="seed for --limit sampling")
+    mu.add_argument("--limit", type=_positive, help="try a seeded sample of N mutants")
+    mu.add_argument("--fail-under", type=float, metavar="PCT", help="exit 1 when under PCT%% caught")
+    mu.add_argument("--format", choices=["text", "json"], default="text")
     sc = sub.add_parser("schema", help="print the JSON Schema of profiles or results")
     sc.add_argument("which", choices=["profile", "result"])
     sc.add_argument("--rules")
@@ -108,6 +123,30 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _default_rules() -> str:
+    return str(local_rules_dir() or bundled_rules_dir())
+
+
+def _display(folder: Path) -> str:
+    try:
+        return str(folder.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder.resolve())
+
+
+def _announce(folder: str, out: list[str] | None) -> None:
+    """First line of output: which package, by folder and fingerprint. ``out`` is None for
+    commands whose stdout is data: the line goes to stderr."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise UsageError(f"规则包目录不存在: {path}", f"no rule package at {path}")
+    line = f"规则包 / rule package: {_display(path)}  sha256 {package_sha256(path)}\n"
+    if out is None:
+        sys.stderr.write(line)
+    else:
+        out.append(line)
+
+
 def _read_profile(arg: str) -> bytes:
     try:
         return sys.stdin.buffer.read() if arg == "-" else Path(arg).read_bytes()
@@ -119,6 +158,7 @@ def _read_profile(arg: str) -> bytes:
 
 def _evaluate(args: argparse.Namespace, out: list[str]) -> int:
     day = parse_as_of(args.as_of)
+    _announce(args.rules, None if args.format == "json" else out)
     rules = load_rules(args.rules)
     data = _read_profile(args.profile)
     if args.explain:
@@ -135,6 +175,7 @@ def _evaluate(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _check(args: argparse.Namespace, out: list[str]) -> int:
+    _announce(args.rules, None if args.format == "json" else out)
     try:
         rules: RuleSet | None = load_rules(args.rules)
         diags = rules.diagnostics if rules else []
@@ -165,8 +206,21 @@ def _check(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _test(args: argparse.Namespace, out: list[str]) -> int:
-    rules = load_rules(args.rules)
-    results = run_cases(rules)
+    target = Path(args.path) if args.path else None
+    cases: Path | None = None
+    package = args.rules
+    if target is not None and is_package(target):
+        package = str(target)
+    elif target is not None:
+        if not target.exists():
+            raise UsageError(f"找不到测试用例: {target}", f"no such case file or folder: {target}")
+        cases = target
+        found = package_of(target)
+        package = package or (str(found) if found else None)
+    package = package or _default_rules()
+    _announce(package, out)
+    rules = load_rules(package)
+    results = run_cases(rules, cases, select=args.select)
     failed = 0
     for r in results:
         out.append(f"{'PASS' if r.passed else 'FAIL'}  {r.name}  ({r.location})\n")
@@ -177,7 +231,28 @@ def _test(args: argparse.Namespace, out: list[str]) -> int:
     return 1 if failed or not results else 0
 
 
+def _mutate(args: argparse.Namespace, out: list[str]) -> int:
+    from .mutate import mutate
+
+    _announce(args.rules, None if args.format == "json" else out)
+    report = mutate(
+        args.rules, workers=args.workers, seed=args.seed, limit=args.limit, progress=sys.stderr.isatty()
+    )
+    if args.format == "json":
+        out.append(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.append(report.render())
+    if args.fail_under is not None and report.caught_share * 100 < args.fail_under:
+        sys.stderr.write(
+            f"zjtx: 发现率 {report.caught_share:.1%} 低于 {args.fail_under}% / "
+            f"caught {report.caught_share:.1%}, under {args.fail_under}%\n"
+        )
+        return 1
+    return 0
+
+
 def _schema(args: argparse.Namespace, out: list[str]) -> int:
+    _announce(args.rules, None)
     schema = load_rules(args.rules).profile_schema() if args.which == "profile" else RuleSet.result_schema()
     out.append(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
@@ -188,6 +263,7 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
     from .summary import Summary
 
     day = parse_as_of(args.as_of)
+    _announce(args.rules, None)
     summary = Summary(load_rules(args.rules)) if args.summary else None
     progress = args.progress or sys.stderr.isatty()
     try:
@@ -226,6 +302,8 @@ def _compare(args: argparse.Namespace, out: list[str]) -> int:
     if len(args.rules) != 2:
         raise UsageError("--rules 需要给两次：旧版本、新版本", "give --rules twice: OLD then NEW")
     day = parse_as_of(args.as_of)
+    for folder in args.rules:
+        _announce(folder, None if args.format == "json" else out)
     old, new = load_rules(args.rules[0]), load_rules(args.rules[1])
     result = compare(old, new, iter_input_profiles(old, args.input), day, limit=args.limit)
     if args.format == "json":
@@ -238,6 +316,7 @@ def _compare(args: argparse.Namespace, out: list[str]) -> int:
 def _generate(args: argparse.Namespace, out: list[str]) -> int:
     from .generate import generate
 
+    _announce(args.rules, None)
     rules = load_rules(args.rules)
     day = parse_as_of(args.as_of) if args.as_of else None
     if args.count < 0 or not 0 <= args.missing <= 1:
@@ -253,6 +332,7 @@ def _generate(args: argparse.Namespace, out: list[str]) -> int:
 def _serve(args: argparse.Namespace, out: list[str]) -> int:
     from .web import create_app, serve
 
+    _announce(args.rules, None)
     app = create_app(args.rules, cors_origins=args.cors_origin, max_body=args.max_body)
     try:
         serve(app, args.host, args.port, quiet=args.quiet)
@@ -297,6 +377,7 @@ def _diff(args: argparse.Namespace, out: list[str]) -> int:
 def _bench(args: argparse.Namespace, out: list[str]) -> int:
     from .bench import run_bench
 
+    _announce(args.rules, out)
     out.append(run_bench(args.rules, args.count, args.seed))
     return 0
 
@@ -308,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluate": _evaluate,
         "check": _check,
         "test": _test,
+        "mutate": _mutate,
         "schema": _schema,
         "batch": _batch,
         "compare": _compare,
@@ -318,6 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve,
     }
     try:
+        # compare and test find their packages themselves; diff names both of its own
+        if args.command not in ("compare", "test") and getattr(args, "rules", "") is None:
+            args.rules = _default_rules()
         code = handler[args.command](args, out)
     except (ProfileError, RuleError, UsageError, EvaluationError) as exc:
         sys.stderr.write(f"zjtx: {exc}\n")

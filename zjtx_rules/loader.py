@@ -9,7 +9,6 @@ loaded ``RuleSet``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,10 +29,11 @@ from .engine import (
     RuleSet,
 )
 from .errors import Diagnostic, Location, RuleError, UsageError
-from .expr.check import Checker, Scope, did_you_mean
+from .expr.check import MAX_CHAIN_COST, Checker, Scope, chain_costs, did_you_mean
 from .expr.compile import Compiled, Env, compile_expr
+from .expr.nodes import Name as NameNode
 from .expr.nodes import Node, Num, walk
-from .expr.parser import KEYWORDS, ExprError, parse
+from .expr.parser import KEYWORDS, ExprError, parse, tree_depth
 from .expr.types import (
     ANY,
     BOOL,
@@ -50,7 +50,7 @@ from .expr.types import (
 from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
-from .source import KeyPath, SourceFile, read_toml
+from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
 from .spec import AssumptionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
 
@@ -87,6 +87,31 @@ def bundled_rules_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise UsageError("找不到内置规则包", "the bundled rule package is missing from this install")
+
+
+def local_rules_dir(cwd: Path | None = None) -> Path | None:
+    """The package being edited in the working folder, when there is one.
+
+    Policy staff run ``zjtx check`` inside a checkout; they mean ``./rules/...``, not the copy
+    installed in site-packages. ``ZJTX_RULES`` names a folder explicitly; otherwise
+    ``./rules`` holding exactly one package (a folder of ``.toml`` files) is used. With several
+    packages and no ``ZJTX_RULES`` the choice is the user's: ``UsageError`` lists them."""
+    import os
+
+    named = os.environ.get("ZJTX_RULES")
+    if named:
+        return Path(named)
+    base = (cwd or Path.cwd()) / "rules"
+    if not base.is_dir():
+        return None
+    found = sorted(p for p in base.iterdir() if p.is_dir() and any(p.glob("*.toml")))
+    if len(found) > 1:
+        names = ", ".join(str(p) for p in found)
+        raise UsageError(
+            f"./rules 下有多个规则包（{names}），请用 --rules 或环境变量 ZJTX_RULES 选择",
+            f"./rules holds several packages ({names}); choose one with --rules or ZJTX_RULES",
+        )
+    return found[0] if found else None
 
 
 @dataclass
@@ -148,6 +173,20 @@ class Loader:
         files = sorted(p for p in self.root.glob("*.toml"))[:MAX_FILES]
         if not files:
             raise UsageError(f"目录中没有 .toml 规则文件: {self.root}", f"no .toml rule files in {self.root}")
+        total = sum(p.stat().st_size for p in files if is_regular_file(p))
+        if total > MAX_PACKAGE_BYTES:
+            raise RuleError(
+                [
+                    Diagnostic(
+                        "E106",
+                        "package-too-large",
+                        "error",
+                        f"规则包过大（规则文件共 {total} 字节，上限 {MAX_PACKAGE_BYTES}）",
+                        f"rule package too large ({total} bytes of rule files, limit {MAX_PACKAGE_BYTES})",
+                        Location(self._display(self.root)),
+                    )
+                ]
+            )
         docs = []
         for path in files:
             src, diag = read_toml(path, self._display(path))
@@ -322,6 +361,7 @@ class Build:
             raise RuleError(self.ld.diags)
         self.policy = policy
         self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
+        self._chain_limit(tiers, targets, invariants)
         histories = self._parameters()
         self._table_types_and_versions(histories)
         validator = self._profile_validator()
@@ -812,6 +852,62 @@ class Build:
             str(raw.get("note_en", "")),
         )
 
+    # -- limits on evaluation depth, checked before anything recursive runs
+    def _chain_limit(
+        self, tiers: dict[str, tuple[Any, Site]], targets: dict[str, tuple[Any, Site]], invariants: list[Any]
+    ) -> None:
+        """Refuse paths of derived values and measures too deep to check or evaluate. Tiers,
+        targets and invariants end paths (nothing names them), so they count too."""
+        sites: dict[str, tuple[str, Site, KeyPath]] = {}
+        texts: dict[str, list[str]] = {}
+        for name, (text, site) in self.derived.items():
+            texts[name], sites[name] = [text], ("derived", site, ("expr",))
+        for name, (spec, site) in self.measures.items():
+            texts[name] = [c.expr for c in spec.conditions] + [o.expr for o in spec.outputs.values()]
+            sites[name] = ("measure", site, ())
+        for tid, (tier, site) in tiers.items():
+            crits = [t for c in tier.criteria for t in (c.expr, c.actual, c.required, c.or_expr) if t]
+            extras = [c.extra.expr for c in tier.criteria if c.extra is not None]
+            texts[f"tier {tid}"], sites[f"tier {tid}"] = [tier.held, *crits, *extras], ("tier", site, ())
+        for tid, (target, site) in targets.items():
+            texts[f"target {tid}"], sites[f"target {tid}"] = [target.expr], ("target", site, ("expr",))
+        for src, i, inv in invariants:
+            site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
+            texts[f"invariant {inv.id}"], sites[f"invariant {inv.id}"] = (
+                [inv.expr],
+                ("invariant", site, ("expr",)),
+            )
+        items: dict[str, tuple[int, set[str]]] = {}
+        for name, exprs in texts.items():
+            depth, uses = 0, set()
+            for text in exprs:
+                try:
+                    node = parse(text)
+                except ExprError:
+                    continue  # reported, with its location, when the expression is checked
+                depth = max(depth, tree_depth(node))
+                uses |= {n.name for n in walk(node) if isinstance(n, NameNode) and n.name in texts}
+            items[name] = (depth, uses)
+        costs = chain_costs(items)
+        over = [n for n, c in costs.items() if c > MAX_CHAIN_COST]
+        for name in over:
+            if any(costs.get(u, 0) > MAX_CHAIN_COST for u in items[name][1]):
+                continue  # report where the limit is first crossed, not every item above it
+            kind, site, sub = sites[name]
+            label = name.split(" ")[-1]
+            self.ld.report(
+                "E408",
+                "chain-too-deep",
+                f"{kind} '{label}' 的依赖链过深（计算深度 {costs[name]}，上限 {MAX_CHAIN_COST}），"
+                "请缩短派生值之间的引用链",
+                f"{kind} '{label}' sits on a chain of derived values too deep to evaluate "
+                f"(depth {costs[name]}, limit {MAX_CHAIN_COST}); shorten the chain of references",
+                site,
+                sub=sub,
+            )
+        if over:
+            raise RuleError(sorted(self.ld.diags, key=_diag_order))
+
     # -- derived values (types inferred on first use; cycles reported once)
     def _derived_type(self, name: str) -> Ty:
         if name in self.checking:
@@ -1117,10 +1213,7 @@ class Build:
                     )
 
     def _digest(self) -> str:
-        h = hashlib.sha256()
-        for src in sorted(self.ld.sources, key=lambda s: s.path.name):
-            h.update(src.path.name.encode() + b"\0" + src.path.read_bytes() + b"\0")
-        return h.hexdigest()
+        return package_sha256(self.ld.root)
 
 
 class _NoResolver:

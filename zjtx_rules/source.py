@@ -9,7 +9,10 @@ from ``tomllib`` alone, with ``parse_float=Decimal`` so that no figure passes th
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +22,8 @@ from typing import Any
 from .errors import Diagnostic, Location
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_PACKAGE_BYTES = 16 * 1024 * 1024  # all rule files together
+MAX_DIGITS = 40  # an integer literal longer than this is a slip (or an attack), not a figure
 
 KeyPath = tuple[str | int, ...]
 
@@ -64,7 +69,17 @@ def format_path(keypath: KeyPath) -> str:
 def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic | None]:
     """Parse one rule file; on failure return the TOML syntax error as a diagnostic."""
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, Diagnostic(
+                "E104",
+                "not-a-file",
+                "error",
+                "不是普通文件（管道、设备或指向它们的链接），拒绝读取",
+                "not a regular file (a pipe, a device or a link to one); refusing to read it",
+                Location(display),
+            )
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             return None, Diagnostic(
                 "E102",
@@ -74,7 +89,18 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
                 f"rule file too large ({size} bytes, limit {MAX_FILE_BYTES})",
                 Location(display),
             )
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # it grew after stat
+            return None, Diagnostic(
+                "E102",
+                "file-too-large",
+                "error",
+                f"规则文件过大（上限 {MAX_FILE_BYTES} 字节）",
+                f"rule file too large (limit {MAX_FILE_BYTES} bytes)",
+                Location(display),
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, Diagnostic(
             "E101",
@@ -94,6 +120,22 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             Location(display),
         )
     try:
+        values, keys = locate_keys(text)
+    except RecursionError:
+        values, keys = {}, {}
+    long_int = _long_integer(text, values)
+    if long_int is not None:
+        lines = text.splitlines()
+        return None, Diagnostic(
+            "E105",
+            "number-too-long",
+            "error",
+            f"整数位数过多（超过 {MAX_DIGITS} 位）",
+            f"integer has too many digits (more than {MAX_DIGITS})",
+            Location(display, long_int[0], long_int[1]),
+            source_line=lines[long_int[0] - 1] if long_int[0] <= len(lines) else "",
+        )
+    try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
@@ -110,6 +152,15 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             Location(display, line, col),
             source_line=src,
         )
+    except ValueError as exc:  # tomllib lets int() limits through
+        return None, Diagnostic(
+            "E101",
+            "toml-syntax",
+            "error",
+            f"TOML 取值无法读取: {exc}",
+            f"TOML value cannot be read: {exc}",
+            Location(display),
+        )
     except RecursionError:
         return None, Diagnostic(
             "E103",
@@ -119,8 +170,56 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             "TOML nesting too deep",
             Location(display),
         )
-    values, keys = locate_keys(text)
     return SourceFile(path, display, data, text.splitlines(), values, keys), None
+
+
+_LONG_DIGITS = re.compile(rf"[0-9][0-9_]{{{MAX_DIGITS},}}")
+
+
+def _long_integer(text: str, values: dict[KeyPath, tuple[int, int]]) -> tuple[int, int] | None:
+    """Where a bare number value longer than ``MAX_DIGITS`` digits starts, if any.
+
+    ``tomllib`` hands a 5,000-digit integer to ``int()``, which raises a bare ``ValueError``
+    with no position; a figure that long is stopped here first, at its line and column."""
+    lines = text.splitlines()
+    for line, col in sorted(set(values.values())):
+        if line > len(lines):
+            continue
+        src = lines[line - 1]
+        m = _LONG_DIGITS.match(src, col - 1 + (src[col - 1 : col] in "+-"))
+        if m and len(m.group(0).replace("_", "")) > MAX_DIGITS:
+            return line, col
+    return None
+
+
+def is_regular_file(path: Path) -> bool:
+    """True for a regular file (following links): never a pipe, a socket or a device."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def package_sha256(root: Path) -> str:
+    """The fingerprint of a rule package: sha256 over its regular files outside ``cases/``
+    (rule files, the source text, anything else they read), each as its path relative to
+    ``root`` (``/``-separated, sorted) followed by the sha256 of its bytes. Test cases are left
+    out on purpose: results carry this hash to tie a decision to the rules that made it, and
+    adding a case changes no decision."""
+    h = hashlib.sha256()
+    files = sorted(
+        (p.relative_to(root).as_posix(), p)
+        for p in root.rglob("*")
+        if p.relative_to(root).parts[0] != "cases" and is_regular_file(p)
+    )
+    for rel, p in files:
+        part = hashlib.sha256()
+        with p.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                part.update(chunk)
+        name = rel.encode("utf-8")
+        h.update(len(name).to_bytes(8, "big") + name + part.digest())
+    return h.hexdigest()
 
 
 # --- the structural scanner -------------------------------------------------------------

@@ -9,6 +9,7 @@ are exact for the row forms allowed here.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,6 +126,36 @@ def _atoms(inp: TableInputSpec, rows: Sequence[Row], idx: int) -> list[tuple[Any
     return out
 
 
+def _row_masks(axis: list[tuple[Any, str]], rows: Sequence[Row], idx: int) -> list[int]:
+    """For each cell along one input, the set of rows matching it, as a bit mask.
+
+    Number conditions cover a contiguous run of cells, so each row is added where its run
+    starts and dropped where it ends (one sweep); enum and bool rows name their cells. This
+    keeps checking linear in rows times cells instead of rows times rows."""
+    n = len(axis)
+    values = [a[0] for a in axis]
+    start = [0] * (n + 1)
+    stop = [0] * (n + 1)
+    listed = [0] * n
+    for r, row in enumerate(rows):
+        cond, bit = row.conds[idx], 1 << r
+        if cond.choices is not None:
+            for i, v in enumerate(values):
+                if v in cond.choices:
+                    listed[i] |= bit
+            continue
+        lo = 0 if cond.lo is None else bisect.bisect_left(values, cond.lo)
+        hi = n if cond.below is None else bisect.bisect_left(values, cond.below)
+        if lo < hi:
+            start[lo] |= bit
+            stop[hi] |= bit
+    masks, running = [], 0
+    for i in range(n):
+        running = (running & ~stop[i]) | start[i]
+        masks.append(running | listed[i])
+    return masks
+
+
 def table_problems(
     inputs: Sequence[TableInputSpec], version: TableVersion
 ) -> list[tuple[str, str, str, int | None]]:
@@ -135,29 +166,31 @@ def table_problems(
         size *= max(1, len(ax))
     if size > MAX_CELLS:
         return [("E404", f"决策表输入组合过多（{size}）", f"too many input cells ({size})", None)]
+    masks = [_row_masks(ax, version.rows, i) for i, ax in enumerate(axes)]
+    everyone = (1 << len(version.rows)) - 1
     problems: list[tuple[str, str, str, int | None]] = []
-    first_hits: set[int] = set()
+    first_hits = 0
     gaps: list[str] = []
-    for cell in itertools.product(*axes):
-        vals = [c[0] for c in cell]
-        label = ", ".join(f"{inp.name}={c[1]}" for inp, c in zip(inputs, cell, strict=True))
-        hits = [
-            i
-            for i, r in enumerate(version.rows)
-            if all(c.matches(v) for c, v in zip(r.conds, vals, strict=True))
-        ]
+    for cell in itertools.product(*(range(len(ax)) for ax in axes)):
+        hits = everyone
+        for axis_masks, i in zip(masks, cell, strict=True):
+            hits &= axis_masks[i]
         if not hits:
             if version.default is None:
-                gaps.append(label)
+                gaps.append(_label(inputs, axes, cell))
             continue
-        first_hits.add(hits[0])
-        if version.hit_policy == "unique" and len(hits) > 1:
+        first = hits & -hits
+        first_hits |= first
+        rest = hits & ~first
+        if version.hit_policy == "unique" and rest:
+            one, two = first.bit_length() - 1, (rest & -rest).bit_length() - 1
+            label = _label(inputs, axes, cell)
             problems.append(
                 (
                     "E402",
-                    f"决策表行重叠: 第 {hits[0] + 1} 行与第 {hits[1] + 1} 行都匹配 {label}",
-                    f"overlapping rows {hits[0] + 1} and {hits[1] + 1} both match {label}",
-                    hits[1],
+                    f"决策表行重叠: 第 {one + 1} 行与第 {two + 1} 行都匹配 {label}",
+                    f"overlapping rows {one + 1} and {two + 1} both match {label}",
+                    two,
                 )
             )
     if gaps:
@@ -172,7 +205,7 @@ def table_problems(
         )
     if version.hit_policy == "first":
         for i in range(len(version.rows)):
-            if i not in first_hits:
+            if not first_hits >> i & 1:
                 problems.append(
                     (
                         "E402",
@@ -182,3 +215,7 @@ def table_problems(
                     )
                 )
     return problems
+
+
+def _label(inputs: Sequence[TableInputSpec], axes: list[list[tuple[Any, str]]], cell: tuple[int, ...]) -> str:
+    return ", ".join(f"{inp.name}={ax[i][1]}" for inp, ax, i in zip(inputs, axes, cell, strict=True))

@@ -441,3 +441,38 @@ def check(node: Node, scope: Scope, expected: Ty | None = None) -> Ty:
     if expected is None:
         return checker.check(node)
     return checker.expect(node, expected)
+
+
+# -- how deep evaluation can go through chains of derived values and measures
+
+LINK_COST = 1  # a hop to the named value costs about one tree level of stack (measured)
+MAX_CHAIN_COST = 120  # measured: about 190 crashes at the default recursion limit
+
+
+def chain_costs(items: dict[str, tuple[int, set[str]]]) -> dict[str, int]:
+    """For each item (a derived value or a measure) given as (tree depth, names it uses), the
+    cost of the deepest path of evaluation through it: its own depth plus ``LINK_COST`` plus
+    the costliest item it uses. Type checking and evaluation follow these paths recursively,
+    so a package with a path over ``MAX_CHAIN_COST`` (350 derived values each using the last)
+    must be refused before either runs. Iterative, so the hostile chain cannot overflow here;
+    cycles count once (they are reported elsewhere)."""
+    cost: dict[str, int] = {}
+    for root in items:
+        if root in cost:
+            continue
+        stack: list[tuple[str, bool]] = [(root, False)]
+        on_path: set[str] = set()
+        while stack:
+            name, done = stack.pop()
+            depth, uses = items[name]
+            if done:
+                on_path.discard(name)
+                below = [cost.get(u, 0) for u in uses if u in items and u not in on_path]
+                cost[name] = depth + LINK_COST + max(below, default=0)
+                continue
+            if name in cost or name in on_path:
+                continue
+            on_path.add(name)
+            stack.append((name, True))
+            stack.extend((u, False) for u in uses if u in items and u not in cost and u not in on_path)
+    return cost

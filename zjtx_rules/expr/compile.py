@@ -42,7 +42,7 @@ class Resolver(Protocol):
 class Env:
     """Everything one evaluation reads: facts, parameter values at ``as_of``, lambda locals."""
 
-    __slots__ = ("as_of", "facts", "locals", "missing", "params", "resolver")
+    __slots__ = ("as_of", "facts", "locals", "missing", "params", "resolver", "steps")
 
     def __init__(
         self, facts: dict[str, Any], params: dict[str, Any], as_of: date, resolver: Resolver
@@ -53,6 +53,7 @@ class Env:
         self.resolver = resolver
         self.locals: dict[str, Any] = {}
         self.missing: list[str] = []  # a list, not a set: cheap to mark and cut back
+        self.steps = V.MAX_STEPS  # work budget: lambda calls and range items left
 
 
 _NOTHING = object()
@@ -186,6 +187,9 @@ def _compile_lambda(node: Node) -> Callable[[Env], Callable[[Any], Any]]:
 
     def make(env: Env) -> Callable[[Any], Any]:
         def call(x: Any) -> Any:
+            env.steps -= 1
+            if env.steps < 0:
+                raise V.WorkLimitError(V.MAX_STEPS)
             saved = env.locals.get(pname, _NOTHING)
             env.locals[pname] = x
             try:
@@ -239,6 +243,18 @@ def _compile_call(node: Call) -> Compiled:
 
         return tolerant
     impl = V.BUILTINS[f]
+    if f == "range":
+        lo_fn, hi_fn = (compile_expr(a) for a in node.args)
+
+        def ranged(env: Env) -> Any:
+            items = V.fn_range(lo_fn(env), hi_fn(env))
+            if items is not UNKNOWN:
+                env.steps -= len(items)
+                if env.steps < 0:
+                    raise V.WorkLimitError(V.MAX_STEPS)
+            return items
+
+        return ranged
     parts: list[tuple[bool, Any]] = [
         (True, _compile_lambda(a)) if isinstance(a, Lambda) else (False, compile_expr(a)) for a in node.args
     ]

@@ -41,10 +41,12 @@ from .nodes import (
     Span,
     Str,
     Unary,
+    children,
 )
 
 MAX_EXPR_CHARS = 4000
 MAX_DEPTH = 48
+MAX_TREE_DEPTH = 64  # also counts left-associative chains: a + b + c + ... is a deep tree
 MAX_NUMBER_DIGITS = 30
 MAX_STRING_CHARS = 500
 MAX_LIST_ITEMS = 200
@@ -126,6 +128,35 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+def tree_depth(node: Node) -> int:
+    """Levels of the syntax tree (walked without recursion: the tree may be hostile)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        cur, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in children(cur))
+    return deepest
+
+
+def _limit_tree_depth(node: Node) -> None:
+    """Reject a tree deeper than ``MAX_TREE_DEPTH``. Nesting is limited while parsing, but
+    ``a + b + c + ...`` of 250 terms nests no brackets and still builds a tree 250 levels deep,
+    which every later pass (type check, compile, evaluate) would walk recursively."""
+    stack = [(node, 1)]
+    while stack:
+        cur, d = stack.pop()
+        if d > MAX_TREE_DEPTH:
+            raise ExprError(
+                "E114",
+                "too-long-chain",
+                f"表达式运算链过长（超过 {MAX_TREE_DEPTH} 层），请拆分为几个命名的派生值",
+                f"expression chain too long (more than {MAX_TREE_DEPTH} levels); "
+                "split it into named derived values",
+                (node.span[0], max(cur.span[1], node.span[0] + 1)),
+            )
+        stack.extend((c, d + 1) for c in children(cur))
+
+
 class Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -180,6 +211,7 @@ class Parser:
         node = self.expr()
         if self.tok.kind != "eof":
             self.fail_expected("an operator or the end of the expression")
+        _limit_tree_depth(node)
         return node
 
     def expr(self) -> Node:

@@ -15,6 +15,17 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 MAX_RANGE = 1000
+MAX_STEPS = 2_000_000  # per evaluation: lambda calls plus range items (see WorkLimitError)
+
+
+class WorkLimitError(ValueError):
+    """One evaluation used up its work budget: rule text such as nested ``sum(range(...),
+    ...)`` can ask for billions of steps, and a server must end it with a clean error rather
+    than spin. A ``ValueError``, so the engine reports it as an ``EvaluationError``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"work budget exceeded ({limit} steps of list functions and ranges)")
+
 
 # One fixed context for every evaluation: 34 significant digits (decimal128), traps on.
 CONTEXT: Final = decimal.Context(
