@@ -45,7 +45,7 @@ def test_validation_errors_carry_json_paths(rules: zjtx_rules.RuleSet) -> None:
         "founded_on": "2020-02-30",
         "employees": "1.5",
         "qualifications": [{"kind": "little_giant"}],
-        "talents": [{"id": "a", "contributions_cny": {"2024": 1.5}}],
+        "talents": [{"id": "a", "contributions_cny": {"2024": 1.555}}],
         "patents_granted": [
             {"number": "x", "kind": "invention", "region": "mars", "granted_on": "2024-01-01"}
         ],
@@ -70,10 +70,18 @@ def test_validation_errors_carry_json_paths(rules: zjtx_rules.RuleSet) -> None:
         assert e.message_zh and e.message_en
 
 
-def test_float_in_a_dict_is_refused(rules: zjtx_rules.RuleSet) -> None:
-    with pytest.raises(ProfileError) as info:
-        rules.evaluate({"id": "x", "revenue_cny": 0.1}, "2025-01-01")
-    assert paths(info) == ["$.revenue_cny"]
+def test_float_in_a_dict_is_read_through_its_shortest_repr(rules: zjtx_rules.RuleSet) -> None:
+    facts = rules.validate_profile({"id": "x", "revenue_cny": 0.1, "sci_staff_ratio": 1 / 3})
+    assert facts["revenue_cny"] == Decimal("0.1")
+    assert facts["sci_staff_ratio"] == Decimal("0.3333333333333333")
+
+
+def test_money_with_more_than_two_decimals_says_so(rules: zjtx_rules.RuleSet) -> None:
+    for value in (0.1 + 0.2, Decimal("1.005"), "1.005"):
+        with pytest.raises(ProfileError) as info:
+            rules.evaluate({"id": "x", "revenue_cny": value}, "2025-01-01")
+        assert paths(info) == ["$.revenue_cny"]
+        assert "2 decimal places" in info.value.errors[0].message_en or "0 <= x" in info.value.errors[0].message_en
 
 
 def test_unknown_fact_suggests_the_right_name(rules: zjtx_rules.RuleSet) -> None:

@@ -69,6 +69,8 @@ class FieldSpec(Strict):
     max_length: int | None = Field(default=None, ge=1, le=10_000)
     max_items: int | None = Field(default=None, ge=1, le=100_000)
     format: Literal["credit_code"] | None = None
+    # decimal places a money fact accepts (default 2: fen); declared where sub-fen inputs are real
+    decimals: int | None = Field(default=None, ge=0, le=12)
     fields: dict[str, FieldSpec] | None = None
     unique: bool = False  # a record field whose values must differ across the list
     # the range most real values fall in (not a limit): synthetic profiles draw from it
