@@ -10,6 +10,7 @@ they are read: body size, batch length, JSON depth and number length.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +70,9 @@ class Problem(Exception):
         if self.errors is not None:
             out["errors"] = self.errors
         return out
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _json_bytes(doc: Any) -> bytes:
@@ -208,14 +212,21 @@ class App:
     # -- requests
     def _query(self, environ: Environ) -> tuple[Any, str]:
         try:
-            q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10)
+            # blank values kept, so that an empty as_of= is a 400 rather than "today"
+            q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
         except ValueError:
             raise Problem(400, "Bad Request", "查询参数过多", "too many query parameters") from None
         lang = q.get("lang", ["zh"])[0]
         if lang not in ("zh", "en"):
             raise Problem(400, "Bad Request", "lang 只能是 zh 或 en", "lang must be zh or en")
         try:
-            as_of = parse_as_of(q["as_of"][0]) if "as_of" in q else None
+            raw = q["as_of"][0] if "as_of" in q else None
+            if raw is not None and not _ISO_DATE.fullmatch(raw):
+                # the OpenAPI format "date" is YYYY-MM-DD only, not every ISO 8601 spelling
+                raise UsageError(
+                    f"评估日期应为 YYYY-MM-DD，实际为 {raw!r}", f"as_of must be a date YYYY-MM-DD; got {raw!r}"
+                )
+            as_of = parse_as_of(raw)
         except UsageError as exc:
             raise Problem(400, "Bad Request", exc.message_zh, exc.message_en) from None
         return as_of, lang
@@ -493,7 +504,13 @@ def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict
                         "required": True,
                         "content": {
                             "application/json": {
-                                "schema": {"type": "array", "maxItems": max_batch, "items": profile}
+                                "schema": {
+                                    "type": "array",
+                                    "maxItems": max_batch,
+                                    # each item is answered on its own, an invalid one with its errors,
+                                    # so the array accepts any item; a valid one follows Profile
+                                    "items": {"anyOf": [profile, {}]},
+                                }
                             }
                         },
                     },
