@@ -21,9 +21,7 @@ schemathesis = pytest.importorskip("schemathesis")
 _RULES = zjtx_rules.load_rules()
 _SCHEMA = _RULES.profile_schema()
 _CHECK = jsonschema.Draft202012Validator(_SCHEMA, format_checker=jsonschema.FormatChecker())
-_DRAWN = settings(
-    max_examples=1000, database=None, deadline=None, suppress_health_check=list(HealthCheck)
-)
+_DRAWN = settings(max_examples=1000, database=None, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @seed(10)

@@ -193,7 +193,9 @@ class RuleSet:
             )
         return self.validator.validate(dict(profile))
 
-    def evaluate(self, profile: Any, as_of: date | datetime | str | None = None, *, reasons: bool = True) -> Evaluation:
+    def evaluate(
+        self, profile: Any, as_of: date | datetime | str | None = None, *, reasons: bool = True
+    ) -> Evaluation:
         """Evaluate every measure and tier for ``profile`` on ``as_of`` (default: today).
 
         ``profile`` is a dict or JSON text/bytes (numbers parsed as Decimal). Raises

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NotRequired, Required
 
-from pydantic import AfterValidator as After
 from pydantic import (
     BeforeValidator,
     ConfigDict,
@@ -211,25 +210,19 @@ def _number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
     if lo != lo.to_integral_value() or hi != hi.to_integral_value():
         raise ValueError(f"number bounds must be whole numbers; got {lo}, {hi}")
     places = 0 if kind == "int" else (spec.decimals or MONEY_PLACES) if kind == "money" else None
-    bounds: dict[str, Any] = {"ge": lo, ("le" if inclusive else "lt"): hi}
-    dec = cs.decimal_schema(allow_inf_nan=False, decimal_places=places, **bounds)
+    pattern = decimal_pattern(int(lo), int(hi), inclusive, FRACTION_PLACES if places is None else places)
+    le, lt = (hi, None) if inclusive else (None, hi)
+    dec = cs.decimal_schema(allow_inf_nan=False, decimal_places=places, ge=lo, le=le, lt=lt)
+    exact = cs.decimal_schema(strict=True, allow_inf_nan=False, decimal_places=places, ge=lo, le=le, lt=lt)
+    whole = cs.int_schema(
+        strict=True, ge=int(lo), le=None if le is None else int(le), lt=None if lt is None else int(lt)
+    )
     core = cs.union_schema(
         [
-            (cs.decimal_schema(strict=True, allow_inf_nan=False, decimal_places=places, **bounds), "as-decimal"),
-            (cs.chain_schema([cs.int_schema(strict=True, **{k: int(v) for k, v in bounds.items()}), dec]), "as-int"),
+            (exact, "as-decimal"),
+            (cs.chain_schema([whole, dec]), "as-int"),
             (cs.chain_schema([cs.float_schema(strict=True, allow_inf_nan=False), dec]), "as-float"),
-            (
-                cs.chain_schema(
-                    [
-                        cs.str_schema(
-                            strict=True,
-                            pattern=decimal_pattern(int(lo), int(hi), inclusive, FRACTION_PLACES if places is None else places),
-                        ),
-                        dec,
-                    ]
-                ),
-                "as-text",
-            ),
+            (cs.chain_schema([cs.str_schema(strict=True, pattern=pattern), dec]), "as-text"),
         ],
         mode="left_to_right",
     )
@@ -239,10 +232,7 @@ def _number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
     # tools check it exactly; fen go in the string form (the server also reads a JSON number
     # with at most 2 decimals as written).
     number: dict[str, Any] = {"type": "integer" if kind in ("int", "money") else "number", **limits}
-    text: dict[str, Any] = {
-        "type": "string",
-        "pattern": decimal_pattern(int(lo), int(hi), inclusive, FRACTION_PLACES if places is None else places),
-    }
+    text: dict[str, Any] = {"type": "string", "pattern": pattern}
     upper = f"{'<=' if inclusive else '<'} {hi:f}"
     decimals = "no decimals" if places == 0 else f"at most {places or FRACTION_PLACES} decimal places"
     _PATTERN_TEXT[text["pattern"]] = f"{lo:f} <= x {upper}, {decimals}"
@@ -287,7 +277,9 @@ def describe_fact(spec: FieldSpec) -> str:
             "gives warning W720, not a rejection"
         )
     if spec.unique:
-        lines.append("列表内应唯一；重复时给出警告 W721 / should be unique in the list; a repeat gives warning W721")
+        lines.append(
+            "列表内应唯一；重复时给出警告 W721 / should be unique in the list; a repeat gives warning W721"
+        )
     return "\n".join(x for x in lines if x)
 
 
@@ -299,7 +291,8 @@ def field_annotation(name: str, spec: FieldSpec) -> Any:
     elif t in ("int", "decimal", "money", "ratio"):
         ann = _number_type(spec, t)[0]
     elif t == "date":
-        ann = Annotated[date, BeforeValidator(_date_input), WithJsonSchema({"type": "string", "format": "date"})]
+        iso = WithJsonSchema({"type": "string", "format": "date"})
+        ann = Annotated[date, BeforeValidator(_date_input), iso]
     elif t == "enum":
         ann = Literal[tuple(spec.choices or ())]
     elif t == "string":
@@ -514,8 +507,9 @@ class ProfileValidator:
                         ProfileIssue(
                             path,
                             "number_type",
-                            "应为数字或十进制数字字符串（如 \"12.5\"）",
-                            f"expected a number or a decimal string such as \"12.5\"; got {_show(errs[0].get('input'))}",
+                            '应为数字或十进制数字字符串（如 "12.5"）',
+                            'expected a number or a decimal string such as "12.5"; '
+                            f"got {_show(errs[0].get('input'))}",
                         )
                     )
                     continue
@@ -555,9 +549,13 @@ class ProfileValidator:
             zh = "年份键应为 1900-2200 的四位数字"
             en = "a year key must be four digits, 1900-2200"
         elif typ == "string_pattern_mismatch":
-            zh = "格式不符；数字字符串只用 0-9、小数点和开头的负号，不写 +、指数、千分位或前导零，且须在取值范围内"
+            zh = (
+                "格式不符；数字字符串只用 0-9、小数点和开头的负号，"
+                "不写 +、指数、千分位或前导零，且须在取值范围内"
+            )
             en = (
-                f"expected a decimal string with {_PATTERN_TEXT.get(ctx.get('pattern', ''), 'the declared bounds')}: "
+                "expected a decimal string with "
+                f"{_PATTERN_TEXT.get(ctx.get('pattern', ''), 'the declared bounds')}: "
                 "plain digits with an optional point and leading minus (no +, exponent, grouping or "
                 f"leading zeros); got {_show(err.get('input'))}"
             )

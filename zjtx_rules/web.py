@@ -10,9 +10,9 @@ they are read: body size, batch length, JSON depth and number length.
 from __future__ import annotations
 
 import json
-import re
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from importlib import resources
@@ -224,7 +224,8 @@ class App:
             if raw is not None and not _ISO_DATE.fullmatch(raw):
                 # the OpenAPI format "date" is YYYY-MM-DD only, not every ISO 8601 spelling
                 raise UsageError(
-                    f"评估日期应为 YYYY-MM-DD，实际为 {raw!r}", f"as_of must be a date YYYY-MM-DD; got {raw!r}"
+                    f"评估日期应为 YYYY-MM-DD，实际为 {raw!r}",
+                    f"as_of must be a date YYYY-MM-DD; got {raw!r}",
                 )
             as_of = parse_as_of(raw)
         except UsageError as exc:
