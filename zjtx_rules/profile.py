@@ -74,18 +74,20 @@ def _depth(doc: Any, limit: int) -> bool:
     return True
 
 
-def parse_json(data: str | bytes) -> Any:
-    """Parse JSON text with every number as ``Decimal``; raise ``ProfileError`` on bad input."""
+def parse_json(data: str | bytes, *, limit: int = MAX_PROFILE_BYTES) -> Any:
+    """Parse JSON text with every number as ``Decimal``; raise ``ProfileError`` on bad input.
+
+    ``limit`` is the size allowed (a profile's by default; a batch passes its body limit)."""
     from .errors import ProfileError
 
     def fail(code: str, zh: str, en: str) -> ProfileError:
         return ProfileError([ProfileIssue("$", code, zh, en)])
 
-    if len(data) > MAX_PROFILE_BYTES:
+    if len(data) > limit:
         raise fail(
             "too_large",
-            f"输入过大（上限 {MAX_PROFILE_BYTES} 字节）",
-            f"input too large (limit {MAX_PROFILE_BYTES} bytes)",
+            f"输入过大（上限 {limit} 字节）",
+            f"input too large (limit {limit} bytes)",
         )
     if isinstance(data, bytes):
         try:
