@@ -277,3 +277,9 @@ def test_cors_star_is_explicit_and_a_path_is_refused_at_startup() -> None:
     assert hdrs["access-control-allow-origin"] == "*"
     with pytest.raises(ValueError, match="origin"):
         create_app(BUNDLED, cors_origins=["https://portal.example/app"])
+
+
+def test_server_header_names_no_interpreter(server: tuple[int, dict[str, Any]]) -> None:
+    port, _ = server
+    _, hdrs, _ = request(port, "GET", "/healthz")
+    assert "python" not in hdrs["server"].lower()

@@ -201,6 +201,8 @@ class App:
             ("X-Content-Type-Options", "nosniff"),
             ("Cache-Control", "no-store"),
             ("Referrer-Policy", "no-referrer"),
+            # wsgiref adds its own Server header (with the Python version) only when none is set
+            ("Server", "zjtx_rules"),
         ]
         if ctype.startswith("text/html"):
             base.append(
