@@ -137,3 +137,14 @@ def test_batch_exits_1_when_a_line_is_an_error_and_answers_every_line(tmp_path: 
     code = main(["batch", str(src), "--out", str(out), "--as-of", "2025-06-30", "--input-format", "jsonl"])
     assert code == 1
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_evaluate_of_a_30_digit_int_is_a_clear_error_not_a_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "zjtx_rules", "evaluate", "-"],
+        input=b'{"id":"x","employees":123456789012345678901234567890}',
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert b"$.employees" in proc.stderr and b"Traceback" not in proc.stderr

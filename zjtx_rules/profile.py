@@ -273,7 +273,7 @@ def describe_fact(spec: FieldSpec) -> str:
     lines = [" / ".join(x for x in (spec.label_zh, spec.label_en) if x)]
     lines.append(" / ".join(x for x in (spec.question_zh, spec.question_en) if x))
     lines.append(spec.note)
-    if spec.format == "credit_code":
+    if spec.format == "credit_code" and "W720" not in spec.note:
         lines.append(
             "GB 32100-2015 校验码不符时给出警告 W720，不拒绝 / a wrong GB 32100-2015 check character "
             "gives warning W720, not a rejection"
@@ -298,7 +298,7 @@ def field_annotation(name: str, spec: FieldSpec) -> Any:
     elif t == "enum":
         ann = Literal[tuple(spec.choices or ())]
     elif t == "string":
-        if spec.format == "credit_code":
+        if spec.format == "credit_code" and "W720" not in spec.note:
             ann = Annotated[StrictStr, Field(pattern=_CREDIT_CODE)]
         else:
             ann = Annotated[StrictStr, Field(max_length=spec.max_length or 200)]
