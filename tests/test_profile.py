@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zjtx_rules
 from zjtx_rules import ProfileError
-from zjtx_rules.profile import credit_code_check_char, parse_json
+from zjtx_rules.profile import credit_code_check_char, decimal_pattern, parse_json
 
 
 def paths(exc: pytest.ExceptionInfo[ProfileError]) -> list[str]:
@@ -160,3 +163,31 @@ def test_schema_describes_facts_in_both_languages(rules: zjtx_rules.RuleSet) -> 
     start = schema["properties"]["talent_award_start_year"]["description"]
     assert "人才奖励起始年度" in start and "default: the evaluation year" in start
     assert "W720" in schema["properties"]["credit_code"]["description"]
+
+
+_SHAPES = [
+    (0, 1, True, 30),
+    (-1, 100, True, 30),
+    (0, 10**15, False, 2),
+    (0, 10**6, False, 0),
+    (2000, 2100, True, 0),
+]
+
+
+@settings(max_examples=500, derandomize=True, database=None)
+@given(
+    shape=st.sampled_from(_SHAPES),
+    whole=st.one_of(st.integers(0, 3), st.integers(0, 3000), st.integers(0, 10**16)),
+    fraction=st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,4}", fullmatch=True)),
+    negative=st.booleans(),
+)
+def test_decimal_pattern_accepts_exactly_the_numbers_in_bounds(
+    shape: tuple[int, int, bool, int], whole: int, fraction: str, negative: bool
+) -> None:
+    lo, hi, inclusive, places = shape
+    text = ("-" if negative else "") + str(whole) + fraction
+    value = Decimal(text)
+    within = value >= lo and (value <= hi if inclusive else value < hi)
+    spelled = len(fraction) - 1 <= places if fraction else not (negative and value == 0 and places == 0)
+    expected = within and spelled and not (negative and lo >= 0)
+    assert bool(re.fullmatch(decimal_pattern(lo, hi, inclusive, places), text)) == expected

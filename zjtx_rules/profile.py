@@ -178,22 +178,18 @@ def decimal_pattern(lo: int, hi: int, hi_inclusive: bool, places: int) -> str:
     Plain digits only: no sign other than a leading ``-`` where negatives are allowed, no
     ``+``, exponent, grouping, leading zeros or bare ``.5``; at most ``places`` decimals.
     """
+    if hi < 0:
+        raise ValueError(f"an upper bound below 0 is not supported; got {hi}")
     frac = f"(\\.[0-9]{{1,{places}}})?" if places else ""
     zero = f"(\\.0{{1,{places}}})?" if places else ""
-    alts = []
-    top = hi if hi_inclusive else hi - (0 if places else 1)
-    if places and not hi_inclusive:
-        alts.append(int_range_regex(max(lo, 0), hi - 1) + frac)
-    elif places:
-        alts.append(int_range_regex(max(lo, 0), hi - 1) + frac)
-        alts.append(str(hi) + zero)
+    if places:  # whole part below hi with any fraction; hi itself only with a zero fraction
+        alts = [int_range_regex(max(lo, 0), hi - 1) + frac] + ([str(hi) + zero] if hi_inclusive else [])
     else:
-        alts.append(int_range_regex(max(lo, 0), top))
-    if lo < 0:
-        if places:
-            alts.append("-(" + int_range_regex(0, -lo - 1) + frac + "|" + str(-lo) + zero + ")")
-        else:
-            alts.append("-" + int_range_regex(1, -lo))
+        alts = [int_range_regex(max(lo, 0), hi if hi_inclusive else hi - 1)]
+    if lo < 0 and places:
+        alts.append("-(" + int_range_regex(0, -lo - 1) + frac + "|" + str(-lo) + zero + ")")
+    elif lo < 0:
+        alts.append("-" + int_range_regex(1, -lo))
     return "^(" + "|".join(alts) + ")$"
 
 
