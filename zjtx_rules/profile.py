@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, NotRequired, Required
 
 from pydantic import (
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -135,9 +134,17 @@ def parse_json(data: str | bytes, *, limit: int = MAX_PROFILE_BYTES) -> Any:
 MONEY_PLACES = 2
 FRACTION_PLACES = 30  # decimal places of a non-money decimal string
 _PATTERN_TEXT: dict[str, str] = {}  # decimal-string pattern -> its bounds, for messages
-_UNION_LABELS = frozenset({"as-decimal", "as-int", "as-float", "as-text"})
+_UNION_LABELS = frozenset({"as-decimal", "as-int", "as-float", "as-text", "as-date"})
 _TYPE_ERRORS = frozenset(
-    {"decimal_type", "int_type", "float_type", "string_type", "is_instance_of", "decimal_parsing"}
+    {
+        "decimal_type",
+        "int_type",
+        "float_type",
+        "string_type",
+        "date_type",
+        "is_instance_of",
+        "decimal_parsing",
+    }
 )
 
 
@@ -238,10 +245,23 @@ def _number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
     return Annotated[Decimal, GetPydanticSchema(lambda _t, _h: core), WithJsonSchema(schema)], schema
 
 
-def _date_input(v: Any) -> Any:
-    if not isinstance(v, (str, date)):
-        raise ValueError("a date must be a string YYYY-MM-DD")
-    return v
+_ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _date_type() -> Any:
+    """A ``date`` object, or a string ``YYYY-MM-DD`` (JSON Schema's format "date"), natively."""
+    from pydantic import GetPydanticSchema
+    from pydantic_core import core_schema as cs
+
+    core = cs.union_schema(
+        [
+            (cs.date_schema(strict=True), "as-date"),
+            (cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()]), "as-text"),
+        ],
+        mode="left_to_right",
+    )
+    schema = {"type": "string", "format": "date"}
+    return Annotated[date, GetPydanticSchema(lambda _t, _h: core), WithJsonSchema(schema)]
 
 
 _YEAR_KEY = "^(19[0-9]{2}|2[01][0-9]{2}|2200)$"
@@ -289,8 +309,7 @@ def field_annotation(name: str, spec: FieldSpec) -> Any:
     elif t in ("int", "decimal", "money", "ratio"):
         ann = _number_type(spec, t)[0]
     elif t == "date":
-        iso = WithJsonSchema({"type": "string", "format": "date"})
-        ann = Annotated[date, BeforeValidator(_date_input), iso]
+        ann = _date_type()
     elif t == "enum":
         ann = Literal[tuple(spec.choices or ())]
     elif t == "string":
@@ -500,14 +519,21 @@ class ProfileValidator:
         for path, errs in by_path.items():
             if any(p in _UNION_LABELS for e in errs for p in e["loc"]):
                 specific = [e for e in errs if e["type"] not in _TYPE_ERRORS]
+                got = _show(errs[0].get("input"))
+                if not specific and any("as-date" in e["loc"] for e in errs):
+                    issues.append(
+                        ProfileIssue(
+                            path, "date_type", "应为日期 YYYY-MM-DD", f"expected a date YYYY-MM-DD; got {got}"
+                        )
+                    )
+                    continue
                 if not specific:
                     issues.append(
                         ProfileIssue(
                             path,
                             "number_type",
                             '应为数字或十进制数字字符串（如 "12.5"）',
-                            'expected a number or a decimal string such as "12.5"; '
-                            f"got {_show(errs[0].get('input'))}",
+                            f'expected a number or a decimal string such as "12.5"; got {got}',
                         )
                     )
                     continue
@@ -543,6 +569,9 @@ class ProfileValidator:
         elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _CREDIT_CODE:
             zh = "应为 18 位，由 0-9 和除 I、O、S、V、Z 外的大写字母组成"
             en = "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z"
+        elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _ISO_DATE:
+            zh = "应为日期 YYYY-MM-DD"
+            en = f"expected a date YYYY-MM-DD; got {_show(err.get('input'))}"
         elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _YEAR_KEY:
             zh = "年份键应为 1900-2200 的四位数字"
             en = "a year key must be four digits, 1900-2200"
