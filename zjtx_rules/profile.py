@@ -313,7 +313,7 @@ def field_annotation(name: str, spec: FieldSpec) -> Any:
     elif t == "enum":
         ann = Literal[tuple(spec.choices or ())]
     elif t == "string":
-        if spec.format == "credit_code" and "W720" not in spec.note:
+        if spec.format == "credit_code":
             ann = Annotated[StrictStr, Field(pattern=_CREDIT_CODE)]
         else:
             ann = Annotated[StrictStr, Field(max_length=spec.max_length or 200)]
