@@ -163,6 +163,14 @@ def test_schema_describes_facts_in_both_languages(rules: zjtx_rules.RuleSet) -> 
     start = schema["properties"]["talent_award_start_year"]["description"]
     assert "人才奖励起始年度" in start and "default: the evaluation year" in start
     assert "W720" in schema["properties"]["credit_code"]["description"]
+    assert schema["properties"]["credit_code"]["anyOf"][0]["pattern"] == "^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y4", "91350100M000100Y43\n", "91350100M000100I43"])
+def test_credit_code_of_wrong_shape_is_refused_by_the_pattern(rules: zjtx_rules.RuleSet, code: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate({"id": "x", "credit_code": code}, "2025-01-01")
+    assert info.value.errors[0].code == "string_pattern_mismatch"
 
 
 _SHAPES = [
