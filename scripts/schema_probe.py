@@ -30,9 +30,7 @@ def main() -> None:
     drawn: list[Any] = []
 
     @seed(10)
-    @settings(
-        max_examples=args.count, database=None, deadline=None, suppress_health_check=list(HealthCheck)
-    )
+    @settings(max_examples=args.count, database=None, deadline=None, suppress_health_check=list(HealthCheck))
     @given(from_schema(schema))
     def draw(profile: Any) -> None:
         drawn.append(profile)

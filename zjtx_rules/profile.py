@@ -300,7 +300,8 @@ def describe_fact(spec: FieldSpec) -> str:
         )
     if spec.not_before:
         lines.append(
-            f"不得早于同一条记录的 {spec.not_before}，否则为企业信息错误（JSON Schema 无法表达，由引擎检查） / "
+            f"不得早于同一条记录的 {spec.not_before}，否则为企业信息错误"
+            "（JSON Schema 无法表达，由引擎检查） / "
             f"must not be before {spec.not_before} of the same record, or the profile is refused "
             "(JSON Schema cannot state this; the engine checks it)"
         )
