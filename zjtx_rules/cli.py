@@ -171,9 +171,10 @@ def _schema(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _batch(args: argparse.Namespace, out: list[str]) -> int:
-    from .batch import run_batch
+    from .batch import check_paths, run_batch
     from .summary import Summary
 
+    check_paths(args.input, args.out, args.summary)  # before the run, not after it
     day = parse_as_of(args.as_of)
     summary = Summary(load_rules(args.rules)) if args.summary else None
     progress = args.progress or sys.stderr.isatty()
@@ -194,9 +195,15 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
         sys.stderr.write("zjtx: 已中断，可用 --resume 继续 / interrupted; rerun with --resume\n")
         return 130
     if summary is not None:
-        Path(args.summary).write_text(
-            json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        try:
+            Path(args.summary).write_text(
+                json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise UsageError(
+                f"无法写入 --summary {args.summary}: {exc.strerror}",
+                f"cannot write --summary {args.summary}: {exc.strerror}",
+            ) from None
         sys.stderr.write(summary.render(args.lang))
     sys.stderr.write(
         f"{stats.lines} lines, {stats.errors} errors, {stats.seconds:.1f}s"
