@@ -320,9 +320,7 @@ def check_paths(source: str, out: str | None, summary: str | None = None) -> Non
                 f"{flag} is the input file itself ({target}) and would erase it; choose another name",
             )
     if out and summary and _same_file(out, summary):
-        raise UsageError(
-            "--summary 与 --out 是同一个文件", "--summary and --out are the same file"
-        )
+        raise UsageError("--summary 与 --out 是同一个文件", "--summary and --out are the same file")
 
 
 def _stdin_fd() -> int | None:
@@ -369,7 +367,8 @@ def _check_resume(out: Path, expected: dict[str, Any]) -> None:
         stored = None
     if not isinstance(stored, dict):
         raise UsageError(
-            f"无法续跑：{out} 没有可用的续跑记录 {side.name}，不能确认它来自同一输入；请去掉 --resume 重新运行",
+            f"无法续跑：{out} 没有可用的续跑记录 {side.name}，不能确认它来自同一输入；"
+            "请去掉 --resume 重新运行",
             f"cannot resume: {out} has no usable {side.name}, so it cannot be tied to this input; "
             "run again without --resume",
         )

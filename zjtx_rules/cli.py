@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--cors-origin", action="append", default=[], help="allow this origin (repeatable)")
     sv.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes")
     sv.add_argument("--quiet", action="store_true", help="no access log")
+    sv.add_argument("--header-timeout", type=float, default=10.0, help="seconds for the request headers")
+    sv.add_argument("--body-timeout", type=float, default=30.0, help="seconds for the request body")
+    sv.add_argument("--max-connections", type=_positive, default=64, help="requests served at once")
     be = sub.add_parser("bench", help="measure evaluation speed on generated profiles")
     be.add_argument("--rules")
     be.add_argument("--count", type=_positive, default=5000)
@@ -245,11 +248,13 @@ def _generate(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace, out: list[str]) -> int:
-    from .web import create_app, serve
+    from .server import Limits, serve
+    from .web import create_app
 
     app = create_app(args.rules, cors_origins=args.cors_origin, max_body=args.max_body)
+    limits = Limits(args.header_timeout, args.body_timeout, args.max_connections)
     try:
-        serve(app, args.host, args.port, quiet=args.quiet)
+        serve(app, args.host, args.port, quiet=args.quiet, limits=limits)
     except OSError as exc:
         raise UsageError(
             f"无法监听 {args.host}:{args.port}: {exc.strerror}",
