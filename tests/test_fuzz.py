@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import zjtx_rules
 from zjtx_rules.batch import run_batch
 from zjtx_rules.errors import ZjtxError
+from zjtx_rules.generate import generate
 from zjtx_rules.report import render_text
 from zjtx_rules.web import App, create_app
 
@@ -94,7 +95,10 @@ def _items(fields: dict[str, Any]) -> st.SearchStrategy[Any]:
     )
     dup = st.sampled_from(["T1", "T1", "P-1", ""])  # duplicate ids are likely
     item_with_dup = st.tuples(item, dup).map(lambda t: {**t[0], "id": t[1], "number": t[1]})
-    return st.lists(item | item_with_dup | junk, max_size=12) | st.lists(item, min_size=200, max_size=400)
+    many = st.tuples(item, st.integers(200, 3000), st.booleans()).map(  # large lists, made cheaply
+        lambda t: [{**t[0], "id": f"T{i}", "number": f"P{i}"} if t[2] else t[0] for i in range(t[1])]
+    )
+    return st.lists(item | item_with_dup | junk, max_size=6) | many
 
 
 def _fact_value(spec: Any) -> st.SearchStrategy[Any]:
@@ -103,14 +107,41 @@ def _fact_value(spec: Any) -> st.SearchStrategy[Any]:
     return _field_value(spec.type, getattr(spec, "choices", None))
 
 
-profiles: st.SearchStrategy[Any] = st.fixed_dictionaries(
-    {},
-    optional={
-        **{name: _fact_value(spec) | st.none() | junk for name, spec in RULES.facts.items()},
-        "revenu_cny": junk,  # an unknown key, one letter off
-    },
+def _nested(depth: int) -> Any:
+    doc: Any = "x"
+    for i in range(depth):
+        doc = [doc] if i % 2 else {"k": doc}
+    return doc
+
+
+# Realistic profiles from the project's own generator, then a few facts replaced by extreme,
+# wrong-typed or null values, or dropped: most cases get past validation into the rules and
+# the formatting, where a crash would hide, and the rest probe validation.
+BASE = list(generate(RULES, 400, 8, missing=0.3))
+_REPLACEMENTS: list[tuple[str, st.SearchStrategy[Any]]] = [
+    *((name, _fact_value(spec) | st.none() | junk) for name, spec in sorted(RULES.facts.items())),
+    ("revenu_cny", junk),  # an unknown key, one letter off
+    ("", junk),
+    ("deep", st.integers(1, 40).map(_nested)),
+]
+replacements = st.sampled_from(_REPLACEMENTS).flatmap(lambda kv: st.tuples(st.just(kv[0]), kv[1]))
+
+
+def _mutate(index: int, replace: list[tuple[str, Any]], drop: list[str]) -> dict[str, Any]:
+    doc = dict(BASE[index])
+    doc.update(replace)
+    for name in drop:
+        doc.pop(name, None)
+    return doc
+
+
+profiles: st.SearchStrategy[Any] = st.builds(
+    _mutate,
+    st.integers(0, len(BASE) - 1),
+    st.lists(replacements, max_size=3),
+    st.lists(st.sampled_from(sorted(RULES.facts)), max_size=3),
 )
-documents: st.SearchStrategy[Any] = profiles | junk
+documents: st.SearchStrategy[Any] = profiles | profiles | profiles | junk
 
 
 def encode(doc: Any, how: int) -> bytes | None:
