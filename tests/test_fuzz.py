@@ -66,6 +66,7 @@ def _money() -> st.SearchStrategy[Any]:
     return (
         st.tuples(st.integers(-1, 10**16), places).map(lambda t: f"{t[0] / 10 ** t[1]:.{t[1]}f}")
         | st.decimals(min_value=-1, max_value=10**16, places=2).map(str)
+        | st.sampled_from(["0.000000000001", "1e-12", "999999999999999", "999999999999999.99", "0.01"])
         | ints
         | number_texts
     )

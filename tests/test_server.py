@@ -77,6 +77,13 @@ def test_a_body_shorter_than_its_content_length_is_answered_408_at_the_deadline(
     assert seconds < 3.0
 
 
+def test_a_body_cut_short_by_the_client_closing_is_answered_400(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(post(100, b'{"id":'))
+        s.shutdown(socket.SHUT_WR)
+        assert b" 400 " in s.recv(100).split(b"\r\n")[0]
+
+
 def test_content_length_over_the_limit_with_no_body_is_answered_413_without_hanging(port: int) -> None:
     status, seconds = exchange(port, post(50_000_000, b""))
     assert b" 413 " in status
