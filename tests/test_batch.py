@@ -311,3 +311,17 @@ def test_chaos_three_sigkills_at_random_points_then_resume_is_byte_identical(
     done = subprocess.run([*cmd, "--resume"], capture_output=True, check=False, text=True)
     assert done.returncode == 0, done.stderr
     assert part.read_bytes() == full.read_bytes()
+
+
+def test_a_pipe_input_is_read_once_and_cannot_be_resumed(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    r, w = os.pipe()
+    os.write(w, b'{"id":"a"}\n{"id":"b"}\n')
+    os.close(w)
+    try:
+        assert run_batch(f"/dev/fd/{r}", str(out), as_of=AS_OF).lines == 2  # not fingerprinted first
+        with pytest.raises(zjtx_rules.UsageError):
+            run_batch(f"/dev/fd/{r}", str(out), as_of=AS_OF, resume=True)
+    finally:
+        os.close(r)
+    assert not (tmp_path / "out.jsonl.resume.json").exists()

@@ -411,8 +411,12 @@ def run_batch(
     """Evaluate every record of ``source`` (a path or ``-``) and write JSON lines to ``out``."""
     if resume and not out:
         raise UsageError("--resume 需要 --out 文件", "--resume needs --out FILE")
-    if resume and source == "-":
-        raise UsageError("--resume 需要输入文件，不能是标准输入", "--resume needs an input file, not stdin")
+    regular = source != "-" and os.path.isfile(source)  # a pipe cannot be read twice
+    if resume and not regular:
+        raise UsageError(
+            "--resume 需要普通的输入文件（不能是标准输入或管道）",
+            "--resume needs a regular input file (not stdin or a pipe)",
+        )
     check_paths(source, out)
     rules = load_rules(rules_dir)
     fmt = detect_format(source, fmt)
@@ -423,7 +427,7 @@ def run_batch(
             f"无法读取输入 {source}: {exc.strerror}", f"cannot read input {source}: {exc.strerror}"
         ) from None
     try:
-        meta = fingerprint(source, rules, as_of, reasons, fmt) if out and source != "-" else None
+        meta = fingerprint(source, rules, as_of, reasons, fmt) if out and regular else None
         if resume and out and meta is not None:
             _check_resume(Path(out), meta)
         skip = _resume_point(Path(out), summary, rules) if resume and out else 0
