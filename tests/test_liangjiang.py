@@ -59,4 +59,6 @@ def test_targets_are_data(rules: zjtx_rules.RuleSet) -> None:
         "municipal_zjtx": 500,
         "little_giant": 50,
         "new_listings": 5,
+        "listing_reserve_zjtx": 50,  # clause 19 (issue 9)
+        "seed_pool_yearly": 100,  # clause 2, every year
     }

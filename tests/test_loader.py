@@ -25,6 +25,14 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 CASES = [
     # (file, old, new, code, line, column)
+    (
+        "measures.toml",
+        'expr = "big"',
+        'expr = "big"\nassumptions = ["big_reading"]',
+        "E208",
+        20,
+        15,
+    ),
     ("facts.toml", 'type = "bool"', 'type = "bool', "E101", 6, 13),
     ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 6, 1),
     ("measures.toml", 'expr = "big"', 'expr = "bigg"', "E203", 19, 9),
@@ -70,7 +78,14 @@ CASES = [
         None,
         None,
     ),
-    ("parameters.toml", 'assumption = true, note = "a guess"', "assumption = true", "E132", None, None),
+    (
+        "parameters.toml",
+        'assumption = true, note = "一个猜测", note_en = "a guess"',
+        'assumption = true, note = "一个猜测"',
+        "E132",
+        None,
+        None,
+    ),
     (
         "measures.toml",
         'type = "money"\nexpr = "round_half_up(',
@@ -139,6 +154,21 @@ def test_rendered_diagnostic_has_caret_and_hint(tmp_path: Path) -> None:
 
 def test_assumptions_are_listed_as_warnings(mini: zjtx_rules.RuleSet) -> None:
     assert [d.code for d in mini.warnings] == ["W501"]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "path"),
+    [
+        ("facts.toml", ', none = "None" }', " }", "facts.tier.choice_labels_en"),
+        ("measures.toml", 'responsible_units_en = ["unit"]', "", "measures.grant.responsible_units"),
+    ],
+)
+def test_a_missing_english_label_is_a_located_warning(
+    tmp_path: Path, file: str, old: str, new: str, path: str
+) -> None:
+    rules = zjtx_rules.load_rules(broken(tmp_path, file, old, new))
+    found = [d for d in rules.warnings if d.code == "W801"]
+    assert [d.location.path for d in found] == [path]
 
 
 def test_missing_folder_is_a_usage_error(tmp_path: Path) -> None:

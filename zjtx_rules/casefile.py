@@ -147,6 +147,7 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
                 )
         if exp.missing is not None and sorted(exp.missing) != got_m["missing"]:
             diffs.append(f"{mid}.missing: expected {sorted(exp.missing)}, got {got_m['missing']}")
+        _assumptions(diffs, mid, exp.assumptions, got_m["assumptions"])
     tiers = {t["id"]: t for t in data.get("tiers", [])}
     for tid, texp in spec.expect_tiers.items():
         got_t = tiers.get(tid)
@@ -166,11 +167,21 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
             have_g = have_c["gap"] if have_c else None
             if want_gap != have_g:
                 diffs.append(f"tier {tid}.{cid}.gap: expected {want_gap!r}, got {have_g!r}")
+        _assumptions(diffs, f"tier {tid}", texp.assumptions, got_t["assumptions"])
     if spec.expect_warnings is not None:
         codes = sorted(w["code"] for w in data["warnings"])
         if sorted(spec.expect_warnings) != codes:
             diffs.append(f"warnings: expected {sorted(spec.expect_warnings)}, got {codes}")
     return result
+
+
+def _assumptions(diffs: list[str], where: str, want: list[str] | None, got: list[Any]) -> None:
+    """Expected assumption ids, compared as sets (the order follows evaluation)."""
+    if want is None:
+        return
+    have = sorted(a["id"] for a in got)
+    if sorted(want) != have:
+        diffs.append(f"{where}.assumptions: expected {sorted(want)}, got {have}")
 
 
 def run_cases(rules: RuleSet, case_dir: Path | None = None) -> list[CaseResult]:

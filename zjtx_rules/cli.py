@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: today)")
     ev.add_argument("--format", choices=["text", "json"], default="text")
     ev.add_argument("--lang", choices=["zh", "en"], default="zh")
+    ev.add_argument("--explain", metavar="MEASURE", help="print the evaluation trace of this measure")
     ch = sub.add_parser("check", help="check a rule package; list every problem and assumption")
     ch.add_argument("rules", nargs="?")
     ch.add_argument("--format", choices=["text", "json"], default="text")
@@ -96,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--header-timeout", type=float, default=10.0, help="seconds for the request headers")
     sv.add_argument("--body-timeout", type=float, default=30.0, help="seconds for the request body")
     sv.add_argument("--max-connections", type=_positive, default=64, help="requests served at once")
+    do = sub.add_parser("docs", help="write the rules as a static site (HTML, printable)")
+    do.add_argument("rules", nargs="?")
+    do.add_argument("--out", required=True, help="folder to write the site into")
+    di = sub.add_parser("diff", help="rule-level changes between two package versions")
+    di.add_argument("old")
+    di.add_argument("new")
+    di.add_argument("--format", choices=["text", "html", "json"], default="text")
     be = sub.add_parser("bench", help="measure evaluation speed on generated profiles")
     be.add_argument("--rules")
     be.add_argument("--count", type=_positive, default=5000)
@@ -116,6 +124,11 @@ def _evaluate(args: argparse.Namespace, out: list[str]) -> int:
     day = parse_as_of(args.as_of)
     rules = load_rules(args.rules)
     data = _read_profile(args.profile)
+    if args.explain:
+        from .explain import explain
+
+        out.append(explain(rules, data, args.explain, day).render())
+        return 0
     evaluation = rules.evaluate(data, day)
     if args.format == "json":
         out.append(evaluation.to_json(indent=2) + "\n")
@@ -265,6 +278,34 @@ def _serve(args: argparse.Namespace, out: list[str]) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace, out: list[str]) -> int:
+    from .docsite import write_site
+    from .package_view import load_view
+
+    view = load_view(args.rules)
+    written = write_site(view, args.out)
+    out.append(
+        f"{len(written)} 个文件已写入 / files written to {args.out} "
+        f"({len(view.measures)} measures, {len(view.params)} parameters, {len(view.tables)} tables)\n"
+    )
+    return 0
+
+
+def _diff(args: argparse.Namespace, out: list[str]) -> int:
+    from .docsite import stylesheet
+    from .package_view import load_view
+    from .rulediff import diff_views
+
+    result = diff_views(load_view(args.old), load_view(args.new))
+    if args.format == "json":
+        out.append(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "html":
+        out.append(result.render_html(stylesheet()))
+    else:
+        out.append(result.render_text())
+    return 0
+
+
 def _bench(args: argparse.Namespace, out: list[str]) -> int:
     from .bench import run_bench
 
@@ -284,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _compare,
         "generate": _generate,
         "bench": _bench,
+        "docs": _docs,
+        "diff": _diff,
         "serve": _serve,
     }
     try:

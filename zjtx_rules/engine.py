@@ -3,7 +3,9 @@
 A ``RuleSet`` is built once by ``load_rules`` (checked and compiled); ``evaluate`` then only
 validates the profile and runs closures. Each measure is ``eligible`` when every condition is
 true, ``ineligible`` when one is false, and otherwise ``undetermined``, listing the missing
-facts that made its unknown conditions unknown.
+facts that made its unknown conditions unknown. Each outcome also lists the assumed figures
+and rule choices it rested on (see ``assumptions``): the references are found when the
+package loads, so the compiled closures stay uninstrumented.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from .assumptions import NO_REFS, Assumption, AssumptionBook, RecordingTable, Refs, unique
 from .errors import EvaluationError, ProfileError, ProfileIssue, UsageError
 from .expr.compile import Compiled, Env
 from .expr.values import CONTEXT, UNKNOWN, compare
@@ -57,6 +60,7 @@ class CompiledCondition:
     shown: tuple[str, ...]  # facts and derived values whose values a reason reports
     names: tuple[str, ...]  # every value the reason texts may need (shown + template names)
     node: Any = None  # the checked syntax tree, for other back ends (durable-rules)
+    refs: Refs = NO_REFS  # parameters and rule choices it may rest on (assumptions)
 
     @property
     def unknown_zh(self) -> str:
@@ -72,6 +76,8 @@ class CompiledOutput:
     name: str
     spec: OutputSpec
     fn: Compiled
+    refs: Refs = NO_REFS
+    node: Any = None  # the checked syntax tree, for the explaining interpreter
 
 
 @dataclass
@@ -90,6 +96,7 @@ class CompiledCriterion:
     required: Compiled | None
     or_expr: Compiled | None
     extra: Compiled | None
+    refs: Refs = NO_REFS
 
 
 @dataclass
@@ -98,6 +105,7 @@ class CompiledTier:
     spec: TierSpec
     held: Compiled
     criteria: list[CompiledCriterion]
+    held_refs: Refs = NO_REFS
 
 
 def parse_as_of(as_of: date | str | None) -> date:
@@ -135,6 +143,7 @@ class RuleSet:
         table_specs: Mapping[str, TableSpec],
         constants: frozenset[Decimal] = frozenset(),
         derived_nodes: Mapping[str, Any] | None = None,
+        book: AssumptionBook | None = None,
     ) -> None:
         self.policy = policy
         self.targets = dict(targets)
@@ -152,6 +161,7 @@ class RuleSet:
         self.table_specs = dict(table_specs)
         self.constants = constants
         self.derived_nodes = dict(derived_nodes or {})
+        self.book = book or AssumptionBook()
         self._by_id = {m.id: m for m in measures}
         self.policy_ref: PolicyRefDict = {
             "id": policy.id,
@@ -175,6 +185,11 @@ class RuleSet:
             out[name] = UNKNOWN if v is None else v
         return out
 
+    @functools.lru_cache(maxsize=64)  # noqa: B019
+    def assumed_at(self, day: date) -> tuple[dict[str, Assumption], dict[str, Any]]:
+        """Assumed parameters on ``day``, and the table notes of tables with assumed rows."""
+        return self.book.params_at(day), dict(self.book.tables_at(day))
+
     def validate_profile(self, profile: Any) -> dict[str, Any]:
         """Parse (if text) and validate a profile; return the facts it gives."""
         if isinstance(profile, str | bytes | bytearray):
@@ -195,11 +210,18 @@ class RuleSet:
         day = parse_as_of(as_of)
         facts = self.validate_profile(profile)
         run = _Run(self, reasons)
-        env = Env(facts, self.params_at(day), day, run)
+        params = self.params_at(day)
+        run.assumed, tables = self.assumed_at(day)
+        if tables:  # tables with assumed rows log the row each look-up hits
+            params = dict(params)
+            for name, notes in tables.items():
+                if params.get(name) is not UNKNOWN:
+                    params[name] = RecordingTable(params[name], notes, run.log)
+        env = Env(facts, params, day, run)
         try:
             with localcontext(CONTEXT):
                 measures = [run.measure(m.id, env) for m in self.measures]
-                tiers = [run.tier(t, env) for t in self.tiers]
+                tiers = run.tiers(env)
                 env.missing = []
                 counted = [t for t, fn in self.target_fns.items() if fn(env) is True]
         except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
@@ -250,6 +272,7 @@ class RuleSet:
                 "question_zh": spec.question_zh,
                 "question_en": spec.question_en,
                 "unit": spec.unit,
+                "unit_en": spec.unit_en or spec.unit,
             }
             for key in ("min", "max", "below"):
                 v = getattr(spec, key)
@@ -291,6 +314,8 @@ class RuleSet:
                     "title_en": s.title_en,
                     "count": s.count,
                     "by": s.by.isoformat(),
+                    "clause": s.clause,
+                    "per_year": s.per_year,
                 }
                 for t, s in self.targets.items()
             ],
@@ -302,6 +327,7 @@ class RuleSet:
                     "title_en": m.spec.title_en,
                     "benefit": m.spec.benefit,
                     "responsible_units": list(m.spec.responsible_units),
+                    "responsible_units_en": list(m.spec.responsible_units_en or m.spec.responsible_units),
                     "quote": m.spec.quote,
                     "audience_zh": m.spec.audience_zh,
                     "audience_en": m.spec.audience_en,
@@ -336,7 +362,10 @@ class _Run:
     def __init__(self, rules: RuleSet, reasons: bool) -> None:
         self.rules = rules
         self.reasons = reasons
-        self.derived_memo: dict[str, tuple[Any, list[str]]] = {}
+        self.derived_memo: dict[str, tuple[Any, list[str], list[Assumption]]] = {}
+        self.log: list[Assumption] = []  # table rows hit (and measures read) so far, in order
+        self.assumed: dict[str, Assumption] = {}
+        self.choice_memo: dict[str, bool] = {}
         self.measure_memo: dict[str, MeasureOutcome] = {}
         self.raw_outputs: dict[str, dict[str, Any]] = {}
         self.current = ""  # the measure or tier being evaluated, for error messages
@@ -344,18 +373,47 @@ class _Run:
     def derived(self, name: str, env: Env) -> Any:
         hit = self.derived_memo.get(name)
         if hit is None:
-            mark = len(env.missing)
+            mark, logged = len(env.missing), len(self.log)
             value = self.rules.derived[name](env)
-            hit = (value, env.missing[mark:] if value is UNKNOWN else [])
+            hit = (value, env.missing[mark:] if value is UNKNOWN else [], self.log[logged:])
             if value is not UNKNOWN:  # settled: what it could not read did not matter
                 del env.missing[mark:]
             self.derived_memo[name] = hit
         else:
             env.missing.extend(hit[1])
+            self.log.extend(hit[2])
         return hit[0]
+
+    def assumptions(self, refs: Refs, logged: int, env: Env) -> list[Assumption]:
+        """What one expression rested on: assumed parameters it names, rule choices that
+        apply, and the assumed table rows (and measures) it hit since ``logged``."""
+        if not (refs.params or refs.choices) and len(self.log) == logged:
+            return []  # the common case: nothing assumed within reach
+        out = [self.assumed[p] for p in sorted(refs.params) if p in self.assumed]
+        for c in sorted(refs.choices):
+            if self._applies(c, env):
+                out.append(self.rules.book.choices[c][0])
+        out.extend(self.log[logged:])
+        return unique(out)
+
+    def _applies(self, choice: str, env: Env) -> bool:
+        hit = self.choice_memo.get(choice)
+        if hit is None:
+            test = self.rules.book.choices[choice][1]
+            if test is None:
+                hit = True
+            else:
+                missing, logged = env.missing, len(self.log)
+                env.missing = []
+                hit = test(env) is not False  # unknown: it may apply, so say so
+                env.missing = missing
+                del self.log[logged:]
+            self.choice_memo[choice] = hit
+        return hit
 
     def measure_field(self, name: str, field: str, env: Env) -> Any:
         outcome = self.measure(name, env)
+        self.log.extend(outcome.assumptions)
         if outcome.status == "undetermined":
             env.missing.extend(outcome.missing)
         if field == "eligible":
@@ -385,10 +443,16 @@ class _Run:
         missing: list[str] = []
         reasons: list[Reason] = []
         want_reasons = self.reasons
+        failed: list[Assumption] = []
+        used_by_conditions: list[Assumption] = []
         for cond in m.conditions:
             env.missing = []
+            logged = len(self.log)
             v = cond.fn(env)
+            used = self.assumptions(cond.refs, logged, env)
+            used_by_conditions.extend(used)
             if v is False:
+                failed.extend(used)
                 status = False
             elif v is UNKNOWN:
                 missing.extend(env.missing)
@@ -399,10 +463,16 @@ class _Run:
         amounts: dict[str, Any] = {}
         types: dict[str, str] = {}
         raw: dict[str, Any] = {}
+        by_output: dict[str, list[Assumption]] = {}
         if status is True:
             for out in m.outputs:
                 env.missing = []
+                logged = len(self.log)
                 v = out.fn(env)
+                used = self.assumptions(out.refs, logged, env)
+                for local in sorted(out.refs.locals):  # an output read by this one
+                    used.extend(by_output.get(local, ()))
+                by_output[out.name] = unique(used)
                 env.locals[out.name] = v
                 raw[out.name] = v
                 if v is UNKNOWN:
@@ -424,6 +494,14 @@ class _Run:
             reasons,
             sorted(set(missing)) if missing and final != "ineligible" else [],
             m.spec.responsible_units,
+            # ineligible: only the failing conditions decided it; otherwise every condition,
+            # and the outputs when there are amounts
+            unique(
+                failed
+                if final == "ineligible"
+                else [*used_by_conditions, *(a for u in by_output.values() for a in u)]
+            ),
+            {n: [a.id for a in u] for n, u in by_output.items() if u and n in amounts},
         )
         self.raw_outputs[mid] = raw
         self.measure_memo[mid] = outcome
@@ -438,19 +516,38 @@ class _Run:
             return Reason(spec.id, "fail", spec.fail_zh, spec.fail_en, seen, cond.shown)
         return Reason(spec.id, "unknown", cond.unknown_zh, cond.unknown_en, seen, cond.shown)
 
-    def tier(self, tier: CompiledTier, env: Env) -> TierOutcome:
+    def tier(self, tier: CompiledTier, env: Env, above_held: bool = False) -> TierOutcome:
         spec = tier.spec
         self.current = tier.id
         env.missing = []
+        logged = len(self.log)
         held = tier.held(env)
+        used = self.assumptions(tier.held_refs, logged, env)
         if held is True:
-            return TierOutcome(tier.id, spec.title_zh, spec.title_en, "held", [])
-        crits = [self._criterion(c, env) for c in tier.criteria if _active(c.spec, env.as_of)]
+            return TierOutcome(tier.id, spec.title_zh, spec.title_en, "held", [], used)
+        if above_held:  # a higher tier is held: no gaps to report for this one
+            return TierOutcome(tier.id, spec.title_zh, spec.title_en, "surpassed", [], used)
+        crits = []
+        for c in tier.criteria:
+            if _active(c.spec, env.as_of):
+                logged = len(self.log)
+                crits.append(self._criterion(c, env))
+                used.extend(self.assumptions(c.refs, logged, env))
         statuses = {c.status for c in crits}
         overall: TierStatus = (
             "not_ready" if "missed" in statuses else "undetermined" if "unknown" in statuses else "ready"
         )
-        return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits)
+        return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits, unique(used))
+
+    def tiers(self, env: Env) -> list[TierOutcome]:
+        """Every tier, in order; a tier below one that is held is ``surpassed``, not gapped."""
+        done = [self.tier(t, env) for t in self.rules.tiers]
+        out = []
+        for i, (t, o) in enumerate(zip(self.rules.tiers, done, strict=True)):
+            if o.status != "held" and any(h.status == "held" for h in done[i + 1 :]):
+                o = self.tier(t, env, above_held=True)
+            out.append(o)
+        return out
 
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
         s = c.spec
@@ -464,7 +561,9 @@ class _Run:
             assert c.expr is not None
             met = c.expr(env)
         if c.or_expr is not None and met is not True:
-            met = True if c.or_expr(env) is True else met
+            alt = c.or_expr(env)
+            # another route that cannot be judged leaves the criterion open, never missed
+            met = True if alt is True else UNKNOWN if alt is UNKNOWN else met
         status: CriterionStatus = "met" if met is True else "missed" if met is False else "unknown"
         extra = c.extra(env) if status == "missed" and c.extra is not None else None
         return CriterionOutcome(

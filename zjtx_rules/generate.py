@@ -80,6 +80,10 @@ class ProfileGenerator:
                     continue
                 value = self._value(rng, fname, fspec, index, i)
                 rec[fname] = f"{fname}-{i}" if fspec.unique and fspec.type == "string" else value
+            for fname, fspec in (spec.fields or {}).items():  # e.g. an expiry never before recognition
+                other = fspec.not_before
+                if other and fname in rec and other in rec and rec[fname] < rec[other]:
+                    rec[fname], rec[other] = rec[other], rec[fname]
             records.append(rec)
         return records
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .assumptions import Assumption, AssumptionBook, Closure, TableNotes
 from .engine import (
     CompiledCondition,
     CompiledCriterion,
@@ -50,7 +51,7 @@ from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
 from .source import KeyPath, SourceFile, read_toml
-from .spec import FieldSpec, MeasureSpec, RuleDocument, TableSpec
+from .spec import AssumptionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -268,6 +269,10 @@ class Build:
         self.deps: dict[str, set[str]] = {}
         self.checking: list[str] = []
         self.constants: set[Decimal] = set()  # every number the rules compare against
+        self.choice_specs: dict[str, tuple[AssumptionSpec, Site]] = {}
+        self.derived_choices: dict[str, list[str]] = {}
+        self.book = AssumptionBook()
+        self.closure = Closure({}, {})
 
     def run(self) -> RuleSet:
         docs = self.ld.read()
@@ -291,6 +296,8 @@ class Build:
             invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
             for tid, tier in doc.tiers.items():
                 tiers[tid] = (tier, Site(src, ("tiers", tid), f"tier '{tid}'"))
+            for aid, aspec in doc.assumptions.items():
+                self.choice_specs[aid] = (aspec, Site(src, ("assumptions", aid), f"assumption '{aid}'"))
             for kind, section in (
                 ("fact", doc.facts),
                 ("param", doc.parameters),
@@ -319,6 +326,8 @@ class Build:
         self._table_types_and_versions(histories)
         validator = self._profile_validator()
         derived_fns = self._derived()
+        self._choices()
+        self.closure = Closure(self.derived_nodes, self.derived_choices)
         measures = self._measures()
         tier_list = self._tiers(tiers)
         target_fns = self._targets(targets)
@@ -345,6 +354,7 @@ class Build:
             table_specs={n: s for n, (s, _) in self.tables.items()},
             constants=self._all_constants(histories),
             derived_nodes={n: v for n, v in self.derived_nodes.items() if v is not None},
+            book=self.book,
         )
 
     def _all_constants(self, histories: dict[str, Any]) -> frozenset[Decimal]:
@@ -390,6 +400,8 @@ class Build:
             "measure": self.measures,
         }[kind]
         store[name] = (item.expr if kind == "derived" else item, site)
+        if kind == "derived":
+            self.derived_choices[name] = list(item.assumptions)
         self.types[name] = (kind, ANY)
 
     def lookup(self, name: str) -> tuple[str, Ty] | None:
@@ -452,6 +464,11 @@ class Build:
             return None
 
     def _check_fact_spec(self, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
+        lacking = [c for c in spec.choices or () if not (spec.choice_labels_en or {}).get(c)]
+        if lacking:
+            self._no_english(site, (*sub, "choice_labels_en"), ", ".join(lacking))
+        if spec.unit and not spec.unit_en:
+            self._no_english(site, (*sub, "unit"), spec.unit)
         if spec.type == "enum" and not spec.choices:
             self.ld.report(
                 "E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices", site, sub=sub
@@ -472,6 +489,16 @@ class Build:
                         sub=(*sub, "fields", fname),
                     )
                 self._check_fact_spec(fspec, site, (*sub, "fields", fname))
+                sibling = (spec.fields or {}).get(fspec.not_before or "")
+                if fspec.not_before and (fspec.type != "date" or sibling is None or sibling.type != "date"):
+                    self.ld.report(
+                        "E125",
+                        "bad-fact",
+                        "not_before 只能用于日期字段，并指向同一记录的另一个日期字段",
+                        "not_before belongs on a date field and must name another date field of the record",
+                        site,
+                        sub=(*sub, "fields", fname, "not_before"),
+                    )
         if spec.type in ("int", "decimal", "money", "ratio") and (
             spec.min is None or (spec.below is None and spec.max is None)
         ):
@@ -484,12 +511,25 @@ class Build:
                 sub=sub,
             )
 
+    def _no_english(self, site: Site, sub: KeyPath, what: str) -> None:
+        """The English page would show a raw value or Chinese text where this label is missing."""
+        self.ld.report(
+            "W801",
+            "missing-english-label",
+            f"缺少英文标签: {what}",
+            f"no English label for: {what}",
+            site,
+            sub=sub,
+            severity="warning",
+        )
+
     # -- parameters
     def _parameters(self) -> dict[str, Any]:
         histories: dict[str, Any] = {}
         for name, (spec, site) in self.params.items():
             ty: Ty = PARAM_TYPES.get(spec.type, ListTy(STRING))
             items = []
+            notes: list[Dated[Assumption | None]] = []
             for i, val in enumerate(spec.values):
                 value = self._param_value(spec.type, val.value, site, ("values", i, "value"))
                 if value is None:
@@ -497,8 +537,14 @@ class Build:
                 if spec.type == "list" and value and not isinstance(value[0], str):
                     ty = ListTy(NUMBER)
                 items.append(Dated(val.from_, value))
+                note = None
                 if val.assumption:
-                    self._assumption(site, ("values", i), f"{val.value}", val.note, val.from_)
+                    shown = _shown(value)
+                    self._assumption(
+                        site, ("values", i), f"{name} = {shown}", val.note, val.note_en, val.from_
+                    )
+                    note = Assumption(name, val.note, val.note_en)
+                notes.append(Dated(val.from_, note))
                 if not val.source:
                     self.ld.report(
                         "E131",
@@ -510,6 +556,8 @@ class Build:
                     )
             history = History(items)
             histories[name] = history
+            if any(n.value is not None for n in notes):
+                self.book.params[name] = History(notes)
             self.types[name] = ("param", ty)
             self._coverage(history, site)
         return histories
@@ -570,25 +618,79 @@ class Build:
                 site,
             )
 
-    def _assumption(self, site: Site, sub: KeyPath, value: str, note: str, start: date) -> None:
-        if not note:
+    def _assumption(
+        self,
+        site: Site,
+        sub: KeyPath,
+        value: str,
+        note: str,
+        note_en: str,
+        start: date | None,
+        value_en: str = "",
+    ) -> None:
+        """Report one assumption (W501), once, with its value and a note in each language."""
+        if not note or not note_en:
             self.ld.report(
                 "E132",
                 "assumption-without-note",
-                "assumption = true 的取值必须写 note 说明依据",
-                "an assumption needs a note saying where the figure comes from",
+                "假设必须写 note（中文）和 note_en（英文）说明依据",
+                "an assumption needs a note (Chinese) and a note_en (English) saying where it comes from",
                 site,
                 sub=sub,
             )
+        since_zh, since_en = (f"，自 {start} 起", f" from {start}") if start else ("", "")
         self.ld.report(
             "W501",
             "assumption",
-            f"假设值（政策原文未规定）: {value}，自 {start} 起。{note}",
-            f"assumed figure (not stated by the policy): {value} from {start}. {note}",
+            f"假设（政策原文未规定）: {value}{since_zh}。{note}",
+            f"assumed (not stated by the policy): {value_en or value}{since_en}. {note_en}",
             site,
             sub=sub,
             severity="warning",
         )
+
+    # -- rule choices: readings of the plan that are not figures
+    def _choices(self) -> None:
+        for aid, (spec, site) in self.choice_specs.items():
+            if not NAME_RE.match(aid) or self.types.get(aid, ("fact",))[0] in ("param", "table"):
+                self.ld.report(
+                    "E201",
+                    "bad-name",
+                    f"假设 id '{aid}' 无效或与参数、决策表重名",
+                    f"assumption id '{aid}' is invalid or is already a parameter or table",
+                    site,
+                )
+                continue
+            self._assumption(
+                site,
+                (),
+                f"{aid}: {spec.value_zh}",
+                spec.note_zh,
+                spec.note_en,
+                None,  # a reading, not a dated figure
+                f"{aid}: {spec.value_en}",
+            )
+            applies = None
+            if spec.applies:
+                node = self.expr(spec.applies, site, ("applies",), BOOL)
+                applies = compile_expr(node) if node is not None else None
+            self.book.choices[aid] = (Assumption(aid, spec.note_zh, spec.note_en), applies)
+        for name, ids in self.derived_choices.items():
+            self._check_choices(ids, self.derived[name][1], ("assumptions",))
+
+    def _check_choices(self, ids: Iterable[str], site: Site, sub: KeyPath) -> None:
+        for aid in ids:
+            if aid not in self.choice_specs:
+                hz, he = did_you_mean(aid, list(self.choice_specs))
+                self.ld.report(
+                    "E208",
+                    "unknown-assumption",
+                    f"未声明的假设 '{aid}'（应在 [assumptions] 段声明）",
+                    f"assumption '{aid}' is not declared under [assumptions]",
+                    site,
+                    sub=sub,
+                    hint=(hz, he),
+                )
 
     # -- decision tables
     def _table_types_and_versions(self, histories: dict[str, Any]) -> None:
@@ -606,21 +708,43 @@ class Build:
             result_ty = PARAM_TYPES[spec.result]
             self.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
             items = []
+            notes: list[Dated[TableNotes]] = []
             for vi, ver in enumerate(spec.versions):
                 rows = []
+                row_notes: list[Assumption | None] = []
+                whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
                 for ri, raw in enumerate(ver.rows):
                     row = self._row(spec, raw, site, ("versions", vi, "rows", ri))
                     if row is not None:
                         rows.append(row)
-                        if row.assumption:
+                        row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
+                        if row.assumption and not ver.assumption:
+                            cells = ", ".join(
+                                f"{k} = {_shown(v)}" for k, v in raw.items() if k not in ROW_META
+                            )
                             self._assumption(
-                                site, ("versions", vi, "rows", ri), str(row.value), row.note, ver.from_
+                                site,
+                                ("versions", vi, "rows", ri),
+                                f"{name}({cells}) = {_shown(row.value)}",
+                                row.note,
+                                row.note_en,
+                                ver.from_,
                             )
                 default = None
                 if ver.default is not None:
                     default = self._param_value(spec.result, ver.default, site, ("versions", vi, "default"))
                 if ver.assumption:
-                    self._assumption(site, ("versions", vi), "table", ver.note, ver.from_)
+                    every = "; ".join(
+                        ", ".join(f"{k} = {_shown(v)}" for k, v in raw.items() if k not in ROW_META)
+                        + f" -> {_shown(raw.get('value'))}"
+                        for raw in ver.rows
+                    )
+                    self._assumption(
+                        site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_
+                    )
+                notes.append(
+                    Dated(ver.from_, TableNotes(tuple(row_notes), whole if default is not None else None))
+                )
                 if not ver.source:
                     self.ld.report(
                         "E131",
@@ -641,6 +765,8 @@ class Build:
                 items.append(Dated(ver.from_, version))
             history = History(items)
             histories[name] = history
+            if any(n.value.any for n in notes):
+                self.book.tables[name] = History(notes)
             self._coverage(history, site)
 
     def _row(self, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPath) -> Row | None:
@@ -678,7 +804,13 @@ class Build:
         value = self._param_value(spec.result, raw["value"], site, (*sub, "value"))
         if value is None or unknown:
             return None
-        return Row(tuple(conds), value, bool(raw.get("assumption", False)), str(raw.get("note", "")))
+        return Row(
+            tuple(conds),
+            value,
+            bool(raw.get("assumption", False)),
+            str(raw.get("note", "")),
+            str(raw.get("note_en", "")),
+        )
 
     # -- derived values (types inferred on first use; cycles reported once)
     def _derived_type(self, name: str) -> Ty:
@@ -744,10 +876,16 @@ class Build:
                         ("unknown_en", c.unknown_en),
                     ],
                 )
+                self._check_choices(c.assumptions, site, ("conditions", i, "assumptions"))
                 if node is not None:
                     conds.append(
                         CompiledCondition(
-                            c, compile_expr(node), tuple(shown), tuple(sorted(names | set(shown))), node
+                            c,
+                            compile_expr(node),
+                            tuple(shown),
+                            tuple(sorted(names | set(shown))),
+                            node,
+                            self.closure.of([node], c.assumptions),
                         )
                     )
             outputs = []
@@ -759,13 +897,14 @@ class Build:
                 )
                 deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
                 local_scope.locals[oname] = OUTPUT_TYPES[ospec.type]
+                self._check_choices(ospec.assumptions, site, ("outputs", oname, "assumptions"))
                 if node is not None:
-                    outputs.append(CompiledOutput(oname, ospec, compile_expr(node)))
+                    refs = self.closure.of([node], ospec.assumptions, spec.outputs)
+                    outputs.append(CompiledOutput(oname, ospec, compile_expr(node), refs, node))
             self.deps[name] = deps
-            for d in spec.details:
-                if d.assumption:
-                    self._assumption(site, ("details",), d.title_en, d.source, self.policy.valid_from)
             self._summary_flags(spec, site)
+            if len(spec.responsible_units_en) != len(spec.responsible_units):
+                self._no_english(site, ("responsible_units",), "、".join(spec.responsible_units))
             out.append(CompiledMeasure(name, spec, conds, outputs))
         return out
 
@@ -836,8 +975,22 @@ class Build:
             crits = []
             for i, c in enumerate(spec.criteria):
                 sub: KeyPath = ("criteria", i)
+                own = list(c.assumptions)
+                self._check_choices(own, site, (*sub, "assumptions"))
                 if c.assumption:
-                    self._assumption(site, sub, c.title_en, c.note, c.valid_from or self.policy.valid_from)
+                    cid = f"{tid}.{c.id}"
+                    rule = f"{c.actual} {c.op} {c.required}" if c.op else c.expr
+                    self._assumption(
+                        site,
+                        sub,
+                        f"{cid}: {c.title_zh} {rule}",
+                        c.note,
+                        c.note_en,
+                        c.valid_from or self.policy.valid_from,
+                        f"{cid}: {c.title_en} {rule}",
+                    )
+                    self.book.choices[cid] = (Assumption(cid, c.note, c.note_en), None)
+                    own.append(cid)
                 numeric = bool(c.actual or c.required or c.op)
                 if numeric and not (c.actual and c.required and c.op):
                     self.ld.report(
@@ -860,6 +1013,7 @@ class Build:
                     )
                     continue
                 fns: dict[str, Compiled | None] = {}
+                nodes: list[Node | None] = []
                 for key, text, ty in (
                     ("expr", c.expr, BOOL),
                     ("actual", c.actual, NUMBER),
@@ -868,18 +1022,26 @@ class Build:
                 ):
                     if text:
                         node = self.expr(text, site, (*sub, key), ty)
+                        nodes.append(node)
                         fns[key] = compile_expr(node) if node is not None else None
                 extra = None
                 if c.extra is not None:
                     node = self.expr(c.extra.expr, site, (*sub, "extra", "expr"), NUMBER)
+                    nodes.append(node)
                     extra = compile_expr(node) if node is not None else None
                 crits.append(
                     CompiledCriterion(
-                        c, fns.get("expr"), fns.get("actual"), fns.get("required"), fns.get("or_expr"), extra
+                        c,
+                        fns.get("expr"),
+                        fns.get("actual"),
+                        fns.get("required"),
+                        fns.get("or_expr"),
+                        extra,
+                        self.closure.of(nodes, own),
                     )
                 )
             if held is not None:
-                out.append(CompiledTier(tid, spec, compile_expr(held), crits))
+                out.append(CompiledTier(tid, spec, compile_expr(held), crits, self.closure.of([held])))
         return out
 
     # -- cycles between derived values and measures
@@ -967,6 +1129,19 @@ class _NoResolver:
 
     def measure_field(self, name: str, field: str, env: Env) -> Any:
         return UNKNOWN
+
+
+def _shown(value: Any) -> str:
+    """A parameter or row value as a rule author wrote it, for W501."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_shown(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _diag_order(d: Diagnostic) -> tuple[Any, ...]:

@@ -309,6 +309,26 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def date_order_issues(facts: Mapping[str, FieldSpec], known: Mapping[str, Any]) -> list[ProfileIssue]:
+    """Record date fields declared ``not_before`` a sibling (an expiry before its recognition)."""
+    issues = []
+    for name, spec in facts.items():
+        pairs = [(f, fs.not_before) for f, fs in (spec.fields or {}).items() if fs.not_before]
+        for i, item in enumerate(known.get(name, ()) if pairs else ()):
+            for fname, other in pairs:
+                late, early = item.get(fname), item.get(other)
+                if late is not None and early is not None and late < early:
+                    issues.append(
+                        ProfileIssue(
+                            json_path((name, i, fname)),
+                            "date_order",
+                            f"{fname}（{late}）早于 {other}（{early}）",
+                            f"{fname} ({late}) is before {other} ({early})",
+                        )
+                    )
+    return issues
+
+
 class ProfileValidator:
     """Validates a profile against the declared facts and returns the facts that are known."""
 
@@ -359,6 +379,7 @@ class ProfileValidator:
                         )
                     )
                 seen.add(key)
+        dupes.extend(date_order_issues(self.facts, known))
         if dupes:
             raise ProfileError(dupes)
         return known

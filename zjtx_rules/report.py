@@ -14,9 +14,16 @@ _STATUS = {
     "en": {"eligible": "ELIGIBLE", "ineligible": "not eligible", "undetermined": "UNDETERMINED"},
 }
 _TIER = {
-    "zh": {"held": "已具备", "ready": "已达标，可申报", "not_ready": "尚有差距", "undetermined": "信息不足"},
+    "zh": {
+        "held": "已具备",
+        "surpassed": "已具备更高层级",
+        "ready": "已达标，可申报",
+        "not_ready": "尚有差距",
+        "undetermined": "信息不足",
+    },
     "en": {
         "held": "held",
+        "surpassed": "a higher tier is held",
         "ready": "meets the criteria",
         "not_ready": "gaps remain",
         "undetermined": "cannot tell yet",
@@ -77,14 +84,17 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
         out.append(f"    {'责任单位' if zh else 'responsible'}: {units}")
         for name, value in m.amounts.items():
             o = spec.outputs[name]
+            mark = ("（假设）" if zh else " (assumed)") if m.assumed(name) else ""
             out.append(
-                f"    {o.title_zh if zh else o.title_en}: {_amount(value, m.amount_types[name], lang)}"
+                f"    {o.title_zh if zh else o.title_en}: {_amount(value, m.amount_types[name], lang)}{mark}"
             )
         for r in m.reasons:
             if m.status == "eligible" or r.result != "pass":
                 out.append(f"    {_REASON[r.result]} {r.text_zh if zh else r.text_en}")
         if m.missing:
             out.append(f"    {'需补充' if zh else 'would settle it'}: {', '.join(m.missing)}")
+        for a in m.assumptions:
+            out.append(f"    {'假设' if zh else 'assumed'} {a.id}: {a.note_zh if zh else a.note_en}")
         if m.status != "ineligible":
             for d in spec.details:
                 flag = (" [假设]" if zh else " [assumed]") if d.assumption else ""
@@ -98,4 +108,6 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
             out.append(f"  {t.title_zh if zh else t.title_en}: {_TIER[lang][t.status]}")
             for c in t.criteria:
                 out.append(f"    {_CRIT[c.status]} {c.text_zh if zh else c.text_en}")
+            for a in t.assumptions:
+                out.append(f"    {'假设' if zh else 'assumed'} {a.id}: {a.note_zh if zh else a.note_en}")
     return "\n".join(out) + "\n"

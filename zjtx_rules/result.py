@@ -18,14 +18,15 @@ from typing import Any, Literal, NotRequired
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
+from .assumptions import Assumption
 from .expr.values import CONTEXT
 from .spec import CriterionSpec
 from .textfmt import criterion_sentence, format_measure_value, plain_number, render_template
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 Status = Literal["eligible", "ineligible", "undetermined"]
 ReasonResult = Literal["pass", "fail", "unknown"]
-TierStatus = Literal["held", "ready", "not_ready", "undetermined"]
+TierStatus = Literal["held", "surpassed", "ready", "not_ready", "undetermined"]
 CriterionStatus = Literal["met", "missed", "unknown"]
 
 
@@ -63,6 +64,20 @@ class ReasonDict(TypedDict):
     values: dict[str, Any]
 
 
+class AssumptionDict(TypedDict):
+    """An assumed figure or rule choice the outcome rested on (schema 1.1).
+
+    ``id`` is the parameter, decision table or rule choice as named in the package (e.g.
+    ``talent_quota``); ``amounts`` lists the outputs whose figures it shaped (empty when it
+    decided only the status).
+    """
+
+    id: str
+    note_zh: str
+    note_en: str
+    amounts: list[str]
+
+
 class MeasureDict(TypedDict):
     id: str
     clause: str
@@ -74,6 +89,7 @@ class MeasureDict(TypedDict):
     reasons: list[ReasonDict]
     missing: list[str]
     responsible_units: list[str]
+    assumptions: list[AssumptionDict]
 
 
 class CriterionDict(TypedDict):
@@ -95,8 +111,9 @@ class TierDict(TypedDict):
     id: str
     title_zh: str
     title_en: str
-    status: Literal["held", "ready", "not_ready", "undetermined"]
+    status: TierStatus
     criteria: list[CriterionDict]
+    assumptions: list[AssumptionDict]
 
 
 class PolicyRefDict(TypedDict):
@@ -191,6 +208,12 @@ class MeasureOutcome:
     reasons: list[Reason]
     missing: list[str]
     responsible_units: list[str]
+    assumptions: list[Assumption] = field(default_factory=list)
+    amount_assumptions: dict[str, list[str]] = field(default_factory=dict)  # output -> ids
+
+    def assumed(self, output: str) -> bool:
+        """Whether an amount rests on an assumed figure or rule choice."""
+        return bool(self.amount_assumptions.get(output))
 
     def to_dict(self) -> MeasureDict:
         return {
@@ -204,7 +227,23 @@ class MeasureOutcome:
             "reasons": [r.to_dict() for r in self.reasons],
             "missing": list(self.missing),
             "responsible_units": list(self.responsible_units),
+            "assumptions": assumption_dicts(self.assumptions, self.amount_assumptions),
         }
+
+
+def assumption_dicts(
+    items: list[Assumption], by_output: dict[str, list[str]] | None = None
+) -> list[AssumptionDict]:
+    by_output = by_output or {}
+    return [
+        {
+            "id": a.id,
+            "note_zh": a.note_zh,
+            "note_en": a.note_en,
+            "amounts": [n for n, ids in by_output.items() if a.id in ids],
+        }
+        for a in items
+    ]
 
 
 def amount_json(value: Any, kind: str) -> AmountJSON:
@@ -303,8 +342,9 @@ class TierOutcome:
     id: str
     title_zh: str
     title_en: str
-    status: Literal["held", "ready", "not_ready", "undetermined"]
+    status: TierStatus
     criteria: list[CriterionOutcome]
+    assumptions: list[Assumption] = field(default_factory=list)
 
     def to_dict(self) -> TierDict:
         return {
@@ -313,6 +353,7 @@ class TierOutcome:
             "title_en": self.title_en,
             "status": self.status,
             "criteria": [c.to_dict() for c in self.criteria],
+            "assumptions": assumption_dicts(self.assumptions),
         }
 
 

@@ -48,6 +48,8 @@ class TargetSpec(Titled):
     expr: str = ""  # an enterprise counts toward the target when this is true
     source: str = ""
     note: str = ""
+    clause: str = ""  # a clause's own target (section 一's targets have none)
+    per_year: bool = False  # a count to reach every year up to ``by``, not once by ``by``
 
 
 class FieldSpec(Strict):
@@ -59,6 +61,7 @@ class FieldSpec(Strict):
     question_zh: str = ""
     question_en: str = ""
     unit: str = ""
+    unit_en: str = ""  # the unit as an English reader writes it; the page shows it in English mode
     required: bool = False
     min: Decimal | None = None
     below: Decimal | None = None  # exclusive upper bound
@@ -71,6 +74,7 @@ class FieldSpec(Strict):
     format: Literal["credit_code"] | None = None
     fields: dict[str, FieldSpec] | None = None
     unique: bool = False  # a record field whose values must differ across the list
+    not_before: str | None = None  # a date field that may not precede this sibling date field
     # the range most real values fall in (not a limit): synthetic profiles draw from it
     typical: tuple[Decimal, Decimal] | None = None
     note: str = ""
@@ -81,7 +85,8 @@ class ValueSpec(Strict):
     value: Any
     source: str = ""
     assumption: bool = False
-    note: str = ""
+    note: str = ""  # in Chinese
+    note_en: str = ""  # the same note in English (required with assumption = true)
 
 
 class ParameterSpec(Titled):
@@ -103,6 +108,7 @@ class TableVersionSpec(Strict):
     source: str = ""
     assumption: bool = False
     note: str = ""
+    note_en: str = ""
     rows: list[dict[str, Any]] = Field(min_length=1)
     default: Any = None
 
@@ -126,6 +132,23 @@ class DerivedSpec(Strict):
     title_zh: str = ""
     title_en: str = ""
     note: str = ""
+    assumptions: list[str] = Field(default_factory=list)  # rule choices this value rests on
+
+
+class AssumptionSpec(Strict):
+    """A rule choice the plan does not state (not a figure): how a clause is read.
+
+    Conditions, outputs, derived values and criteria name it in their ``assumptions`` list;
+    a result lists it when one of those decided the outcome and ``applies`` (an expression,
+    default true) holds, e.g. only when the fact a default stands in for is missing.
+    """
+
+    value_zh: str
+    value_en: str
+    note_zh: str
+    note_en: str
+    source: str = ""
+    applies: str = ""
 
 
 class ConditionSpec(Strict):
@@ -137,6 +160,7 @@ class ConditionSpec(Strict):
     fail_en: str
     unknown_zh: str = ""
     unknown_en: str = ""
+    assumptions: list[str] = Field(default_factory=list)
 
 
 class OutputSpec(Strict):
@@ -148,6 +172,7 @@ class OutputSpec(Strict):
     # how batch summaries add this output up: "budget" sums money (by year), "count" sums
     # integers or the lengths of id lists
     summary: Literal["", "budget", "count"] = ""
+    assumptions: list[str] = Field(default_factory=list)
 
 
 class DetailSpec(Strict):
@@ -165,6 +190,7 @@ class MeasureSpec(Titled):
     quote: str
     benefit: Benefit
     responsible_units: list[str] = Field(min_length=1)
+    responsible_units_en: list[str] = Field(default_factory=list)  # same order as responsible_units
     audience_zh: str = ""
     audience_en: str = ""
     conditions: list[ConditionSpec] = Field(min_length=1)
@@ -196,6 +222,8 @@ class CriterionSpec(Titled):
     source: str = ""
     assumption: bool = False
     note: str = ""
+    note_en: str = ""
+    assumptions: list[str] = Field(default_factory=list)
 
 
 class TierSpec(Titled):
@@ -213,6 +241,7 @@ class RuleDocument(Strict):
     facts: dict[str, FieldSpec] = Field(default_factory=dict)
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     tables: dict[str, TableSpec] = Field(default_factory=dict)
+    assumptions: dict[str, AssumptionSpec] = Field(default_factory=dict)
     invariants: list[InvariantSpec] = Field(default_factory=list)
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     measures: dict[str, MeasureSpec] = Field(default_factory=dict)
@@ -223,12 +252,14 @@ class CaseExpectSpec(Strict):
     status: Literal["eligible", "ineligible", "undetermined"] | None = None
     amounts: dict[str, Any] = Field(default_factory=dict)
     missing: list[str] | None = None
+    assumptions: list[str] | None = None  # the assumption ids, in any order
 
 
 class TierExpectSpec(Strict):
-    status: Literal["held", "ready", "not_ready", "undetermined"] | None = None
+    status: Literal["held", "surpassed", "ready", "not_ready", "undetermined"] | None = None
     criteria: dict[str, Literal["met", "missed", "unknown"]] = Field(default_factory=dict)
     gaps: dict[str, str] = Field(default_factory=dict)
+    assumptions: list[str] | None = None
 
 
 class CaseSpec(Strict):

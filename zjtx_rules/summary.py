@@ -127,6 +127,8 @@ class Summary:
                     "by": t.by.isoformat(),
                     "count": self.targets.get(tid, 0) if tid in rules.target_fns else None,
                     "note": t.note,
+                    "clause": t.clause,
+                    "per_year": t.per_year,
                 }
                 for tid, t in rules.targets.items()
             ],
@@ -178,9 +180,13 @@ class Summary:
         out.append("")
         for t in d["targets"]:
             count = "n/a" if t["count"] is None else t["count"]
+            clause = (f"第{t['clause']}条 " if zh else f"clause {t['clause']}: ") if t["clause"] else ""
+            if t["per_year"]:
+                when = "每年，至" if zh else "a year, until "
+            else:
+                when = "目标" if zh else "target by "
             out.append(
-                f"{t['title_zh'] if zh else t['title_en']}: {count} / {t['target']} "
-                f"({'目标' if zh else 'target by'} {t['by']})"
+                f"{clause}{t['title_zh'] if zh else t['title_en']}: {count} / {t['target']} ({when}{t['by']})"
             )
         for r in d["rankings"]:
             out.append("")

@@ -18,7 +18,7 @@ from typing import Any
 from .spec import TableInputSpec
 
 MAX_CELLS = 20_000
-ROW_META = {"value", "source", "assumption", "note"}
+ROW_META = {"value", "source", "assumption", "note", "note_en"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Row:
     value: Any
     assumption: bool = False
     note: str = ""
+    note_en: str = ""
 
 
 class TableVersion:
@@ -54,10 +55,15 @@ class TableVersion:
         self.hit_policy = hit_policy
 
     def lookup(self, args: Sequence[Any]) -> Any:
-        for row in self.rows:
+        i = self.hit(args)
+        return self.default if i < 0 else self.rows[i].value
+
+    def hit(self, args: Sequence[Any]) -> int:
+        """The index of the row that answers ``args``; -1 when the default does."""
+        for i, row in enumerate(self.rows):
             if all(c.matches(a) for c, a in zip(row.conds, args, strict=True)):
-                return row.value
-        return self.default
+                return i
+        return -1
 
     def values(self) -> list[Any]:
         out = [r.value for r in self.rows]

@@ -94,7 +94,11 @@ def criterion_sentence(
             with localcontext(CONTEXT):
                 difference = abs(required - actual)
             gap = format_measure_value(difference, fmt, gap=True, lang=lang)
-            text += f"，差 {gap}" if zh else f": {gap} short"
+            over = op in ("<=", "<")  # an upper limit is exceeded, not fallen short of
+            if zh:
+                text += f"，超出 {gap}" if over else f"，差 {gap}"
+            else:
+                text += f": over by {gap}" if over else f": {gap} short"
             if extra is not None:
                 value, efmt, template = extra
                 text += ("，" if zh else ", ") + template.replace(

@@ -126,6 +126,10 @@ class App:
                 if method not in ("GET", "HEAD"):
                     raise self._not_allowed(["GET"])
                 status, ctype, body = self._static(path[len("/static/") :])
+            elif path.startswith("/rules/"):  # the rules document (zjtx docs), built in memory
+                if method not in ("GET", "HEAD"):
+                    raise self._not_allowed(["GET"])
+                status, ctype, body = _rules_document(self.rules, path[len("/rules/") :])
             else:
                 route = self.routes.get(path.rstrip("/") or "/")
                 if route is None:
@@ -326,6 +330,15 @@ class App:
 
 DRAIN_LIMIT = 16 << 20
 DRAIN_SECONDS = 2.0
+
+
+def _rules_document(rules: RuleSet, name: str) -> tuple[int, str, bytes]:
+    from .docsite import site_file
+
+    found = site_file(rules, name)
+    if found is None:
+        raise Problem(404, "Not Found", f"规则文档中没有这一页: {name}", f"no such page of the rules: {name}")
+    return 200, found[0], found[1]
 
 
 def _drain(stream: Any, length: int) -> None:

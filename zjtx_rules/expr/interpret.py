@@ -1,12 +1,17 @@
 """A plain tree-walking interpreter: the reference the compiled closures are tested against.
 
 Slower than the closures and kept simple on purpose; the property test in
-``tests/test_expr_compile.py`` requires both to agree on random expressions.
+``tests/test_expr_compile.py`` requires both to agree on random expressions. Being a plain
+recursion, it is also where ``zjtx evaluate --explain`` watches an evaluation: inside
+``tracing(tracer)`` every node is reported on entry and with its value on exit.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol
 
 from . import values as V
 from .compile import Env
@@ -29,7 +34,36 @@ from .types import MeasureTy, RecordTy, TableTy
 from .values import UNKNOWN
 
 
+class Tracer(Protocol):
+    def enter(self, node: Node) -> None: ...
+
+    def leave(self, node: Node, value: Any) -> None: ...
+
+
+_TRACER: ContextVar[Tracer | None] = ContextVar("zjtx_tracer", default=None)
+
+
+@contextmanager
+def tracing(tracer: Tracer) -> Iterator[None]:
+    """Report every node ``interpret`` evaluates in this context to ``tracer``."""
+    token = _TRACER.set(tracer)
+    try:
+        yield
+    finally:
+        _TRACER.reset(token)
+
+
 def interpret(node: Node, env: Env) -> Any:
+    tracer = _TRACER.get()
+    if tracer is None:
+        return _interpret(node, env)
+    tracer.enter(node)
+    value = _interpret(node, env)
+    tracer.leave(node, value)
+    return value
+
+
+def _interpret(node: Node, env: Env) -> Any:
     if isinstance(node, Num | Str | Bool | DateLit):
         return node.value
     if isinstance(node, ListLit):

@@ -1,0 +1,117 @@
+"""The rules document prints: headless Chromium renders the index and a measure page to PDF
+through the DevTools ``Page.printToPDF`` command (Debian's chromium + chromium-driver)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zjtx_rules.docsite import write_site
+from zjtx_rules.package_view import load_view
+
+from .conftest import BUNDLED
+
+webdriver = pytest.importorskip("selenium.webdriver")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+pytestmark = pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    reason="Debian chromium and chromium-driver are not installed",
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("printed")
+    write_site(load_view(BUNDLED), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ):
+        opts.add_argument(arg)
+    opts.binary_location = CHROMIUM
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    yield drv
+    drv.quit()
+
+
+def _print(driver: Any, url: str) -> bytes:
+    driver.get(url)
+    result = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True})
+    return base64.b64decode(result["data"])
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("page", ["index.html", "measures/talent_reward.html"])
+def test_page_prints_to_pdf(driver: Any, site: Path, page: str) -> None:
+    pdf = _print(driver, (site / page).as_uri())
+    assert pdf.startswith(b"%PDF-")
+    assert _pages(pdf) >= 1
+    # the print stylesheet applies: the site navigation is hidden on paper, shown on screen
+    nav = "return getComputedStyle(document.querySelector('nav.site')).display"
+    assert driver.execute_script(nav) != "none"
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert driver.execute_script(nav) == "none"
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_whole_document_prints_a_page_per_chapter(driver: Any, site: Path) -> None:
+    pdf = _print(driver, (site / "all.html").as_uri())
+    chapters = driver.execute_script("return document.querySelectorAll('main > article').length")
+    assert chapters > 30
+    assert _pages(pdf) >= chapters  # each chapter starts on a new page
+
+
+def test_result_card_links_to_the_served_rule_page(driver: Any) -> None:
+    """The calculator's result card opens the measure's page of the rules document."""
+    from selenium.webdriver.common.by import By
+
+    from zjtx_rules.web import create_app
+
+    from .test_web_api import _start
+    from .test_web_browser import fill_from_example, open_page, wait
+
+    server, port = _start(create_app(BUNDLED))
+    try:
+        open_page(driver, port)
+        fill_from_example(driver, "little_giant_11_talents.json")
+        driver.find_element(By.ID, "submit").click()
+        wait(driver, "return document.querySelectorAll('article.measure').length === 30")
+        link = driver.find_element(By.CSS_SELECTOR, "[data-measure=talent_reward] a.rule-link")
+        assert link.get_attribute("href") == f"http://127.0.0.1:{port}/rules/measures/talent_reward.html"
+        link.click()
+        wait(driver, "return document.querySelector('blockquote.quote') !== null")
+        assert "第21条" in driver.find_element(By.TAG_NAME, "h1").text
+        # the stylesheet loaded under the CSP: the quote is styled, not browser-default
+        border = driver.execute_script(
+            "return getComputedStyle(document.querySelector('blockquote.quote')).borderLeftStyle"
+        )
+        assert border == "solid"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,184 @@
+"""The clause pages of the rules document: the index of clauses and one page per measure.
+
+Each function returns one ``<article>`` (escaped markup) whose id is the anchor the print
+document uses, so the same section serves as a page of the site and as a chapter of
+``all.html``. Everything shown comes from the loaded package view.
+"""
+
+from __future__ import annotations
+
+from ..package_view import PackageView
+from .common import KIND_TITLES, assumption_table, benefit, kinds_of, ref_list, show_amount
+from .markup import Links, both, e, expression, flag, table
+
+
+# -- index
+def index(view: PackageView, links: Links) -> str:
+    p = view.policy
+    parts = [
+        '<article id="page-index" class="index">',
+        f"<h1>{both(p.title_zh, p.title_en)}</h1>",
+        f'<p class="meta">{both(p.issuer_zh, p.issuer_en)}</p>',
+        f'<p class="meta">版本 / version <code>{e(p.version)}</code> · 受理期 / applications '
+        f"{e(p.valid_from.isoformat())} – {e(p.valid_to.isoformat())} · "
+        f"sha256 <code>{e(view.rules.sha256[:16])}</code></p>",
+    ]
+    if p.note_zh:
+        parts.append(f'<p class="note">{both(p.note_zh, p.note_en)}</p>')
+    parts.append(_nav_list(links))
+    sections: dict[str, list[str]] = {}
+    for mid, m in view.measures.items():
+        sections.setdefault(m.section_zh or "—", []).append(mid)
+    parts.append(f"<h2>条款索引 / Index of the clauses ({len(view.measures)})</h2>")
+    for section, mids in sections.items():
+        rows = []
+        for mid in mids:
+            m = view.measures[mid]
+            outs = "<br>".join(e(o.title_zh or n) for n, o in m.outputs.items())
+            rows.append(
+                [
+                    f'<span class="clause">{e(m.clause)}</span>',
+                    f'<a href="{e(links.item("measure", mid))}">{both(m.title_zh, m.title_en)}</a>',
+                    benefit(m.benefit),
+                    both(m.audience_zh, m.audience_en),
+                    e("、".join(m.responsible_units)),
+                    outs or "—",
+                ]
+            )
+        parts.append(f"<h3>{e(section)}</h3>")
+        parts.append(
+            table(
+                [
+                    "条 / clause",
+                    "措施 / measure",
+                    "类型 / benefit",
+                    "对象 / audience",
+                    "责任单位 / units",
+                    "输出 / outputs",
+                ],
+                rows,
+                "clauses",
+            )
+        )
+    for kind, store in (("derived", view.derived), ("param", view.params), ("table", view.tables)):
+        zh, en = KIND_TITLES[kind]
+        parts.append(f"<h2>{zh} / {en} ({len(store)})</h2>")
+        parts.append(ref_list(view, links, kind, list(store)))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _nav_list(links: Links) -> str:
+    items = [
+        ("tiers", "梯度培育标准（按时期）", "tier criteria by period"),
+        ("assumptions", "假设登记表", "assumptions register"),
+        ("dependencies", "依赖关系图", "dependency view"),
+        ("facts", "企业信息", "facts"),
+        ("all", "全文（打印用）", "the whole document, for printing"),
+    ]
+    lis = "".join(f'<li><a href="{e(links.page(page))}">{e(zh)} / {e(en)}</a></li>' for page, zh, en in items)
+    return f'<ul class="pages">{lis}</ul>'
+
+
+# -- measures
+def measure(view: PackageView, links: Links, mid: str) -> str:
+    m = view.measures[mid]
+    kinds = kinds_of(view)
+    reads = view.reads.get(mid, {})
+    closure = view.closure(mid)
+    parts = [
+        f'<article id="measure-{e(mid)}" class="measure">',
+        f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · {e(m.section_zh)}</p>',
+        f'<h1><span class="clause">第{e(m.clause)}条</span> {both(m.title_zh, m.title_en)}</h1>',
+        f'<p class="meta">id <code>{e(mid)}</code> · {benefit(m.benefit)} · 责任单位 / units: '
+        f"{e('、'.join(m.responsible_units))} · <code>{e(view.files.get(mid, ''))}</code></p>",
+        f'<p class="meta">对象 / audience: {both(m.audience_zh, m.audience_en)}</p>',
+        "<h2>原文 / Clause text</h2>",
+        f'<blockquote class="quote" lang="zh">{e(m.quote)}</blockquote>',
+    ]
+    if m.note:
+        parts.append(f'<p class="note">{e(m.note)}</p>')
+    parts.append("<h2>条件 / Conditions</h2><p>全部满足才符合 / eligible only when every condition holds</p>")
+    parts.append('<ol class="conditions">')
+    for c in m.conditions:
+        parts.append(
+            f'<li id="measure-{e(mid)}-cond-{e(c.id)}"><p class="sentence">{both(c.pass_zh, c.pass_en)}'
+            f' <code class="cid">{e(c.id)}</code></p>{expression(c.expr, links, kinds)}</li>'
+        )
+    parts.append("</ol>")
+    if m.outputs:
+        parts.append(
+            "<h2>输出与公式 / Outputs and formulas</h2><p>按顺序计算，后面的公式可用前面的输出 / "
+            'computed in order; a formula may use the outputs above it</p><dl class="outputs">'
+        )
+        local = {**kinds, **dict.fromkeys(m.outputs, "")}
+        for n, o in m.outputs.items():
+            rounding = f" · {e(o.rounding)}" if o.type in ("money", "int", "money_by_year") else ""
+            parts.append(
+                f'<dt id="measure-{e(mid)}-out-{e(n)}"><code>{e(n)}</code> · {both(o.title_zh, o.title_en)} '
+                f'<span class="meta">({e(o.type)}{rounding})</span></dt>'
+                f"<dd>{expression(o.expr, links, local)}</dd>"
+            )
+        parts.append("</dl>")
+    parts.append("<h2>引用 / What it reads</h2>")
+    for kind in ("param", "table", "derived", "fact", "measure"):
+        direct = reads.get(kind, set())
+        via = closure.get(kind, set()) - direct - {mid}
+        if not direct and not via:
+            continue
+        zh, en = KIND_TITLES[kind]
+        parts.append(f"<h3>{zh} / {en}</h3>{ref_list(view, links, kind, direct)}")
+        if via:
+            parts.append(
+                f'<p class="via">经派生值 / through derived values:</p>{ref_list(view, links, kind, via)}'
+            )
+    if m.details:
+        parts.append("<h2>细则 / Details</h2>")
+        for d in m.details:
+            parts.append(
+                f'<section class="detail"><h3>{both(d.title_zh, d.title_en)} {flag(d.assumption)}</h3>'
+                f"<p>{both(d.text_zh, d.text_en)}</p>"
+                + (f'<p class="source">来源 / source: {e(d.source)}</p>' if d.source else "")
+                + "</section>"
+            )
+    mine = [a for a in view.assumptions() if mid in a.measures]
+    parts.append("<h2>假设 / Assumptions</h2>")
+    parts.append(assumption_table(view, links, mine, signoff=False) if mine else '<p class="none">—</p>')
+    cases = view.cases_for(mid)
+    parts.append(f"<h2>测试用例 / Test cases ({len(cases)})</h2>")
+    if cases:
+        rows = []
+        for case in cases:
+            exp = case.spec.expect[mid]
+            amounts = "<br>".join(
+                f"<code>{e(k)}</code> = {e(show_amount(v))}" for k, v in exp.amounts.items()
+            )
+            missing = ", ".join(exp.missing) if exp.missing else ""
+            rows.append(
+                [
+                    e(case.spec.name),
+                    e(case.spec.as_of.isoformat()),
+                    f'<span class="status {e(exp.status or "")}">{e(exp.status or "—")}</span>',
+                    amounts or "—",
+                    e(missing) or "—",
+                    f"<code>{e(str(case.location))}</code>",
+                ]
+            )
+        parts.append(
+            table(
+                [
+                    "用例 / case",
+                    "日期 / as of",
+                    "期望 / expected",
+                    "金额 / amounts",
+                    "缺少 / missing",
+                    "文件 / file",
+                ],
+                rows,
+                "cases",
+            )
+        )
+    else:
+        parts.append('<p class="none">没有覆盖此措施的测试用例 / no test case covers this measure</p>')
+    parts.append("</article>")
+    return "".join(parts)

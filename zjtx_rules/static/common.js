@@ -1,0 +1,77 @@
+// State shared by the page's scripts, DOM helpers, and exact decimal strings
+// (money is summed as BigInt fen, never as a float).
+"use strict";
+
+const params = new URLSearchParams(location.search);
+let lang = params.get("lang") === "en" ? "en" : "zh";
+let policy = null;
+let lastResult = null;
+let lastProfile = null;
+const facts = {};
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+const el = (tag, attrs = {}, ...kids) => {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null) continue;
+    if (k === "text") n.textContent = v;
+    else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
+    else n.setAttribute(k, v);
+  }
+  for (const kid of kids) if (kid !== null && kid !== undefined && kid !== false) n.append(kid);
+  return n;
+};
+const t = () => T[lang];
+const label = (x) => (lang === "zh" ? x.label_zh || x.title_zh : x.label_en || x.title_en) || x.name || x.id;
+const question = (f) => (lang === "zh" ? f.question_zh : f.question_en) || label(f);
+const measureSpec = (id) => policy.measures.find((x) => x.id === id) || {};
+const unitsOf = (id) => {
+  const m = measureSpec(id);
+  return (lang === "zh" ? m.responsible_units : m.responsible_units_en || m.responsible_units) || [];
+};
+// Reason texts from the API may quote an enum's machine value ("tier: little_giant"); people
+// read its label instead. Values that are plain words ("invention") are left alone.
+let rawValues = null;
+let rawPattern = null;
+function relabel(text) {
+  if (!rawValues) {
+    rawValues = {};
+    for (const f of policy.facts) for (const x of [f, ...(f.fields || [])]) for (const c of x.choices || []) {
+      if (c.value.includes("_") || /[^\x00-\x7f]/.test(c.value)) rawValues[c.value] = c;
+    }
+    const names = Object.keys(rawValues).sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    rawPattern = names.length ? new RegExp(`(?<![\\w-])(${names.join("|")})(?![\\w-])`, "gu") : null;
+  }
+  if (!rawPattern || !text) return text;
+  return text.replace(rawPattern, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
+}
+const paren = (x) => (lang === "zh" ? `（${x}）` : ` (${x})`);
+const join = (xs) => xs.join(lang === "zh" ? "、" : ", ");
+
+// ---- exact decimals as strings: money never becomes a float
+function shift(s, n) {
+  // move the decimal point of a plain decimal string n places (n > 0: multiply by 10^n)
+  const neg = s.startsWith("-");
+  const [i, f = ""] = (neg ? s.slice(1) : s).split(".");
+  let digits = i + f;
+  let point = i.length + n;
+  if (point < 0) { digits = "0".repeat(-point) + digits; point = 0; }
+  if (point > digits.length) digits += "0".repeat(point - digits.length);
+  let int = digits.slice(0, point).replace(/^0+(?=\d)/, "") || "0";
+  const frac = digits.slice(point).replace(/0+$/, "");
+  return (neg && (int !== "0" || frac) ? "-" : "") + int + (frac ? `.${frac}` : "");
+}
+const cents = (s) => { const [i, f = ""] = String(s).split("."); return BigInt(i + (f + "00").slice(0, 2)); };
+function money(c) {
+  if (typeof c !== "bigint") c = cents(c);
+  const neg = c < 0n;
+  const s = (neg ? -c : c).toString().padStart(3, "0");
+  return `${neg ? "-" : ""}${s.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${s.slice(-2)}`;
+}
+// a whole number of 万 is how Chinese finance staff read a loan line: 25,000,000.00 元（2500 万元）
+function wan(c) {
+  if (typeof c !== "bigint") c = cents(c);
+  return lang === "zh" && c !== 0n && c % 1000000n === 0n ? `（${c / 1000000n} 万元）` : "";
+}
+const yuan = (v) => `${money(v)} ${lang === "zh" ? "元" : "CNY"}${wan(v)}`;

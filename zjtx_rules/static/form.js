@@ -1,0 +1,225 @@
+// The profile form built from /v1/policy: sections, units, parsing what people type,
+// and errors shown beside the field they belong to.
+"use strict";
+
+// ---- reading and writing inputs
+const isDate = (s) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+function parseNumber(raw, type) {
+  // people type 1,234.5 or 1 234,5? we accept thousands separators and a 万 suffix, not decimal commas
+  let s = raw.replace(/[\s,，¥￥]/g, "").replace(/元$/, "");
+  let scale = 0;
+  if (type === "ratio") { s = s.replace(/%$/, ""); scale = -2; }
+  if (type === "money" && /万$/.test(s)) { s = s.slice(0, -1); scale = 4; }
+  const ok = type === "int" ? /^-?\d+$/.test(s) : /^-?\d+(\.\d+)?$/.test(s);
+  if (!ok) return { error: type === "int" ? t().need_int : t().need_number };
+  return { value: scale ? shift(s, scale) : s };
+}
+
+function readValue(node) {
+  const raw = node.value.trim();
+  if (raw === "") return {};
+  const type = node.dataset.type;
+  switch (type) {
+    case "bool": return { value: raw === "true" };
+    case "enum": case "string": return { value: raw };
+    case "date": return isDate(raw) ? { value: raw } : { error: t().need_date, raw };
+    case "year_money_map": {
+      const out = {};
+      for (const line of raw.split(/\n+/)) {
+        if (!line.trim()) continue;
+        const m = line.match(/^\s*(\d{4})\s*[:：=]\s*(.+?)\s*$/);
+        const v = m && parseNumber(m[2], "money");
+        if (!m || v.error) return { error: t().need_year_map, raw };
+        out[m[1]] = v.value;
+      }
+      return { value: out };
+    }
+    case "int": case "money": case "decimal": case "ratio": {
+      const r = parseNumber(raw, type);
+      return r.error ? { error: r.error, raw } : r;
+    }
+    default: return { value: raw };
+  }
+}
+
+function setValue(node, v) {
+  if (v === undefined || v === null) return;
+  const type = node.dataset.type;
+  if (type === "year_money_map" && typeof v === "object") {
+    node.value = Object.entries(v).map(([y, a]) => `${y}: ${a}`).join("\n");
+  } else if (type === "ratio" && /^-?\d+(\.\d+)?$/.test(String(v))) {
+    node.value = shift(String(v), 2);
+  } else {
+    node.value = String(v);
+  }
+}
+
+// ---- the form
+function unitText(f) {
+  if (f.type === "money") return lang === "zh" ? "元" : "CNY";
+  if (f.type === "ratio") return "%";
+  return lang === "zh" ? f.unit : f.unit_en || "";
+}
+function hintText(f) {
+  if (f.type === "money") return t().money_hint;
+  if (f.type === "ratio") return t().ratio_hint;
+  if (f.type === "date") return t().date_hint;
+  if (f.type === "year_money_map") return t().contrib_help;
+  return "";
+}
+
+function input(f, id) {
+  let node;
+  const common = { id, "data-fact": f.name, "data-type": f.type };
+  if (f.type === "bool") {
+    node = el("select", common, el("option", { value: "", text: t().unknown }),
+      el("option", { value: "true", text: t().yes }), el("option", { value: "false", text: t().no }));
+  } else if (f.type === "enum") {
+    node = el("select", common, el("option", { value: "", text: t().unknown }),
+      ...f.choices.map((c) => el("option", { value: c.value, text: lang === "zh" ? c.label_zh : c.label_en })));
+  } else if (f.type === "year_money_map") {
+    node = el("textarea", { ...common, rows: 3, spellcheck: "false" });
+  } else {
+    const numeric = ["int", "money", "decimal", "ratio"].includes(f.type);
+    node = el("input", { ...common, type: "text", autocomplete: "off",
+                         inputmode: f.type === "date" ? "numeric" : numeric ? "decimal" : "text",
+                         placeholder: f.type === "date" ? "YYYY-MM-DD" : null });
+  }
+  if (f.required) node.setAttribute("aria-required", "true");
+  return node;
+}
+
+function fieldBox(f, id, labelText) {
+  const node = input(f, id);
+  const hint = [f.question_zh && lang === "zh" ? f.question_zh : f.question_en && lang === "en" ? f.question_en : "", hintText(f)]
+    .filter((x) => x && x !== labelText).join(" ");
+  const hintId = hint ? `${id}-hint` : null;
+  if (hintId) node.setAttribute("aria-describedby", hintId);
+  const unit = unitText(f);
+  return el("div", { class: "field", "data-field": f.name },
+    el("label", { for: id }, labelText, f.required ? el("span", { class: "req", "aria-hidden": "true", text: " *" }) : null),
+    el("span", { class: "control" }, node, unit ? el("span", { class: "unit", text: unit }) : null),
+    hint ? el("small", { class: "hint", id: hintId, text: hint }) : null,
+    el("small", { class: "field-error", "aria-live": "polite" }));
+}
+
+let rowSeq = 0;
+function listRow(f, values = {}) {
+  const n = ++rowSeq;
+  const row = el("div", { class: "row" });
+  for (const sub of f.fields) {
+    const box = fieldBox(sub, `r${n}-${f.name}-${sub.name}`, label(sub));
+    setValue($("[data-fact]", box), values[sub.name]);
+    row.append(box);
+  }
+  row.append(el("button", { type: "button", class: "remove", text: t().remove, onclick: () => row.remove() }));
+  return row;
+}
+
+function buildForm(values = {}) {
+  const host = $("#fields");
+  host.replaceChildren();
+  const sets = {};
+  for (const key of SECTIONS) {
+    sets[key] = el("fieldset", { class: "section", "data-section": key }, el("legend", { text: t().sections[key] }));
+  }
+  for (const f of policy.facts) {
+    const set = sets[SECTION_OF[f.name] || (f.type === "list" ? "other" : "business")];
+    if (f.type === "list") {
+      const rows = el("div", { class: "rows", "data-list": f.name });
+      for (const item of values[f.name] || []) rows.append(listRow(f, item));
+      set.append(el("div", { class: "list", "data-field": f.name, id: `list-${f.name}` },
+        el("h3", { text: label(f) }), el("small", { class: "hint", text: question(f) }), rows,
+        el("button", { type: "button", class: "add", "data-add": f.name, text: `${t().add}: ${label(f)}`,
+                       onclick: () => { const r = listRow(f); rows.append(r); $("[data-fact]", r).focus(); } }),
+        el("small", { class: "field-error" })));
+    } else {
+      const box = fieldBox(f, `f-${f.name}`, label(f));
+      set.append(box);
+      setValue($("[data-fact]", box), values[f.name]);
+    }
+  }
+  for (const key of SECTIONS) if (sets[key].children.length > 1) host.append(sets[key]);
+}
+
+// Read the form: values for the API, and every input that cannot be read, with why.
+function readForm() {
+  const profile = {};
+  const problems = [];
+  const take = (node, into) => {
+    const r = readValue(node);
+    if (r.error) { problems.push([node, r.error]); into[node.dataset.fact] = r.raw; }
+    else if (r.value !== undefined) into[node.dataset.fact] = r.value;
+  };
+  for (const f of policy.facts) {
+    if (f.type === "list") {
+      const rows = $$(`[data-list="${f.name}"] > .row`);
+      if (rows.length) profile[f.name] = rows.map((row) => { const item = {}; $$("[data-fact]", row).forEach((n) => take(n, item)); return item; });
+    } else {
+      const node = $(`#f-${f.name}`);
+      if (node) take(node, profile);
+    }
+  }
+  return { profile, problems };
+}
+
+function clearErrors() {
+  $("#errors").replaceChildren();
+  $$(".invalid").forEach((n) => n.classList.remove("invalid"));
+  $$(".field-error").forEach((n) => { n.textContent = ""; });
+  $$("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+}
+
+function markField(node, holder, message) {
+  if (node) node.setAttribute("aria-invalid", "true");
+  if (!holder) return;
+  holder.classList.add("invalid");
+  const box = $(":scope > .field-error", holder);
+  if (box) box.textContent = message;
+}
+
+// "$.talents[2].contributions_cny" -> the field's own input and a label a person understands
+function locate(path) {
+  const m = path.match(/^\$\.([a-z0-9_]+)(?:\[(\d+)\](?:\.([a-z0-9_]+))?)?/);
+  if (!m) return { name: path };
+  const f = facts[m[1]];
+  if (!f) return { name: path };
+  if (m[2] === undefined) {
+    const node = $(`#f-${f.name}`);
+    return { name: label(f), node, holder: node ? node.closest(".field") : $(`#list-${f.name}`) };
+  }
+  const row = $$(`[data-list="${f.name}"] > .row`)[Number(m[2])];
+  const sub = m[3] && (f.fields || []).find((x) => x.name === m[3]);
+  const node = row && sub ? $(`[data-fact="${sub.name}"]`, row) : null;
+  const name = [label(f), t().row(Number(m[2]) + 1), sub ? label(sub) : ""].filter(Boolean).join(" · ");
+  return { name, node, holder: node ? node.closest(".field") : $(`#list-${f.name}`) };
+}
+
+function showErrors(items, lead) {
+  const box = $("#errors");
+  box.replaceChildren(el("p", { text: lead }));
+  const list = el("ul");
+  for (const [where, message] of items) {
+    markField(where.node, where.holder, message);
+    list.append(el("li", {}, where.node ? el("a", { href: `#${where.node.id}`, onclick: (e) => { e.preventDefault(); where.node.focus(); } , text: where.name }) : where.name, `: ${message}`));
+  }
+  box.append(list);
+  const first = items.find(([w]) => w.node);
+  if (first) first[0].node.focus();
+}
+
+// An input's name as the person sees it: "人才 · 第 2 行 · 工资薪金综合贡献" for a list row's field.
+function fieldName(node) {
+  const holder = node.closest(".field");
+  const own = holder.querySelector("label").textContent.replace(/ \*$/, "");
+  const row = node.closest(".row");
+  if (!row) return { node, holder, name: own };
+  const list = row.closest(".list");
+  const n = [...list.querySelectorAll(":scope > .rows > .row")].indexOf(row) + 1;
+  return { node, holder, name: [list.querySelector("h3").textContent, t().row(n), own].join(" · ") };
+}

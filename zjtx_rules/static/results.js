@@ -1,0 +1,236 @@
+// The result as a finance manager reads it: the money first, one block of questions,
+// measures grouped by benefit kind, the talent table, tier readiness.
+"use strict";
+
+// ---- results
+function assumptionsOf(x) {
+  return Array.isArray(x.assumptions) ? x.assumptions.filter((a) => a && (a.note_zh || a.note_en || a.id)) : [];
+}
+function assumedMark(list) {
+  if (!list.length) return null;
+  const notes = list.map((a) => (lang === "zh" ? a.note_zh : a.note_en) || a.id);
+  return el("span", { class: "assumed", title: notes.join("\n"), "data-assumed": list.map((a) => a.id).join(" ") }, `※ ${t().assumed}`);
+}
+function assumedNotes(list) {
+  if (!list.length) return null;
+  return el("div", { class: "assumed-notes" }, `※ ${t().assumed_note} `,
+    ...list.map((a) => el("span", { class: "note", text: `${(lang === "zh" ? a.note_zh : a.note_en) || a.id} ` })));
+}
+
+function outputSpec(m, name) {
+  return (measureSpec(m.id).outputs || []).find((o) => o.name === name) || {};
+}
+function outputTitle(m, name) {
+  const o = outputSpec(m, name);
+  return (lang === "zh" ? o.title_zh : o.title_en) || name;
+}
+
+function cashSummary(r) {
+  const byYear = {};
+  let unsplit = 0n;
+  const parts = [];
+  let assumed = false;
+  for (const m of r.measures) {
+    if (m.benefit !== "cash" || m.status !== "eligible") continue;
+    let sum = 0n;
+    const outs = Object.entries(m.amounts);
+    const yearly = outs.filter(([n]) => outputSpec(m, n).type === "money_by_year");
+    if (yearly.length) {
+      for (const [, v] of yearly) for (const [y, a] of Object.entries(v)) { byYear[y] = (byYear[y] || 0n) + cents(a); sum += cents(a); }
+    } else {
+      for (const [n, v] of outs) if (outputSpec(m, n).type === "money") { unsplit += cents(v); sum += cents(v); }
+    }
+    if (sum !== 0n) { parts.push([m, sum]); if (assumptionsOf(m).length) assumed = true; }
+  }
+  const total = Object.values(byYear).reduce((a, b) => a + b, unsplit);
+  return { byYear, unsplit, total, parts, assumed };
+}
+
+function renderSummary(r) {
+  const box = $("#summary");
+  const cash = cashSummary(r);
+  const n = (s) => r.measures.filter((m) => m.status === s).length;
+  box.replaceChildren(el("h2", { text: t().summary_title }),
+    el("p", { class: "note", text: t().for_whom(r.profile_id || "—", r.as_of, `${r.policy.id} ${r.policy.version}`) }));
+  if (cash.parts.length) {
+    box.append(el("p", { class: "total" }, el("span", { class: "total-label", text: `${t().cash_total} ` }),
+      el("strong", { id: "cash-total", "data-total": money(cash.total) }, `${money(cash.total)} ${lang === "zh" ? "元" : "CNY"}`),
+      cash.assumed ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
+    const years = Object.keys(cash.byYear).sort();
+    if (years.length) {
+      box.append(el("table", { class: "by-year summary-years" },
+        el("caption", { text: t().by_year }),
+        el("tr", {}, el("th", { text: t().year }), el("th", { text: t().amount })),
+        ...years.map((y) => el("tr", {}, el("th", { text: y }), el("td", { "data-year": y, text: money(cash.byYear[y]) })))));
+    }
+    box.append(el("ul", { class: "cash-parts" }, ...cash.parts.map(([m, c]) =>
+      el("li", {}, `${lang === "zh" ? m.title_zh : m.title_en}${paren(t().clause(m.clause))}: ${money(c)}`))));
+    if (cash.assumed) box.append(el("p", { class: "note", text: t().total_assumed }));
+  } else {
+    box.append(el("p", { class: "total", text: t().no_cash }));
+  }
+  const pendingCash = r.measures.filter((m) => m.benefit === "cash" && m.status === "undetermined").length;
+  if (pendingCash) box.append(el("p", { class: "note", text: t().cash_pending(pendingCash) }));
+  const loans = r.measures.filter((m) => m.benefit === "loan" && m.status === "eligible");
+  if (loans.length) {
+    box.append(el("h3", { text: t().loans }), el("ul", { class: "loans" }, ...loans.map((m) => {
+      const figs = Object.entries(m.amounts).map(([name, v]) => `${outputTitle(m, name)} ${outputSpec(m, name).type === "money" ? yuan(v) : v}`);
+      return el("li", { "data-measure": m.id }, lang === "zh" ? m.title_zh : m.title_en, figs.length ? `: ${figs.join(lang === "zh" ? "；" : "; ")}` : "");
+    })));
+  }
+  const kinds = BENEFITS.map((b) => [b, r.measures.filter((m) => m.benefit === b && m.status === "eligible").length]).filter(([, c]) => c);
+  box.append(el("h3", { text: t().counts_title }),
+    el("p", { class: "counts", text: t().counts(n("eligible"), n("undetermined"), n("ineligible")) }),
+    el("p", { class: "kinds", text: kinds.map(([b, c]) => t().per_kind(t().benefit[b], c)).join(lang === "zh" ? "，" : "; ") }));
+  for (const w of r.warnings) box.append(el("p", { class: "warning", text: relabel(lang === "zh" ? w.message_zh : w.message_en) }));
+}
+
+function renderQuestions(r) {
+  const box = $("#questions");
+  box.replaceChildren();
+  const open = r.measures.filter((m) => m.status === "undetermined");
+  if (!open.length) return;
+  const asked = new Map(); // top-level fact -> measures it would help settle
+  for (const m of open) for (const path of m.missing) {
+    const name = path.split(".")[0].replace(/\[.*$/, "");
+    if (!asked.has(name)) asked.set(name, new Set());
+    asked.get(name).add(m.id);
+  }
+  const block = el("div", { class: "questions", id: "merged-questions", "data-questions": asked.size, "data-measures": open.length },
+    el("h2", { text: t().questions_title(asked.size, open.length) }),
+    el("p", { class: "hint", text: t().questions_why }));
+  for (const [name, ms] of asked) {
+    const f = facts[name];
+    const why = el("small", { class: "hint", text: t().affects(ms.size) });
+    if (!f || f.type === "list" || f.type === "year_money_map") {
+      block.append(el("div", { class: "field", "data-question": name },
+        el("span", { text: f ? question(f) : name }), " ",
+        f ? el("a", { href: f.type === "list" ? `#list-${name}` : `#f-${name}`, text: t().go_to_field, onclick: (e) => {
+          e.preventDefault(); $("#form-section").hidden = false;
+          const target = f.type === "list" ? $(`#list-${name} button.add`) : $(`#f-${name}`);
+          if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
+        } }) : null, why));
+      continue;
+    }
+    const box2 = fieldBox(f, `q-${name}`, question(f));
+    box2.setAttribute("data-question", name);
+    box2.append(why);
+    setValue($("[data-fact]", box2), $(`#f-${name}`) && $(`#f-${name}`).value);
+    block.append(box2);
+  }
+  block.append(el("button", { type: "button", class: "answer primary", text: t().answer, onclick: () => {
+    for (const node of $$("[data-fact]", block)) {
+      const target = $(`#f-${node.dataset.fact}`);
+      if (target && node.value !== "") target.value = node.value;
+    }
+    submit();
+  } }));
+  box.append(block);
+}
+
+function talentTable(m) {
+  const a = m.amounts;
+  const talents = (lastProfile && lastProfile.talents) || [];
+  const years = new Set(Object.keys(a.reward_by_year || {}));
+  for (const x of talents) for (const y of Object.keys(x.contributions_cny || {})) years.add(y);
+  const ys = [...years].sort();
+  const selected = new Set(a.selected_talents || []);
+  const head = el("tr", {}, el("th", { text: t().talent }), el("th", { text: t().selected }), ...ys.map((y) => el("th", { text: y })));
+  const rows = talents.map((x) => el("tr", { "data-talent": x.id, class: selected.has(x.id) ? "in" : "out" },
+    el("th", { text: x.id }), el("td", { text: selected.has(x.id) ? t().in_quota : t().out_quota }),
+    ...ys.map((y) => el("td", { text: (x.contributions_cny || {})[y] ? money(x.contributions_cny[y]) : "" }))));
+  const reward = el("tr", { class: "reward" }, el("th", { text: t().reward_row }), el("td"),
+    ...ys.map((y) => el("td", { "data-year": y, text: (a.reward_by_year || {})[y] ? money(a.reward_by_year[y]) : "" })));
+  return el("div", { class: "talent-table", "data-amount": "reward_by_year" },
+    el("div", { text: `${t().talent_table}. ${a.reward_start_year ? t().start_year(a.reward_start_year) : ""}` }),
+    el("div", { class: "scroll" }, el("table", { class: "by-year talents" }, head, ...rows, reward)));
+}
+
+function amountNode(m, name, value) {
+  const type = outputSpec(m, name).type;
+  const title = outputTitle(m, name);
+  if (type === "money_by_year") {
+    const rows = Object.entries(value);
+    return el("div", { class: "amount", "data-amount": name }, el("div", { text: title }),
+      el("div", { class: "scroll" }, el("table", { class: "by-year" },
+        el("tr", {}, el("th", { text: t().year }), el("th", { text: t().amount })),
+        ...rows.map(([y, v]) => el("tr", { "data-year": y }, el("td", { text: y }), el("td", { text: money(v) }))))));
+  }
+  let text = value;
+  if (type === "money") text = yuan(value);
+  else if (Array.isArray(value)) text = value.join(", ") || "—";
+  // An assumption names the outputs it shaped (`amounts`); mark just those figures.
+  const shaped = assumptionsOf(m).filter((a) => !Array.isArray(a.amounts) || a.amounts.includes(name));
+  return el("div", { class: "amount", "data-amount": name }, `${title}: `, el("strong", { text }), " ", assumedMark(shaped));
+}
+
+function card(m) {
+  const spec = measureSpec(m.id);
+  const list = assumptionsOf(m);
+  const c = el("article", { class: "measure", "data-measure": m.id, "data-status": m.status, "data-benefit": m.benefit },
+    el("div", { class: "head" }, el("span", { class: "status", text: t()[m.status] }),
+      el("span", { class: "clause", text: t().clause(m.clause) }),
+      el("strong", { text: lang === "zh" ? m.title_zh : m.title_en }),
+      el("a", { class: "rule-link", href: `rules/measures/${m.id}.html`, text: lang === "zh" ? " 规则 ›" : " rule ›" })));
+  const talent = m.id === "talent_reward" && m.amounts.reward_by_year;
+  for (const [name, value] of Object.entries(m.amounts)) {
+    if (talent && ["reward_by_year", "selected_talents", "unselected_talents", "reward_start_year"].includes(name)) continue;
+    c.append(amountNode(m, name, value));
+  }
+  if (talent) c.append(talentTable(m));
+  if (list.length) c.append(assumedNotes(list));
+  if (m.reasons.length) {
+    c.append(el("ul", { class: "reasons", "aria-label": t().reasons }, ...m.reasons.map((x) =>
+      el("li", { "data-result": x.result, text: `${{ pass: "✓", fail: "✗", unknown: "?" }[x.result]} ${relabel(lang === "zh" ? x.text_zh : x.text_en)}` }))));
+  }
+  const more = el("details", { class: "more" }, el("summary", { text: t().more }),
+    el("p", {}, el("b", { text: `${t().units}: ` }), join(unitsOf(m.id))));
+  const audience = lang === "zh" ? spec.audience_zh : spec.audience_en;
+  if (audience) more.append(el("p", {}, el("b", { text: `${t().audience}: ` }), audience));
+  for (const d of spec.details || []) {
+    more.append(el("p", {}, el("b", { text: `${lang === "zh" ? d.title_zh : d.title_en}: ` }), lang === "zh" ? d.text_zh : d.text_en,
+      d.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
+  }
+  if (spec.quote) more.append(el("blockquote", { lang: "zh", class: "quote", "aria-label": t().quote }, `${t().clause(m.clause)} ${spec.quote}`));
+  c.append(more);
+  return c;
+}
+
+function renderGroups(r) {
+  const box = $("#groups");
+  box.replaceChildren();
+  for (const b of BENEFITS) {
+    const ms = r.measures.filter((m) => m.benefit === b && m.status !== "ineligible");
+    if (!ms.length) continue;
+    ms.sort((x, y) => (x.status === "eligible" ? 0 : 1) - (y.status === "eligible" ? 0 : 1));
+    box.append(el("section", { class: "group", "data-group": b }, el("h2", { text: `${t().benefit[b]}${paren(ms.length)}` }), ...ms.map(card)));
+  }
+  const no = r.measures.filter((m) => m.status === "ineligible");
+  if (no.length) box.append(el("details", { class: "ineligible", id: "ineligible" }, el("summary", { text: t().ineligible_line(no.length) }), ...no.map(card)));
+}
+
+function renderTiers(r) {
+  const box = $("#tiers");
+  box.replaceChildren();
+  if (!r.tiers || !r.tiers.length) return;
+  box.append(el("h2", { text: t().tiers }));
+  for (const tier of r.tiers) {
+    const status = tier.status === "undetermined" ? t().tier_undetermined : t()[tier.status];
+    const list = assumptionsOf(tier);
+    box.append(el("div", { class: "tier", "data-tier": tier.id, "data-status": tier.status },
+      el("strong", { text: `${lang === "zh" ? tier.title_zh : tier.title_en}: ${status}` }), " ", assumedMark(list),
+      el("ul", { class: "reasons" }, ...tier.criteria.map((c) => el("li", { "data-criterion": c.id },
+        relabel(lang === "zh" ? c.text_zh : c.text_en), c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null))),
+      assumedNotes(list)));
+  }
+}
+
+function renderResult() {
+  const r = lastResult;
+  $("#results").hidden = !r;
+  if (!r) return;
+  renderSummary(r);
+  renderQuestions(r);
+  renderGroups(r);
+  renderTiers(r);
+}
