@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--rules")
     be.add_argument("--count", type=_positive, default=5000)
     be.add_argument("--seed", type=int, default=7)
+    cp = sub.add_parser("compile", help="list the generated code of a package, or show it for review")
+    cp.add_argument("--rules")
+    cp.add_argument("--show", metavar="MEASURE", help="print the generated code of a measure (or tier)")
     return p
 
 
@@ -260,6 +263,14 @@ def _bench(args: argparse.Namespace, out: list[str]) -> int:
     return 0
 
 
+def _compile(args: argparse.Namespace, out: list[str]) -> int:
+    from .listing import show, summary
+
+    rules = load_rules(args.rules)
+    out.append(show(rules, args.show) if args.show else summary(rules))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out: list[str] = []
@@ -272,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _compare,
         "generate": _generate,
         "bench": _bench,
+        "compile": _compile,
         "serve": _serve,
     }
     try:

@@ -377,8 +377,8 @@ class _Gen:
         left = self.expr(node.left)
         if op in ("in", "not in") and _all_strings(node.right):
             assert isinstance(node.right, ListLit)
-            strings = tuple(i.value for i in node.right.items if isinstance(i, Str))
-            right: Atom = (ast.Constant(strings), False)
+            strings: list[ast.expr] = [ast.Constant(i.value) for i in node.right.items if isinstance(i, Str)]
+            right: Atom = (ast.Tuple(strings, ast.Load()), False)  # folded to one constant by compile()
         else:
             right = self.expr(node.right)
         if op in _ARITH:
@@ -408,11 +408,11 @@ class _Gen:
     def call(self, node: Call) -> Atom:
         f = node.func
         if f not in V.BUILTINS:  # a decision table, checked by the type checker
-            args = [self.expr(a) for a in node.args]
+            inputs = [self.expr(a) for a in node.args]
             table = self.temp(ast.Subscript(self.env_attr("params"), ast.Constant(f), ast.Load()))
-            unknown = _any_unknown([(table, True), *args])
+            unknown = _any_unknown([(table, True), *inputs])
             assert unknown is not None
-            lookup = _method(table, "lookup", ast.List([a for a, _ in args], ast.Load()))
+            lookup = _method(table, "lookup", ast.List([a for a, _ in inputs], ast.Load()))
             return self.temp(ast.IfExp(unknown, _load("UNKNOWN"), lookup)), True
         if f == "values" and isinstance(node.args[0].ty, TableTy):
             params = self.env_attr("params")
@@ -489,7 +489,9 @@ class _Gen:
         if f in ("any", "all"):
             decides = f == "any"
             start: ast.expr = ast.Constant(not decides)
-            body.append(_if(_is(v, ast.Constant(decides)), [_assign(out, ast.Constant(decides)), ast.Break()]))
+            body.append(
+                _if(_is(v, ast.Constant(decides)), [_assign(out, ast.Constant(decides)), ast.Break()])
+            )
             if vmaybe:
                 body.append(_if(_is_unknown(v), [_assign(out, unknown)]))
         elif f == "sum":
@@ -501,7 +503,9 @@ class _Gen:
             start = ast.Constant(0)
             if vmaybe:
                 body.append(_if(_is_unknown(v), stop_unknown))
-            body.append(_if(_is(v, ast.Constant(True)), [ast.AugAssign(_store(out), ast.Add(), ast.Constant(1))]))
+            body.append(
+                _if(_is(v, ast.Constant(True)), [ast.AugAssign(_store(out), ast.Add(), ast.Constant(1))])
+            )
             orelse = [_assign(out, _call(_load("Decimal"), res))]
         else:  # filter
             start = ast.List([], ast.Load())
