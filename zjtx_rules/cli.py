@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--rules")
     be.add_argument("--count", type=_positive, default=5000)
     be.add_argument("--seed", type=int, default=7)
+    be.add_argument("--repeat", type=_positive, default=3, help="runs of each in-process path (best kept)")
+    be.add_argument(
+        "--batch-lines",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time one batch of N lines: time, peak RSS",
+    )
     cp = sub.add_parser("compile", help="list the generated code of a package, or show it for review")
     cp.add_argument("--rules")
     cp.add_argument("--show", metavar="MEASURE", help="print the generated code of a measure (or tier)")
@@ -259,7 +267,7 @@ def _serve(args: argparse.Namespace, out: list[str]) -> int:
 def _bench(args: argparse.Namespace, out: list[str]) -> int:
     from .bench import run_bench
 
-    out.append(run_bench(args.rules, args.count, args.seed))
+    out.append(run_bench(args.rules, args.count, args.seed, repeat=args.repeat, batch_lines=args.batch_lines))
     return 0
 
 
