@@ -23,6 +23,7 @@ settle, derived values and measure fields read through ``env.resolver`` (which m
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import sys
 import types
@@ -108,6 +109,7 @@ class Generated:
         return "\n".join([*lines, ast.unparse(self.module)])
 
 
+_SERIAL = itertools.count(1)
 _REGISTRY: weakref.WeakKeyDictionary[Callable[..., Any], Generated] = weakref.WeakKeyDictionary()
 
 
@@ -134,7 +136,8 @@ def compile_node(node: Node) -> Compiled:
     """Turn a checked tree into a function ``f(env) -> value`` running generated code."""
     gen = generate(node)
     module: ast.Module = gen.module
-    code = compile(module, "<zjtx-rules expression>", "exec", dont_inherit=True)
+    # a file name of its own, so that profilers and tracebacks tell the functions apart
+    code = compile(module, f"<zjtx-rules expression {next(_SERIAL)}>", "exec", dont_inherit=True)
     assert isinstance(code, types.CodeType)
     namespace: dict[str, Any] = {"__builtins__": {}, **HELPERS, **gen.constants}
     exec(code, namespace)  # a code object compiled from our own ast nodes, never a string
