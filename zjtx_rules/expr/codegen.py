@@ -9,7 +9,8 @@ where the operand can never be unknown (literals, ``as_of``, list elements).
 The contract, enforced by ``tests/test_expr_codegen.py``:
 
 - rule text never reaches Python's parser: the module is built node by node from the checked
-  tree, ``compile()`` receives that ``ast.Module`` and ``exec`` receives the code object;
+  tree, ``compile()`` receives that ``ast.Module``, and the function is made from the code
+  object it returns (``types.FunctionType``; there is no ``exec`` or ``eval`` anywhere);
 - every identifier in the module is generated here (``_z`` and digits) or a key of
   ``HELPERS``, and every attribute is one of ``ATTRIBUTES``; there are no built-ins;
 - every value from a rule file is an ``ast.Constant`` (strings, booleans, names of facts and
@@ -139,9 +140,11 @@ def compile_node(node: Node) -> Compiled:
     # a file name of its own, so that profilers and tracebacks tell the functions apart
     code = compile(module, f"<zjtx-rules expression {next(_SERIAL)}>", "exec", dont_inherit=True)
     assert isinstance(code, types.CodeType)
+    # The module holds one function definition: make the function from its code object with
+    # the helpers and the constant table as its globals. Nothing is executed here.
+    (body,) = (c for c in code.co_consts if isinstance(c, types.CodeType))
     namespace: dict[str, Any] = {"__builtins__": {}, **HELPERS, **gen.constants}
-    exec(code, namespace)  # a code object compiled from our own ast nodes, never a string
-    fn: Compiled = namespace[gen.function]
+    fn: Compiled = types.FunctionType(body, namespace, gen.function)
     _REGISTRY[fn] = gen
     return fn
 
