@@ -1,7 +1,8 @@
-"""A plain tree-walking interpreter: the reference the compiled closures are tested against.
+"""A plain tree-walking interpreter: the reference the generated code is tested against.
 
-Slower than the closures and kept simple on purpose; the property test in
-``tests/test_expr_compile.py`` requires both to agree on random expressions.
+Slower than the generated code and kept simple on purpose; the property tests in
+``tests/test_expr_codegen.py`` require both to agree on random expressions and on every
+measure of the bundled package.
 """
 
 from __future__ import annotations
