@@ -360,7 +360,7 @@ def _run(fn: Any, facts: dict[str, Any]) -> tuple[str, Any, list[str]]:
     return "value", value, env.missing
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(expr=EXPRESSIONS, facts=FACTS)
 def test_generated_code_agrees_with_the_interpreter(expr: str, facts: dict[str, Any]) -> None:
     node = parse(expr)
