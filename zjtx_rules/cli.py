@@ -235,6 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--rules", help=rules_help)
     be.add_argument("--count", type=_positive, default=5000, help="profiles to evaluate")
     be.add_argument("--seed", type=int, default=7, help="random seed of the generated profiles")
+    be.add_argument("--repeat", type=_positive, default=3, help="runs of each in-process path (best kept)")
+    be.add_argument(
+        "--batch-lines",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time one batch of N lines in a child process: time, peak RSS (0: skip)",
+    )
+    cp = _command(
+        sub,
+        "compile",
+        "list the generated code of a package, or show it for review",
+        "zjtx compile --show talent_reward",
+    )
+    cp.add_argument("--rules", help=rules_help)
+    cp.add_argument(
+        "--show", metavar="NAME", help="print the generated code of a measure, tier, derived value or target"
+    )
     return p
 
 
@@ -511,7 +529,16 @@ def _bench(args: argparse.Namespace, out: list[str]) -> int:
     from .bench import run_bench
 
     _announce(args.rules, out)
-    out.append(run_bench(args.rules, args.count, args.seed))
+    out.append(run_bench(args.rules, args.count, args.seed, repeat=args.repeat, batch_lines=args.batch_lines))
+    return 0
+
+
+def _compile(args: argparse.Namespace, out: list[str]) -> int:
+    from .listing import show, summary
+
+    _announce(args.rules, out)
+    rules = load_rules(args.rules)
+    out.append(show(rules, args.show) if args.show else summary(rules))
     return 0
 
 
@@ -530,6 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": _bench,
         "docs": _docs,
         "diff": _diff,
+        "compile": _compile,
         "serve": _serve,
     }
     try:
