@@ -1,8 +1,13 @@
 """``zjtx bench``: speed of every way of running a package, measured in one run.
 
-Figures, not a timed test: profiles/s and µs/profile for evaluation from dicts (reasons on
-and off), JSON Lines in to JSON Lines out through ``batch`` (one worker and all cores), and
-the durable-rules back end on the same profiles, with the ratios between them.
+Figures, not a timed test. Each path is timed by the wall clock and by CPU time (this process
+and the worker processes it waited for), because the machine may be shared: when the load
+average is above the number of cores, wall times grow and CPU times much less, so compare CPU
+times between runs. The load average is printed before and after. Paths: validation only,
+evaluation from dicts (reasons on and off) and from JSON text, ``to_dict``/``to_json`` of a
+result, JSON Lines through ``batch`` (one worker and all cores), and the durable-rules back
+end on the same profiles. ``--batch-lines N`` adds one large batch in a separate process
+and reports its time and peak memory.
 """
 
 from __future__ import annotations
@@ -10,39 +15,111 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .generate import generate
 from .loader import load_rules
 
 
-def _time(fn: Callable[[], object], count: int) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) / count
+@dataclass(frozen=True)
+class Row:
+    """One path: how many items it handled, in how many seconds of wall clock and of CPU."""
+
+    label: str
+    items: int
+    wall: float
+    cpu: float
+
+    @property
+    def wall_us(self) -> float:
+        return self.wall / self.items * 1e6
+
+    @property
+    def cpu_us(self) -> float:
+        return self.cpu / self.items * 1e6
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.wall if self.wall else 0.0
 
 
-def run_bench(rules_dir: str | None, count: int, seed: int) -> str:
+def cpu_seconds() -> float:
+    """CPU time of this process (fine-grained) and of the child processes it has waited for
+    (in clock ticks: enough for batches, which run for seconds)."""
+    t = os.times()
+    return time.process_time() + t.children_user + t.children_system
+
+
+def measure(label: str, items: int, fn: Callable[[], object], repeat: int = 1) -> Row:
+    """Run ``fn`` ``repeat`` times; keep the fastest wall time and the smallest CPU time."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - wall0)
+        cpus.append(cpu_seconds() - cpu0)
+    return Row(label, items, min(walls), min(cpus))
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, batch_lines: int = 0) -> str:
     from .batch import run_batch
 
+    load_before = _load()
     rules = load_rules(rules_dir)
     day = rules.policy.valid_to
     profiles = list(generate(rules, count, seed, missing=0.0, as_of=day))
-    rows: list[tuple[str, float]] = []
-
-    def evaluate_all(reasons: bool) -> None:
-        for p in profiles:
-            rules.evaluate(p, day, reasons=reasons)
-
+    texts = [json.dumps(p, ensure_ascii=False) for p in profiles]
     rules.evaluate(profiles[0], day)  # warm the parameter cache
-    rows.append(("evaluate(dict), reasons on", _time(lambda: evaluate_all(True), count)))
-    rows.append(("evaluate(dict), reasons off", _time(lambda: evaluate_all(False), count)))
+    rows: list[Row] = []
+
+    def each(fn: Callable[[Any], object], items: list[Any]) -> Callable[[], None]:
+        def run() -> None:
+            for item in items:
+                fn(item)
+
+        return run
+
+    rows.append(measure("validate only", count, each(rules.validate_profile, profiles), repeat))
+    rows.append(
+        measure("evaluate(dict), reasons on", count, each(lambda p: rules.evaluate(p, day), profiles), repeat)
+    )
+    rows.append(
+        measure(
+            "evaluate(dict), reasons off",
+            count,
+            each(lambda p: rules.evaluate(p, day, reasons=False), profiles),
+            repeat,
+        )
+    )
+    rows.append(
+        measure(
+            "evaluate(JSON text), reasons off",
+            count,
+            each(lambda t: rules.evaluate(t, day, reasons=False), texts),
+            repeat,
+        )
+    )
+    results = [rules.evaluate(p, day) for p in profiles]
+    rows.append(measure("result.to_dict()", count, each(lambda r: r.to_dict(), results), repeat))
+    rows.append(measure("result.to_json()", count, each(lambda r: r.to_json(), results), repeat))
+    sizes = sorted(len(r.to_json().encode("utf-8")) for r in results)
+    del results
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
-        src.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in profiles), "utf-8")
+        src.write_text("".join(t + "\n" for t in texts), "utf-8")
         cores = os.cpu_count() or 1
         for workers in sorted({1, cores}):
             out = str(Path(tmp) / f"out{workers}.jsonl")
@@ -50,37 +127,76 @@ def run_bench(rules_dir: str | None, count: int, seed: int) -> str:
             def one_batch(w: int = workers, o: str = out) -> None:
                 run_batch(str(src), o, rules_dir=rules_dir, as_of=day, workers=w)
 
-            rows.append((f"batch JSONL -> JSONL, {workers} worker(s)", _time(one_batch, count)))
+            rows.append(measure(f"batch JSONL -> JSONL, {workers} worker(s)", count, one_batch))
+        line_bytes = (Path(tmp) / "out1.jsonl").stat().st_size / count
+    durable: Row | None = None
     try:
         from .backends.durable import DurableBackend
 
         backend = DurableBackend(rules, day)
-        rows.append(
-            (
-                "durable-rules back end (statuses only)",
-                _time(lambda: [backend.statuses(p) for p in profiles], count),
-            )
-        )
+        durable = measure("durable-rules back end (statuses only)", count, each(backend.statuses, profiles))
+        rows.append(durable)
     except ImportError:
-        rows.append(("durable-rules back end: not installed", float("nan")))
+        pass
     lines = [
         f"zjtx bench: {rules.policy.id} {rules.policy.version}, {count} generated complete "
-        f"profiles (seed {seed}), as of {day}",
+        f"profiles (seed {seed}), as of {day}; best of {repeat} for the in-process paths",
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"load average before: {load_before}; after: {_load()}",
         "",
-        f"{'':<44}{'µs/profile':>12}{'profiles/s':>12}",
+        f"{'':<42}{'wall µs':>10}{'CPU µs':>10}{'per s':>10}",
     ]
-    for label, sec in rows:
-        per = sec * 1e6
-        lines.append(f"{label:<44}{per:>12.1f}{(1 / sec if sec == sec and sec else 0):>12,.0f}")
-    base = dict(rows)
+    for r in rows:
+        lines.append(f"{r.label:<42}{r.wall_us:>10.1f}{r.cpu_us:>10.1f}{r.rate:>10,.0f}")
+    if durable is None:
+        lines.append("durable-rules back end: not installed")
     lines.append("")
-    on = base["evaluate(dict), reasons on"]
-    for label, sec in rows[1:]:
-        if sec == sec:
-            lines.append(f"{label}: {on / sec:.2f}x the speed of evaluate(dict) with reasons")
-    one = base.get("batch JSONL -> JSONL, 1 worker(s)")
-    for label, sec in rows:
-        if one and label.startswith("batch") and "1 worker" not in label:
-            lines.append(f"{label}: {one / sec:.2f}x one worker")
+    lines.append(
+        f"result JSON: median {sizes[len(sizes) // 2]:,} bytes, largest {sizes[-1]:,}; "
+        f"batch output {line_bytes:,.0f} bytes per line"
+    )
+    by = {r.label: r for r in rows}
+    on = by["evaluate(dict), reasons on"]
+    for r in rows:
+        if r is not on and r.label.startswith(("evaluate", "durable")):
+            lines.append(f"{r.label}: {on.cpu / r.cpu:.2f}x the speed of evaluate(dict) with reasons (CPU)")
+    one = by["batch JSONL -> JSONL, 1 worker(s)"]
+    for r in rows:
+        if r.label.startswith("batch") and r is not one:
+            lines.append(f"{r.label}: {one.wall / r.wall:.2f}x one worker (wall)")
+    if batch_lines:
+        lines.append("")
+        lines.append(big_batch(rules_dir, batch_lines, seed))
     return "\n".join(lines) + "\n"
+
+
+def big_batch(rules_dir: str | None, count: int, seed: int, workers: int | None = None) -> str:
+    """One batch of ``count`` generated lines in a child process: time and peak memory.
+
+    The output goes to the null device: what is measured is the engine and the batch loop,
+    not the disk.
+    """
+    rules = load_rules(rules_dir)
+    day = rules.policy.valid_to
+    workers = workers or os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for p in generate(rules, count, seed, missing=0.1, as_of=day):
+                fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+        size = src.stat().st_size
+        cmd = [sys.executable, "-m", "zjtx_rules.cli", "batch", str(src), "--out", os.devnull]
+        cmd += ["--as-of", day.isoformat(), "--workers", str(workers)]
+        if rules_dir:
+            cmd += ["--rules", rules_dir]
+        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        wall, cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
+    if done.returncode != 0:
+        return f"batch of {count:,} lines failed: {done.stderr.strip()}"
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    return (
+        f"batch of {count:,} lines ({size / 1e6:,.0f} MB in), {workers} worker(s): {wall:,.1f} s wall, "
+        f"{cpu:,.1f} s CPU, {count / wall:,.0f} lines/s; peak RSS of the largest process "
+        f"{peak_mb:,.0f} MB; load average now {_load()}"
+    )

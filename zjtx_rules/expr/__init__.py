@@ -1,1 +1,2 @@
-"""The rule expression language: parse, type-check, compile to closures (never eval/exec)."""
+"""The rule expression language: parse, type-check, compile to functions built from ast nodes
+(never eval/exec of text)."""

@@ -1,9 +1,10 @@
-"""A plain tree-walking interpreter: the reference the compiled closures are tested against.
+"""A plain tree-walking interpreter: the reference the generated code is tested against.
 
-Slower than the closures and kept simple on purpose; the property test in
-``tests/test_expr_compile.py`` requires both to agree on random expressions. Being a plain
-recursion, it is also where ``zjtx evaluate --explain`` watches an evaluation: inside
-``tracing(tracer)`` every node is reported on entry and with its value on exit.
+Slower than the generated code and kept simple on purpose; the property tests in
+``tests/test_expr_codegen.py`` require both to agree on random expressions and on every
+measure of the bundled package. Being a plain recursion, it is also where ``zjtx evaluate
+--explain`` watches an evaluation: inside ``tracing(tracer)`` every node is reported on entry
+and with its value on exit.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Run-time values: the UNKNOWN marker, three-valued logic and the built-in functions.
 
-Both the compiled closures and the reference interpreter call these, so that the two differ
-only in how they walk the tree. A missing fact is ``UNKNOWN``; it propagates through
-arithmetic and comparisons, while ``false and unknown`` is false and ``true or unknown`` is
-true (Kleene logic).
+Both the generated code and the reference interpreter call these, so that the two differ
+only in how they walk the tree (the generated code inlines ``any``, ``all``, ``sum``,
+``count`` and ``filter`` as loops that stop where these stop). A missing fact is ``UNKNOWN``;
+it propagates through arithmetic and comparisons, while ``false and unknown`` is false and
+``true or unknown`` is true (Kleene logic).
 """
 
 from __future__ import annotations
