@@ -52,6 +52,7 @@ from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
 from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
 from .spec import AssumptionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
+from .wording import kind_of, listing, schema_message, shown
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -76,6 +77,18 @@ PARAM_TYPES: dict[str, Ty] = {
     "bool": BOOL,
     "string": STRING,
     "date": DATE,
+}
+
+
+_PARAM_WORDS = {
+    "number": ("数字（不加引号）", "a number (without quotes)"),
+    "money": ("金额数字（元，不加引号）", "an amount in yuan (a number without quotes)"),
+    "ratio": ("比例数字，如 0.05 表示 5%", "a ratio such as 0.05 for 5%"),
+    "int": ("整数", "a whole number"),
+    "bool": ("true 或 false（不加引号）", "true or false (without quotes)"),
+    "string": ("加引号的文本", "text in quotes"),
+    "date": ("日期，如 2024-01-01", "a date such as 2024-01-01"),
+    "list": ("非空列表（全为文本或全为数字）", "a non-empty list, all texts or all numbers"),
 }
 
 
@@ -214,7 +227,6 @@ class Loader:
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
             allowed = _allowed_keys(loc[:-1])
-            hint = did_you_mean(key, allowed) if allowed else ("", "")
             self.report(
                 "E121",
                 "unknown-key",
@@ -222,7 +234,7 @@ class Loader:
                 f"unknown key '{key}'",
                 site,
                 sub=tuple(loc),
-                hint=hint,
+                hint=_key_hint(key, allowed),
                 at_key=True,
             )
         elif err["type"] == "missing":
@@ -235,14 +247,25 @@ class Loader:
                 sub=tuple(loc[:-1]),
             )
         else:
+            zh, en = schema_message(err)
+            key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
             self.report(
                 "E123",
                 "bad-value",
-                f"取值无效: {err['msg']}",
-                f"invalid value: {err['msg']}",
+                f"'{key}' 的取值无效：{zh}" if key else zh,
+                f"bad value for '{key}': {en}" if key else en,
                 site,
                 sub=tuple(loc),
             )
+
+
+def _key_hint(key: str, allowed: list[str]) -> tuple[str, str]:
+    """ "Did you mean", then every key the table accepts, so no one has to open the README."""
+    if not allowed:
+        return "", ""
+    hz, he = did_you_mean(key, allowed)
+    every = listing(sorted(allowed))
+    return (f"{hz} " if hz else "") + f"可用的键: {every}", (f"{he} " if he else "") + f"valid keys: {every}"
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -316,6 +339,7 @@ class Build:
     def run(self) -> RuleSet:
         docs = self.ld.read()
         policy = None
+        policy_site: Site | None = None
         targets: dict[str, tuple[Any, Site]] = {}
         invariants: list[Any] = []
         tiers: dict[str, tuple[Any, Site]] = {}
@@ -330,6 +354,7 @@ class Build:
                         Site(src, ("policy",), ""),
                     )
                 policy = doc.policy
+                policy_site = Site(src, ("policy",), "policy")
             for tid, target in doc.targets.items():
                 targets[tid] = (target, Site(src, ("targets", tid), f"target '{tid}'"))
             invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
@@ -360,7 +385,16 @@ class Build:
                 )
             raise RuleError(self.ld.diags)
         self.policy = policy
+        assert policy_site is not None
         self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
+        if policy.valid_to < policy.valid_from:
+            self._period_error(
+                policy_site,
+                ("valid_to",),
+                f"政策期倒置：valid_to（{policy.valid_to}）早于 valid_from（{policy.valid_from}）",
+                f"policy period reversed: valid_to ({policy.valid_to}) is before valid_from ({policy.valid_from})",
+            )
+        self._clauses_and_quotes(self._source_text(policy, policy_site))
         self._chain_limit(tiers, targets, invariants)
         histories = self._parameters()
         self._table_types_and_versions(histories)
@@ -396,6 +430,67 @@ class Build:
             derived_nodes={n: v for n, v in self.derived_nodes.items() if v is not None},
             book=self.book,
         )
+
+    def _source_text(self, policy: Any, site: Site) -> str | None:
+        """The plan's text named by ``source_text``, whitespace removed (None: not declared)."""
+        if not policy.source_text:
+            return None
+        root = self.ld.root.resolve()
+        path = (root / policy.source_text).resolve()
+        problem = None
+        if not path.is_relative_to(root):
+            problem = ("应指向规则包目录内的文件", "must name a file inside the rule package")
+        elif not is_regular_file(path):
+            problem = ("找不到该文件（或不是普通文件）", "no such regular file")
+        elif path.stat().st_size > MAX_PACKAGE_BYTES:
+            problem = ("文件过大", "file too large")
+        if problem is None:
+            try:
+                return _squeeze(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                problem = ("无法按 UTF-8 读取", "cannot be read as UTF-8 text")
+        self.ld.report(
+            "E143",
+            "bad-source-text",
+            f"source_text '{policy.source_text}' {problem[0]}",
+            f"source_text '{policy.source_text}' {problem[1]}",
+            site,
+            sub=("source_text",),
+        )
+        return None
+
+    def _clauses_and_quotes(self, text: str | None) -> None:
+        """Each clause encoded once (E409); each quote found in the plan's text (E142)."""
+        seen: dict[str, str] = {}
+        for name, (spec, site) in self.measures.items():
+            if spec.clause in seen:
+                self.ld.report(
+                    "E409",
+                    "duplicate-clause",
+                    f"条款 {spec.clause} 已由措施 '{seen[spec.clause]}' 编码",
+                    f"clause {spec.clause} is already encoded by measure '{seen[spec.clause]}'",
+                    site,
+                    sub=("clause",),
+                )
+            seen.setdefault(spec.clause, name)
+            if text is None:
+                continue
+            pieces = [p for p in re.split(r"…+|\.\.\.", _squeeze(spec.quote)) if p]
+            missing = next((p for p in pieces if p not in text), None)
+            if missing is not None:
+                ok = 0
+                while ok < len(missing) and missing[: ok + 1] in text:
+                    ok += 1
+                missing = missing[ok:]  # from where the quote departs from the plan
+                self.ld.report(
+                    "E142",
+                    "quote-not-in-source",
+                    f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用，省略处用 …",
+                    f"the quote does not occur in the plan's text (from \"{missing[:20]}\"); "
+                    "quote word for word and mark cuts with …",
+                    site,
+                    sub=("quote",),
+                )
 
     def _all_constants(self, histories: dict[str, Any]) -> frozenset[Decimal]:
         """Literals, parameter values and table bounds: thresholds worth hitting exactly."""
@@ -539,17 +634,69 @@ class Build:
                         site,
                         sub=(*sub, "fields", fname, "not_before"),
                     )
-        if spec.type in ("int", "decimal", "money", "ratio") and (
+        if spec.type in ("int", "decimal", "money", "ratio", "year_money_map") and (
             spec.min is None or (spec.below is None and spec.max is None)
         ):
             self.ld.report(
                 "E126",
                 "unbounded-number",
-                "数值事实必须声明 min 和 below（或 max）界限",
-                "a numeric fact must declare min and below (or max) bounds",
+                "数值事实（含按年金额表）必须声明 min 和 below（或 max）界限",
+                "a numeric fact (a by-year amount map too) must declare min and below (or max) bounds",
                 site,
                 sub=sub,
             )
+        self._check_bounds(spec, site, sub)
+        for key in ("choice_labels_zh", "choice_labels_en"):
+            labels: dict[str, str] = getattr(spec, key) or {}
+            for label in labels:
+                if label not in (spec.choices or ()):
+                    hz, he = _key_hint(label, list(spec.choices or ()))
+                    self.ld.report(
+                        "E209",
+                        "unknown-choice",
+                        f"{key} 中的 '{label}' 不是 choices 里的选项",
+                        f"'{label}' in {key} is not one of the choices",
+                        site,
+                        sub=(*sub, key, label),
+                        hint=(hz, he),
+                        at_key=True,
+                    )
+
+    def _check_bounds(self, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
+        """Bounds that contradict each other, and a typical range outside them (E141)."""
+        lo, below, top = spec.min, spec.below, spec.max
+
+        def bad(key: str, zh: str, en: str) -> None:
+            self.ld.report("E141", "bad-bounds", zh, en, site, sub=(*sub, key))
+
+        if below is not None and top is not None:
+            bad("max", "below 与 max 只能写一个", "write below or max, not both")
+        if lo is not None and below is not None and lo >= below:
+            bad(
+                "below",
+                f"min（{shown(lo)}）应小于 below（{shown(below)}）",
+                f"min ({shown(lo)}) must be less than below ({shown(below)})",
+            )
+        if lo is not None and top is not None and lo > top:
+            bad(
+                "max",
+                f"min（{shown(lo)}）不应大于 max（{shown(top)}）",
+                f"min ({shown(lo)}) must not exceed max ({shown(top)})",
+            )
+        if spec.typical is not None:
+            a, b = spec.typical
+            outside = (
+                a > b
+                or (lo is not None and a < lo)
+                or (below is not None and b >= below)
+                or (top is not None and b > top)
+            )
+            if outside:
+                bad(
+                    "typical",
+                    f"typical [{shown(a)}, {shown(b)}] 应为由小到大、且在 min/below/max 界限之内",
+                    f"typical [{shown(a)}, {shown(b)}] must run low to high, inside min and below/max",
+                )
 
     def _no_english(self, site: Site, sub: KeyPath, what: str) -> None:
         """The English page would show a raw value or Chinese text where this label is missing."""
@@ -579,12 +726,15 @@ class Build:
                 items.append(Dated(val.from_, value))
                 note = None
                 if val.assumption:
-                    shown = _shown(value)
                     self._assumption(
-                        site, ("values", i), f"{name} = {shown}", val.note, val.note_en, val.from_
+                        site, ("values", i), f"{name} = {_shown(value)}", val.note, val.note_en, val.from_
                     )
                     note = Assumption(name, val.note, val.note_en)
                 notes.append(Dated(val.from_, note))
+                ends = self._value_end(spec.values, i, site)
+                if ends is not None:  # nothing is in force from ``until`` to the next value
+                    items.append(Dated(ends, None))
+                    notes.append(Dated(ends, None))
                 if not val.source:
                     self.ld.report(
                         "E131",
@@ -602,13 +752,50 @@ class Build:
             self._coverage(history, site)
         return histories
 
+    def _value_end(self, values: list[Any], i: int, site: Site) -> date | None:
+        """Check that value ``i`` starts after the one before and ends (``until``) after it
+        starts and no later than the next begins (E407); return its end when a gap follows."""
+        val = values[i]
+        if i > 0 and val.from_ <= values[i - 1].from_:
+            self._period_error(
+                site,
+                ("values", i, "from"),
+                f"取值应按日期先后排列：{val.from_} 不晚于上一条的 {values[i - 1].from_}",
+                f"values must be in date order: {val.from_} is not after the previous {values[i - 1].from_}",
+            )
+        if val.until is None:
+            return None
+        nxt = values[i + 1].from_ if i + 1 < len(values) else None
+        if val.until <= val.from_:
+            self._period_error(
+                site,
+                ("values", i, "until"),
+                f"until（{val.until}）应晚于 from（{val.from_}）",
+                f"until ({val.until}) must be after from ({val.from_})",
+            )
+            return None
+        if nxt is not None and val.until > nxt:
+            self._period_error(
+                site,
+                ("values", i, "until"),
+                f"until（{val.until}）晚于下一条取值的开始日 {nxt}，两条取值重叠",
+                f"until ({val.until}) is after the next value starts ({nxt}); the two overlap",
+            )
+            return None
+        return None if val.until == nxt else val.until
+
+    def _period_error(self, site: Site, sub: KeyPath, zh: str, en: str) -> None:
+        self.ld.report("E407", "bad-period", zh, en, site, sub=sub)
+
     def _param_value(self, ptype: str, raw: Any, site: Site, sub: KeyPath) -> Any:
         def bad(expected: str) -> None:
+            zh, en = _PARAM_WORDS.get(expected, (expected, expected))
+            got_zh, got_en = kind_of(raw)
             self.ld.report(
                 "E306",
                 "bad-parameter",
-                f"参数取值类型应为 {expected}，实际为 {raw!r}",
-                f"parameter value: expected {expected}; got {raw!r}",
+                f"取值应为{zh}，实际是{got_zh}",
+                f"expected {en}; got {got_en}",
                 site,
                 sub=sub,
             )
@@ -637,13 +824,13 @@ class Build:
                 return None
             return raw
         if not isinstance(raw, list) or not raw:
-            bad("a non-empty list of strings or numbers")
+            bad("list")
             return None
         if all(isinstance(x, str) for x in raw):
             return list(raw)
         if all(isinstance(x, int | Decimal) and not isinstance(x, bool) for x in raw):
             return [Decimal(x) for x in raw]
-        bad("a list of strings or of numbers")
+        bad("list")
         return None
 
     def _coverage(self, history: History[Any], site: Site) -> None:
@@ -1235,6 +1422,11 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {_shown(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _squeeze(text: str) -> str:
+    """Text without whitespace: line breaks in a quote or the plan are not part of the words."""
+    return re.sub(r"\s+", "", text)
 
 
 def _diag_order(d: Diagnostic) -> tuple[Any, ...]:
