@@ -51,9 +51,9 @@ from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
 from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
-from .spec import AssumptionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
-from .wording import kind_of, listing, schema_message, shown
+from .spec import AssumptionSpec, ConditionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
+from .wording import kind_of, listing, schema_message, shown
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -392,7 +392,8 @@ class Build:
                 policy_site,
                 ("valid_to",),
                 f"政策期倒置：valid_to（{policy.valid_to}）早于 valid_from（{policy.valid_from}）",
-                f"policy period reversed: valid_to ({policy.valid_to}) is before valid_from ({policy.valid_from})",
+                f"policy period reversed: valid_to ({policy.valid_to}) "
+                f"is before valid_from ({policy.valid_from})",
             )
         self._clauses_and_quotes(self._source_text(policy, policy_site))
         self._chain_limit(tiers, targets, invariants)
@@ -486,7 +487,7 @@ class Build:
                     "E142",
                     "quote-not-in-source",
                     f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用，省略处用 …",
-                    f"the quote does not occur in the plan's text (from \"{missing[:20]}\"); "
+                    f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
                     "quote word for word and mark cuts with …",
                     site,
                     sub=("quote",),
@@ -936,12 +937,30 @@ class Build:
             self.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
             items = []
             notes: list[Dated[TableNotes]] = []
+            every_rows = self._version_rows(spec, site)
+            spec = spec.model_copy(
+                update={
+                    "versions": [
+                        v.model_copy(update={"rows": [r for r, _ in rs], "changes": []})
+                        for v, rs in zip(spec.versions, every_rows, strict=True)
+                    ]
+                }
+            )
+            self.tables[name] = (spec, site)  # every version whole, for views and diffs
             for vi, ver in enumerate(spec.versions):
                 rows = []
                 row_notes: list[Assumption | None] = []
                 whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
-                for ri, raw in enumerate(ver.rows):
-                    row = self._row(spec, raw, site, ("versions", vi, "rows", ri))
+                if vi > 0 and ver.from_ <= spec.versions[vi - 1].from_:
+                    self._period_error(
+                        site,
+                        ("versions", vi, "from"),
+                        f"版本应按日期先后排列：{ver.from_} 不晚于上一版本的 {spec.versions[vi - 1].from_}",
+                        f"versions must be in date order: {ver.from_} is not after the previous "
+                        f"{spec.versions[vi - 1].from_}",
+                    )
+                for raw, row_at in every_rows[vi]:
+                    row = self._row(spec, raw, site, row_at)
                     if row is not None:
                         rows.append(row)
                         row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
@@ -951,7 +970,7 @@ class Build:
                             )
                             self._assumption(
                                 site,
-                                ("versions", vi, "rows", ri),
+                                row_at,
                                 f"{name}({cells}) = {_shown(row.value)}",
                                 row.note,
                                 row.note_en,
@@ -996,6 +1015,65 @@ class Build:
                 self.book.tables[name] = History(notes)
             self._coverage(history, site)
 
+    def _version_rows(self, spec: TableSpec, site: Site) -> list[list[tuple[dict[str, Any], KeyPath]]]:
+        """Each version's rows with where each was written. A version with ``changes`` instead
+        of ``rows`` is the version before it with the rows whose input cells match a change
+        replaced by that change (E410 when a change matches no row)."""
+        inputs = [i.name for i in spec.inputs]
+        out: list[list[tuple[dict[str, Any], KeyPath]]] = []
+        for vi, ver in enumerate(spec.versions):
+            own: list[tuple[dict[str, Any], KeyPath]] = [
+                (r, ("versions", vi, "rows", ri)) for ri, r in enumerate(ver.rows)
+            ]
+            if not ver.changes:
+                if not ver.rows:
+                    self.ld.report(
+                        "E122",
+                        "missing-key",
+                        "决策表版本需要 rows（或在后续版本中用 changes）",
+                        "a table version needs rows (or, after the first version, changes)",
+                        site,
+                        sub=("versions", vi),
+                    )
+                out.append(own)
+                continue
+            if ver.rows or vi == 0:
+                self.ld.report(
+                    "E410",
+                    "bad-changes",
+                    "changes 只能用于后续版本，且不能与 rows 同时出现",
+                    "changes belongs on a later version, instead of rows (not with them)",
+                    site,
+                    sub=("versions", vi, "changes"),
+                    at_key=True,
+                )
+                out.append(own)
+                continue
+            merged = list(out[-1])
+            for ci, change in enumerate(ver.changes):
+                cells = {k: v for k, v in change.items() if k in inputs}
+                at = next(
+                    (
+                        i
+                        for i, (r, _) in enumerate(merged)
+                        if {k: r.get(k) for k in inputs} == {**dict.fromkeys(inputs), **cells}
+                    ),
+                    None,
+                )
+                if at is None:
+                    self.ld.report(
+                        "E410",
+                        "bad-changes",
+                        f"changes 的第 {ci + 1} 行（{shown(cells)}）与上一版本的任何一行都不对应",
+                        f"change {ci + 1} ({shown(cells)}) matches no row of the version before",
+                        site,
+                        sub=("versions", vi, "changes", ci),
+                    )
+                    continue
+                merged[at] = (change, ("versions", vi, "changes", ci))
+            out.append(merged)
+        return out
+
     def _row(self, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPath) -> Row | None:
         names = [i.name for i in spec.inputs]
         unknown = [k for k in raw if k not in names and k not in ROW_META]
@@ -1029,7 +1107,25 @@ class Build:
                 )
                 return None
         value = self._param_value(spec.result, raw["value"], site, (*sub, "value"))
-        if value is None or unknown:
+        meta_ok = True
+        for key, kind in (("assumption", bool), ("note", str), ("note_en", str), ("source", str)):
+            if key in raw and not isinstance(raw[key], kind):
+                got_zh, got_en = kind_of(raw[key])
+                want_zh, want_en = (
+                    ("true 或 false（不加引号）", "true or false (without quotes)")
+                    if kind is bool
+                    else ("加引号的文本", "text in quotes")
+                )
+                self.ld.report(
+                    "E123",
+                    "bad-value",
+                    f"'{key}' 的取值无效：应为{want_zh}，实际是{got_zh}",
+                    f"bad value for '{key}': expected {want_en}; got {got_en}",
+                    site,
+                    sub=(*sub, key),
+                )
+                meta_ok = False
+        if value is None or unknown or not meta_ok:
             return None
         return Row(
             tuple(conds),
@@ -1129,6 +1225,7 @@ class Build:
             self.types[name] = ("measure", MeasureTy(name, outs))
         out = []
         for name, (spec, site) in self.measures.items():
+            spec = self._closing(spec, site)
             deps: set[str] = set()
             conds = []
             seen_ids: set[str] = set()
@@ -1190,6 +1287,31 @@ class Build:
                 self._no_english(site, ("responsible_units",), "、".join(spec.responsible_units))
             out.append(CompiledMeasure(name, spec, conds, outputs))
         return out
+
+    def _closing(self, spec: MeasureSpec, site: Site) -> MeasureSpec:
+        """A measure with ``closed_from`` gets one more condition, ``as_of < closed_from``, so
+        a closed measure is ineligible from that day with a reason that says so."""
+        day = spec.closed_from
+        if day is None:
+            return spec
+        if day <= self.policy.valid_from:
+            self._period_error(
+                site,
+                ("closed_from",),
+                f"closed_from（{day}）应晚于政策开始日 {self.policy.valid_from}",
+                f"closed_from ({day}) must be after the policy starts ({self.policy.valid_from})",
+            )
+        why_zh = f"（{spec.closed_note_zh}）" if spec.closed_note_zh else ""
+        why_en = f" ({spec.closed_note_en})" if spec.closed_note_en else ""
+        closing = ConditionSpec(
+            id="not_closed",
+            expr=f"as_of < {day.isoformat()}",
+            pass_zh=f"本措施 {day} 起停止受理，评估日在此之前",
+            pass_en=f"the measure closes on {day}; the evaluation date is before that",
+            fail_zh=f"本措施自 {day} 起停止受理{why_zh}",
+            fail_en=f"the measure is closed from {day}{why_en}",
+        )
+        return spec.model_copy(update={"conditions": [*spec.conditions, closing]})
 
     def _templates(self, site: Site, sub: KeyPath, texts: Iterable[tuple[str, str]]) -> set[str]:
         used: set[str] = set()
@@ -1260,6 +1382,13 @@ class Build:
                 sub: KeyPath = ("criteria", i)
                 own = list(c.assumptions)
                 self._check_choices(own, site, (*sub, "assumptions"))
+                if c.valid_from and c.valid_until and c.valid_until <= c.valid_from:
+                    self._period_error(
+                        site,
+                        (*sub, "valid_until"),
+                        f"valid_until（{c.valid_until}）应晚于 valid_from（{c.valid_from}）",
+                        f"valid_until ({c.valid_until}) must be after valid_from ({c.valid_from})",
+                    )
                 if c.assumption:
                     cid = f"{tid}.{c.id}"
                     rule = f"{c.actual} {c.op} {c.required}" if c.op else c.expr
