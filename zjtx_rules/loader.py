@@ -50,6 +50,7 @@ from .expr.types import (
 from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
+from .sense import constant_comparisons
 from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
 from .spec import AssumptionSpec, ConditionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
@@ -334,6 +335,7 @@ class Build:
         self.choice_specs: dict[str, tuple[AssumptionSpec, Site]] = {}
         self.derived_choices: dict[str, list[str]] = {}
         self.book = AssumptionBook()
+        self.used: set[str] = set()  # every name some expression or reason text refers to
         self.closure = Closure({}, {})
 
     def run(self) -> RuleSet:
@@ -408,6 +410,7 @@ class Build:
         target_fns = self._targets(targets)
         self._cycles()
         self._invariants(invariants, histories)
+        self._unused()
         errors = [d for d in self.ld.diags if d.severity == "error"]
         if errors:
             raise RuleError(sorted(self.ld.diags, key=_diag_order))
@@ -493,6 +496,22 @@ class Build:
                     sub=("quote",),
                 )
 
+    def _unused(self) -> None:
+        """A derived value or table nothing refers to is dead text, or a misspelt reference
+        elsewhere that happened to name something else (W802)."""
+        for kind, store in (("派生值", self.derived), ("决策表", self.tables)):
+            for name, (_item, site) in store.items():
+                if name not in self.used:
+                    en = "derived value" if store is self.derived else "decision table"
+                    self.ld.report(
+                        "W802",
+                        "unused",
+                        f"{kind} '{name}' 没有被任何规则引用",
+                        f"{en} '{name}' is not used by any rule",
+                        site,
+                        severity="warning",
+                    )
+
     def _all_constants(self, histories: dict[str, Any]) -> frozenset[Decimal]:
         """Literals, parameter values and table bounds: thresholds worth hitting exactly."""
         out = set(self.constants)
@@ -544,6 +563,7 @@ class Build:
         found = self.types.get(name)
         if found is None:
             return None
+        self.used.add(name)
         kind, ty = found
         if kind == "derived" and ty == ANY:
             ty = self._derived_type(name)
@@ -568,7 +588,6 @@ class Build:
                 checker.check(node)
             else:
                 checker.expect(node, expected)
-            return node
         except ExprError as err:
             self.ld.report(
                 err.code,
@@ -581,6 +600,27 @@ class Build:
                 hint=(err.hint_zh, err.hint_en),
             )
             return None
+        self._sense(node, site, sub)
+        return node
+
+    def _sense(self, node: Node, site: Site, sub: KeyPath) -> None:
+        """A comparison the fact's bounds decide is a slip, usually of scale (E309, E310)."""
+        for found in constant_comparisons(node, lambda n: self.facts[n][0] if n in self.facts else None):
+            word_zh, word_en = ("恒为真", "always true") if found.always else ("永远不成立", "never true")
+            hint = ("", "")
+            if found.suggestion is not None:
+                better = shown(found.suggestion)
+                hint = (f"是否应为 {better}（数量级不同）？", f"did you mean {better} (a different scale)?")
+            self.ld.report(
+                "E310" if found.always else "E309",
+                "always-true" if found.always else "never-true",
+                f"此比较{word_zh}：事实 '{found.fact}' 声明的范围是 {found.bounds}",
+                f"this comparison is {word_en}: fact '{found.fact}' is declared as {found.bounds}",
+                site,
+                sub=sub,
+                span=found.node.span,
+                hint=hint,
+            )
 
     # -- facts and the profile model
     def _profile_validator(self) -> ProfileValidator | None:
