@@ -142,6 +142,9 @@ class Loader:
     root: Path
     diags: list[Diagnostic] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)  # names whose declaration could not be read
+    wholesale: bool = False  # a file failed and its names are not known: any name may be its
+    suppressed: int = 0  # follow-on errors of a broken file or declaration, not shown
 
     # -- reporting
     def report(
@@ -206,15 +209,61 @@ class Loader:
             src, diag = read_toml(path, self._display(path))
             if diag:
                 self.diags.append(diag)
+                self._declared_in_broken_file(path)
                 continue
             assert src is not None
             self.sources.append(src)
             try:
                 docs.append((src, RuleDocument.model_validate(src.data)))
             except ValidationError as exc:
-                for err in exc.errors():
+                errs = exc.errors()
+                for err in errs:
                     self._schema_error(src, err)
+                salvaged = self._salvage(src.data, errs)
+                if salvaged is not None:
+                    docs.append((src, salvaged))
         return docs
+
+    def _declared_in_broken_file(self, path: Path) -> None:
+        """Names a file that cannot be read declares, from its headers, so that the errors
+        their absence causes elsewhere are suppressed, not shown as 90 unknown names."""
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace") if is_regular_file(path) else ""
+        except OSError:
+            text = ""
+        names = set(_HEADER_RE.findall(text))
+        self.broken |= names
+        if not names:
+            self.wholesale = True
+
+    def _salvage(self, data: dict[str, Any], errs: list[Any]) -> RuleDocument | None:
+        """The document without the entries that failed the schema (their names go to
+        ``broken``): one bad key in one fact must not make every fact unknown."""
+        cut: dict[str, set[str] | None] = {}
+        for err in errs:
+            loc = err["loc"]
+            section = str(loc[0]) if loc else ""
+            item = data.get(section)
+            if len(loc) >= 2 and isinstance(item, dict) and section != "policy":
+                spot = cut.setdefault(section, set())
+                if spot is not None:
+                    spot.add(str(loc[1]))
+            else:
+                cut[section] = None  # the whole section (an unknown or malformed one)
+        kept: dict[str, Any] = {}
+        for section, value in data.items():
+            if section not in cut:
+                kept[section] = value
+                continue
+            names = cut[section]
+            dropped = set(value) if isinstance(value, dict) and names is None else names or set()
+            self.broken |= dropped
+            if names is not None and isinstance(value, dict):
+                kept[section] = {k: v for k, v in value.items() if k not in names}
+        try:
+            return RuleDocument.model_validate(kept)
+        except ValidationError:
+            return None
 
     def _display(self, path: Path) -> str:
         try:
@@ -258,6 +307,13 @@ class Loader:
                 site,
                 sub=tuple(loc),
             )
+
+
+_HEADER_RE = re.compile(
+    r"^\s*\[\[?\s*(?:facts|parameters|tables|derived|measures|assumptions|tiers|targets)"
+    r"\s*\.\s*\"?([A-Za-z0-9_]+)",
+    re.MULTILINE,
+)
 
 
 def _key_hint(key: str, allowed: list[str]) -> tuple[str, str]:
@@ -385,7 +441,7 @@ class Build:
                 self.ld.report(
                     "E130", "no-policy", "规则包缺少 [policy] 段", "the package has no [policy] section", None
                 )
-            raise RuleError(self.ld.diags)
+            raise RuleError(sorted(self.ld.diags, key=_diag_order), self.ld.suppressed)
         self.policy = policy
         assert policy_site is not None
         self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
@@ -413,7 +469,7 @@ class Build:
         self._unused()
         errors = [d for d in self.ld.diags if d.severity == "error"]
         if errors:
-            raise RuleError(sorted(self.ld.diags, key=_diag_order))
+            raise RuleError(sorted(self.ld.diags, key=_diag_order), self.ld.suppressed)
         assert validator is not None
         return RuleSet(
             policy=policy,
@@ -498,7 +554,10 @@ class Build:
 
     def _unused(self) -> None:
         """A derived value or table nothing refers to is dead text, or a misspelt reference
-        elsewhere that happened to name something else (W802)."""
+        elsewhere that happened to name something else (W802). Not said when a broken file
+        or declaration hides the rules that would use it."""
+        if self.ld.broken or self.ld.wholesale:
+            return
         for kind, store in (("派生值", self.derived), ("决策表", self.tables)):
             for name, (_item, site) in store.items():
                 if name not in self.used:
@@ -589,6 +648,9 @@ class Build:
             else:
                 checker.expect(node, expected)
         except ExprError as err:
+            if self._follow_on(err, text):
+                self.ld.suppressed += 1
+                return None
             self.ld.report(
                 err.code,
                 err.name,
@@ -602,6 +664,21 @@ class Build:
             return None
         self._sense(node, site, sub)
         return node
+
+    def _follow_on(self, err: ExprError, text: str) -> bool:
+        """An error that only repeats a broken file or declaration already reported: a name
+        it declared, or a type the failed expression left unknown (``any``)."""
+        if not (self.ld.broken or self.ld.wholesale):
+            return False
+        if err.code == "E203":
+            return self.ld.wholesale or text[err.span[0] : err.span[1]] in self.ld.broken
+        return err.message_en.endswith("got any")
+
+    def _broken_name(self, name: str) -> bool:
+        if self.ld.wholesale or name in self.ld.broken:
+            self.ld.suppressed += 1
+            return True
+        return False
 
     def _sense(self, node: Node, site: Site, sub: KeyPath) -> None:
         """A comparison the fact's bounds decide is a slip, usually of scale (E309, E310)."""
@@ -948,7 +1025,7 @@ class Build:
 
     def _check_choices(self, ids: Iterable[str], site: Site, sub: KeyPath) -> None:
         for aid in ids:
-            if aid not in self.choice_specs:
+            if aid not in self.choice_specs and not self._broken_name(aid):
                 hz, he = did_you_mean(aid, list(self.choice_specs))
                 self.ld.report(
                     "E208",
@@ -1229,7 +1306,7 @@ class Build:
                 sub=sub,
             )
         if over:
-            raise RuleError(sorted(self.ld.diags, key=_diag_order))
+            raise RuleError(sorted(self.ld.diags, key=_diag_order), self.ld.suppressed)
 
     # -- derived values (types inferred on first use; cycles reported once)
     def _derived_type(self, name: str) -> Ty:
@@ -1359,6 +1436,8 @@ class Build:
             for m in TEMPLATE_RE.finditer(text):
                 ref = m.group(1)
                 kind = self.lookup(ref)
+                if kind is None and self._broken_name(ref):
+                    continue
                 if kind is None or kind[0] not in ("fact", "param", "derived"):
                     hz, he = did_you_mean(
                         ref, [n for n, (k, _) in self.types.items() if k in ("fact", "param", "derived")]
@@ -1599,4 +1678,7 @@ def _squeeze(text: str) -> str:
 
 
 def _diag_order(d: Diagnostic) -> tuple[Any, ...]:
-    return (d.severity != "error", d.location.file, d.location.line or 0, d.location.column or 0)
+    """Errors before warnings; among errors, files and declarations that could not be read
+    (``E1xx``) first, as the likely cause of what follows; then by file and line."""
+    cause = d.severity == "error" and d.code.startswith("E1")
+    return (d.severity != "error", not cause, d.location.file, d.location.line or 0, d.location.column or 0)
