@@ -541,7 +541,7 @@ class Build:
                 ok = 0
                 while ok < len(missing) and missing[: ok + 1] in text:
                     ok += 1
-                missing = missing[ok:]  # from where the quote departs from the plan
+                missing = missing[max(0, ok - 4) :]  # from just before it departs from the plan
                 self.ld.report(
                     "E142",
                     "quote-not-in-source",

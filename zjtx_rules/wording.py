@@ -73,7 +73,10 @@ def schema_message(err: dict[str, Any]) -> tuple[str, str]:
         return f"应为{zh}，实际是{got_zh}", f"expected {en}; got {got_en}"
     if kind == "literal_error":
         options = str(ctx.get("expected", "")).replace("'", '"')
-        return f"应为以下之一: {options}；实际是{got_zh}", f"expected one of {options}; got {got_en}"
+        return (
+            f"应为以下之一: {options.replace(' or ', ', ')}；实际是{got_zh}",
+            f"expected one of {options}; got {got_en}",
+        )
     if kind == "string_too_short":
         return "不能为空文本", "must not be empty"
     if kind == "too_short":
