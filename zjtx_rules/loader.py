@@ -50,7 +50,7 @@ from .expr.types import (
 from .expr.values import BUILTINS, CONTEXT, UNKNOWN
 from .periods import Dated, History
 from .profile import ProfileValidator, fact_type
-from .sense import constant_comparisons
+from .sense import Constant, constant_comparisons, judge
 from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
 from .spec import AssumptionSpec, ConditionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
 from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
@@ -662,7 +662,7 @@ class Build:
                 hint=(err.hint_zh, err.hint_en),
             )
             return None
-        self._sense(node, site, sub)
+        self._sense(constant_comparisons(node, self._fact_spec), site, sub)
         return node
 
     def _follow_on(self, err: ExprError, text: str) -> bool:
@@ -680,9 +680,12 @@ class Build:
             return True
         return False
 
-    def _sense(self, node: Node, site: Site, sub: KeyPath) -> None:
+    def _fact_spec(self, name: str) -> FieldSpec | None:
+        return self.facts[name][0] if name in self.facts else None
+
+    def _sense(self, constants: Iterable[Constant], site: Site, sub: KeyPath) -> None:
         """A comparison the fact's bounds decide is a slip, usually of scale (E309, E310)."""
-        for found in constant_comparisons(node, lambda n: self.facts[n][0] if n in self.facts else None):
+        for found in constants:
             word_zh, word_en = ("恒为真", "always true") if found.always else ("永远不成立", "never true")
             hint = ("", "")
             if found.suggestion is not None:
@@ -695,7 +698,7 @@ class Build:
                 f"this comparison is {word_en}: fact '{found.fact}' is declared as {found.bounds}",
                 site,
                 sub=sub,
-                span=found.node.span,
+                span=found.span,
                 hint=hint,
             )
 
@@ -1545,6 +1548,7 @@ class Build:
                     continue
                 fns: dict[str, Compiled | None] = {}
                 nodes: list[Node | None] = []
+                by_key: dict[str, Node | None] = {}
                 for key, text, ty in (
                     ("expr", c.expr, BOOL),
                     ("actual", c.actual, NUMBER),
@@ -1552,9 +1556,13 @@ class Build:
                     ("or_expr", c.or_expr, BOOL),
                 ):
                     if text:
-                        node = self.expr(text, site, (*sub, key), ty)
+                        node = by_key[key] = self.expr(text, site, (*sub, key), ty)
                         nodes.append(node)
                         fns[key] = compile_expr(node) if node is not None else None
+                actual, required = by_key.get("actual"), by_key.get("required")
+                if actual is not None and required is not None and c.op:
+                    found = judge(actual, c.op, required, self._fact_spec, required.span)
+                    self._sense([found] if found else [], site, (*sub, "required"))
                 extra = None
                 if c.extra is not None:
                     node = self.expr(c.extra.expr, site, (*sub, "extra", "expr"), NUMBER)

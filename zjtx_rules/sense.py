@@ -23,7 +23,7 @@ _SCALES = (Decimal("0.01"), Decimal("0.001"), Decimal(100), Decimal(10_000))
 class Constant:
     """A comparison whose outcome the fact's bounds fix: where, which way, and a better literal."""
 
-    node: Binary
+    span: tuple[int, int]
     always: bool
     fact: str
     bounds: str
@@ -63,19 +63,31 @@ def constant_comparisons(node: Node, fact_spec: Callable[[str], FieldSpec | None
         if not isinstance(n, Binary) or n.op not in _FLIP:
             continue
         if isinstance(n.left, Name) and isinstance(n.right, Num):
-            name, op, c = n.left, n.op, n.right.value
+            found = judge(n.left, n.op, n.right, fact_spec, n.span)
         elif isinstance(n.right, Name) and isinstance(n.left, Num):
-            name, op, c = n.right, _FLIP[n.op], n.left.value
+            found = judge(n.right, _FLIP[n.op], n.left, fact_spec, n.span)
         else:
             continue
-        spec = fact_spec(name.name) if name.kind == "fact" else None
-        if spec is None or spec.type not in ("int", "decimal", "money", "ratio"):
-            continue
-        result = outcome(op, c, spec)
-        if result is None:
-            continue
-        better = next((c * k for k in _SCALES if outcome(op, c * k, spec) is None), None)
-        yield Constant(n, result, name.name, bounds_text(spec), better)
+        if found is not None:
+            yield found
+
+
+def judge(
+    name: Node, op: str, literal: Node, fact_spec: Callable[[str], FieldSpec | None], span: tuple[int, int]
+) -> Constant | None:
+    """``name op literal`` when ``name`` is a numeric fact and the bounds decide it, else None.
+    A tier criterion's ``actual``/``op``/``required`` is judged the same way."""
+    if not (isinstance(name, Name) and isinstance(literal, Num) and name.kind == "fact"):
+        return None
+    spec = fact_spec(name.name)
+    if spec is None or spec.type not in ("int", "decimal", "money", "ratio"):
+        return None
+    c = literal.value
+    result = outcome(op, c, spec)
+    if result is None:
+        return None
+    better = next((c * k for k in _SCALES if outcome(op, c * k, spec) is None), None)
+    return Constant(span, result, name.name, bounds_text(spec), better)
 
 
 def bounds_text(spec: FieldSpec) -> str:
