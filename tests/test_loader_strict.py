@@ -125,6 +125,7 @@ STRICT_CASES = [
         2,
         9,
     ),
+    ("readiness.toml", 'required = "threshold * 2"', 'required = "2_000_000_000"', "E309", 13, 13),
 ]
 
 
