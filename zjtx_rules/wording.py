@@ -108,3 +108,16 @@ def listing(names: Iterable[str], limit: int = 30) -> str:
     more = len(items) - limit
     text = ", ".join(items[:limit])
     return text + (f", … (+{more})" if more > 0 else "")
+
+
+def plain(value: Any) -> str:
+    """A value as an assumption (W501) shows it: like ``shown``, but text without quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(plain(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {plain(v)}" for k, v in value.items()) + "}"
+    return str(value)
