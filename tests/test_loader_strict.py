@@ -41,6 +41,8 @@ STRICT_CASES = [
     ),
     # the documented minimum of each kind of entry
     ("measures.toml", 'title_en = "Grant"\n', "", "E122", 1, 1),
+    ("parameters.toml", 'hit_policy = "first"\n', "", "E122", 16, 1),
+    ("parameters.toml", 'type = "ratio"\n', "", "E122", 1, 1),
     (
         "parameters.toml",
         '{ from = 2023-01-01, value = 0.20, source = "test" }',
@@ -212,7 +214,8 @@ def test_errors_come_before_warnings_and_errors_only_hides_warnings(
 
 def test_an_unused_derived_value_or_table_is_a_warning(tmp_path: Path) -> None:
     spare = (
-        '[tables.spare]\ntitle_zh = "备用"\ntitle_en = "Spare"\ninputs = [ { name = "on", type = "bool" } ]\n'
+        '[tables.spare]\ntitle_zh = "备用"\ntitle_en = "Spare"\nhit_policy = "unique"\nresult = "int"\n'
+        'inputs = [ { name = "on", type = "bool" } ]\n'
     )
     spare += '[[tables.spare.versions]]\nfrom = 2022-01-01\nsource = "test"\n'
     spare += "rows = [ { on = true, value = 1 }, { on = false, value = 0 } ]\n\n"

@@ -111,7 +111,8 @@ class ValueSpec(Strict):
 
 
 class ParameterSpec(Titled):
-    type: Literal["number", "money", "ratio", "int", "bool", "string", "date", "list"] = "number"
+    # no default: deleting ``type`` must not silently turn a date or a ratio into a number
+    type: Literal["number", "money", "ratio", "int", "bool", "string", "date", "list"]
     unit: str = ""
     values: list[ValueSpec] = Field(min_length=1)
 
@@ -138,8 +139,9 @@ class TableVersionSpec(Strict):
 
 
 class TableSpec(Titled):
-    hit_policy: Literal["first", "unique"] = "first"
-    result: Literal["number", "int", "money", "ratio", "string", "bool"] = "number"
+    # no defaults: a deleted hit policy or result type changes what the table means
+    hit_policy: Literal["first", "unique"]
+    result: Literal["number", "int", "money", "ratio", "string", "bool"]
     inputs: list[TableInputSpec] = Field(min_length=1, max_length=6)
     versions: list[TableVersionSpec] = Field(min_length=1)
 

@@ -67,6 +67,12 @@ def schema_message(err: dict[str, Any]) -> tuple[str, str]:
     """A pydantic error (other than missing and unknown keys) as a zh/en sentence."""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    loc = err.get("loc") or ()
+    last = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        return f"缺少必填的键 '{last}'", f"missing required key '{last}'"
+    if kind == "extra_forbidden":
+        return f"未知的键 '{last}'", f"unknown key '{last}'"
     got_zh, got_en = kind_of(err.get("input"))
     if kind in _EXPECTED:
         zh, en = _EXPECTED[kind]
