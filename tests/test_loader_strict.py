@@ -59,6 +59,7 @@ STRICT_CASES = [
         17,
         1,
     ),
+    ("parameters.toml", "assumption = true, note =", "note =", "E133", 14, 79),
     # keys of maps that name things
     ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
     # cross-field sense

@@ -213,6 +213,20 @@ class Build:
             severity="warning",
         )
 
+    def orphan_note(self, site: Site, sub: KeyPath, assumption: bool, note_en: str) -> None:
+        """``note_en`` explains an assumption; without ``assumption = true`` beside it, the flag
+        was most likely deleted (E133), which would silently present a guess as the plan's."""
+        if note_en and not assumption:
+            self.ld.report(
+                "E133",
+                "note-without-assumption",
+                "有 note_en 却没有 assumption = true：假设标记是否被删掉了？",
+                "note_en without assumption = true: was the assumption flag deleted?",
+                site,
+                sub=(*sub, "note_en"),
+                at_key=True,
+            )
+
     def period_error(self, site: Site, sub: KeyPath, zh: str, en: str) -> None:
         self.ld.report("E407", "bad-period", zh, en, site, sub=sub)
 

@@ -49,6 +49,7 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
             rows = []
             row_notes: list[Assumption | None] = []
             whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
+            b.orphan_note(site, ("versions", vi), ver.assumption, ver.note_en)
             if vi > 0 and ver.from_ <= spec.versions[vi - 1].from_:
                 b.period_error(
                     site,
@@ -62,6 +63,7 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
                 if row is not None:
                     rows.append(row)
                     row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
+                    b.orphan_note(site, row_at, row.assumption or ver.assumption, row.note_en)
                     if row.assumption and not ver.assumption:
                         cells = ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
                         b.assumption(

@@ -30,6 +30,7 @@ def parameters(b: Build) -> dict[str, Any]:
                 ty = ListTy(NUMBER)
             items.append(Dated(val.from_, value))
             note = None
+            b.orphan_note(site, ("values", i), val.assumption, val.note_en)
             if val.assumption:
                 b.assumption(
                     site, ("values", i), f"{name} = {plain(value)}", val.note, val.note_en, val.from_

@@ -34,6 +34,7 @@ def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
                     f"valid_until（{c.valid_until}）应晚于 valid_from（{c.valid_from}）",
                     f"valid_until ({c.valid_until}) must be after valid_from ({c.valid_from})",
                 )
+            b.orphan_note(site, sub, c.assumption, c.note_en)
             if c.assumption:
                 cid = f"{tid}.{c.id}"
                 rule = f"{c.actual} {c.op} {c.required}" if c.op else c.expr
