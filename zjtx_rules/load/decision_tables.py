@@ -13,7 +13,7 @@ from ..periods import Dated, History
 from ..source import KeyPath
 from ..spec import TableSpec
 from ..tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
-from ..wording import kind_of, plain, shown
+from ..wording import kind_of, listing, plain, shown
 from .build import PARAM_TYPES, Build
 from .files import Site
 
@@ -193,11 +193,12 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
         try:
             conds.append(parse_row_cond(inp, raw.get(inp.name)))
         except ValueError as exc:
+            zh, en = _cell_words(inp, raw.get(inp.name), str(exc))
             b.ld.report(
                 "E401",
                 "bad-row",
-                f"决策表行条件无效: {exc}",
-                f"invalid row condition: {exc}",
+                f"决策表行条件无效: {zh}",
+                f"invalid row condition: {en}",
                 site,
                 sub=(*sub, inp.name),
             )
@@ -229,4 +230,32 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
         bool(raw.get("assumption", False)),
         str(raw.get("note", "")),
         str(raw.get("note_en", "")),
+    )
+
+
+_CELL_WORDS = {
+    "expected true or false": ("应为 true 或 false（不加引号）", "expected true or false (without quotes)"),
+    "min and below must be numbers": (
+        "min 和 below 应为数字（不加引号）",
+        "min and below must be numbers (without quotes)",
+    ),
+    "min must be less than below": ("min 应小于 below", "min must be less than below"),
+}
+
+
+def _cell_words(inp: Any, cell: Any, said: str) -> tuple[str, str]:
+    """A cell problem as the rule author wrote the cell, in both languages."""
+    if inp.type == "enum":
+        choices = listing(inp.choices or [])
+        got_zh, got_en = kind_of(cell)
+        return (
+            f"输入 '{inp.name}' 的取值应为 {choices} 之一（或它们的列表），实际是{got_zh}",
+            f"input '{inp.name}' takes one of {choices} (or a list of them); got {got_en}",
+        )
+    return _CELL_WORDS.get(
+        said,
+        (
+            "数值输入应写成 { min = …, below = … }（左闭右开区间）",
+            "a number input takes { min = …, below = … } (a half-open interval)",
+        ),
     )
