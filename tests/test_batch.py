@@ -64,7 +64,7 @@ def test_csv_input(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
     src.write_text(
         "id,registered_in_area,serious_dishonesty,qualifications,talents,revenue_cny\n"
         'a,true,否,"[{""kind"": ""municipal_zjtx"", ""recognized_on"": ""2024-01-01""}]",'
-        '"[{""id"": ""t"", ""contributions_cny"": {""2025"": ""100.005""}}]",5000000\n'
+        '"[{""id"": ""t"", ""contributions_cny"": {""2025"": ""100.01""}}]",5000000\n'
         "b,maybe,false,,,\n"
         "c,true\n",
         encoding="utf-8",

@@ -169,3 +169,63 @@ def test_test_takes_a_case_file_or_folder_and_a_name_filter(capsys: pytest.Captu
     assert "2 passed, 0 failed" in capsys.readouterr().out
     assert main(["test", str(MINI), "-k", "no such case"]) == 1
     assert main(["test", str(MINI / "cases" / "nope.toml")]) == 2
+
+
+def test_version_and_python_dash_m() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "zjtx_rules", "--version"], capture_output=True, check=False, text=True
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("zjtx ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "evaluate",
+        "check",
+        "test",
+        "mutate",
+        "schema",
+        "batch",
+        "compare",
+        "generate",
+        "serve",
+        "bench",
+        "docs",
+        "diff",
+    ],
+)
+def test_every_command_help_has_an_example_and_defaults(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert f"example:\n  zjtx {command}" in text
+    assert "(default: None)" not in text
+
+
+def test_batch_refuses_workers_below_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["batch", "-", "--workers", "0"])
+    assert info.value.code == 2
+
+
+def test_batch_exits_1_when_a_line_is_an_error_and_answers_every_line(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a"}\n{"id": "b", "employees": -1}\n{"id": "c"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code = main(["batch", str(src), "--out", str(out), "--as-of", "2025-06-30", "--input-format", "jsonl"])
+    assert code == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_evaluate_of_a_30_digit_int_is_a_clear_error_not_a_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "zjtx_rules", "evaluate", "-"],
+        input=b'{"id":"x","employees":123456789012345678901234567890}',
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert b"$.employees" in proc.stderr and b"Traceback" not in proc.stderr

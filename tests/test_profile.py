@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zjtx_rules
 from zjtx_rules import ProfileError
-from zjtx_rules.profile import credit_code_check_char, parse_json
+from zjtx_rules.profile import credit_code_check_char, decimal_pattern, parse_json
 
 
 def paths(exc: pytest.ExceptionInfo[ProfileError]) -> list[str]:
@@ -45,7 +48,7 @@ def test_validation_errors_carry_json_paths(rules: zjtx_rules.RuleSet) -> None:
         "founded_on": "2020-02-30",
         "employees": "1.5",
         "qualifications": [{"kind": "little_giant"}],
-        "talents": [{"id": "a", "contributions_cny": {"2024": 1.5}}],
+        "talents": [{"id": "a", "contributions_cny": {"2024": 1.55555}}],
         "patents_granted": [
             {"number": "x", "kind": "invention", "region": "mars", "granted_on": "2024-01-01"}
         ],
@@ -70,10 +73,19 @@ def test_validation_errors_carry_json_paths(rules: zjtx_rules.RuleSet) -> None:
         assert e.message_zh and e.message_en
 
 
-def test_float_in_a_dict_is_refused(rules: zjtx_rules.RuleSet) -> None:
-    with pytest.raises(ProfileError) as info:
-        rules.evaluate({"id": "x", "revenue_cny": 0.1}, "2025-01-01")
-    assert paths(info) == ["$.revenue_cny"]
+def test_float_in_a_dict_is_read_through_its_shortest_repr(rules: zjtx_rules.RuleSet) -> None:
+    facts = rules.validate_profile({"id": "x", "revenue_cny": 0.1, "sci_staff_ratio": 1 / 3})
+    assert facts["revenue_cny"] == Decimal("0.1")
+    assert facts["sci_staff_ratio"] == Decimal("0.3333333333333333")
+
+
+def test_money_with_more_than_two_decimals_says_so(rules: zjtx_rules.RuleSet) -> None:
+    for value in (0.1 + 0.2, Decimal("1.005"), "1.005"):
+        with pytest.raises(ProfileError) as info:
+            rules.evaluate({"id": "x", "revenue_cny": value}, "2025-01-01")
+        assert paths(info) == ["$.revenue_cny"]
+        message = info.value.errors[0].message_en
+        assert "2 decimal places" in message
 
 
 def test_unknown_fact_suggests_the_right_name(rules: zjtx_rules.RuleSet) -> None:
@@ -99,3 +111,91 @@ def test_credit_code_check_character() -> None:
 def test_profile_must_be_an_object(rules: zjtx_rules.RuleSet) -> None:
     with pytest.raises(ProfileError):
         rules.evaluate("[1, 2]", "2025-01-01")
+
+
+@pytest.mark.parametrize("digits", [29, 30, 34, 40])
+def test_int_fact_with_29_to_40_digits_is_a_profile_error(rules: zjtx_rules.RuleSet, digits: int) -> None:
+    big = "1" * digits
+    for profile in (f'{{"id": "x", "employees": {big}}}', {"id": "x", "employees": Decimal(big)}):
+        with pytest.raises(ProfileError) as info:
+            rules.evaluate(profile, "2025-01-01")
+        assert paths(info) == ["$.employees"]
+
+
+def test_python_int_of_5000_digits_is_a_profile_error(rules: zjtx_rules.RuleSet) -> None:
+    for fact in ("employees", "revenue_cny", "sci_staff_ratio"):
+        with pytest.raises(ProfileError) as info:
+            rules.evaluate({"id": "x", fact: 10**5000}, "2025-01-01")
+        assert paths(info) == [f"$.{fact}"]
+        assert "5000 digits" in info.value.errors[0].message_en
+
+
+@pytest.mark.parametrize("text", ["+5", ".5", "1_000", "1e3", "５", " 5", "05", "0x10", "5.", "-1"])
+def test_decimal_strings_outside_the_published_pattern_are_refused(
+    rules: zjtx_rules.RuleSet, text: str
+) -> None:
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate({"id": "x", "revenue_cny": text}, "2025-01-01")
+    assert info.value.errors[0].code == "string_pattern_mismatch"
+
+
+def test_ratio_from_javascript_is_read_exactly(rules: zjtx_rules.RuleSet) -> None:
+    facts = rules.validate_profile('{"id": "a", "sci_staff_ratio": 0.3333333333333333}')
+    assert facts["sci_staff_ratio"] == Decimal("0.3333333333333333")
+
+
+def test_bounds_apply_to_strings_and_numbers_alike(rules: zjtx_rules.RuleSet) -> None:
+    for value in ("5", Decimal(5), 5, 5.0, "1.5"):
+        with pytest.raises(ProfileError):
+            rules.evaluate({"id": "x", "sci_staff_ratio": value}, "2025-01-01")
+    assert rules.validate_profile({"id": "x", "sci_staff_ratio": "1.000"})["sci_staff_ratio"] == 1
+
+
+def test_wrong_credit_code_check_character_is_warning_w720(rules: zjtx_rules.RuleSet) -> None:
+    ev = rules.evaluate({"id": "x", "credit_code": "91350100M000100Y44"}, "2025-01-01")
+    assert [w["code"] for w in ev.warnings] == ["W720"]
+    ok = rules.evaluate({"id": "x", "credit_code": "91350100M000100Y43"}, "2025-01-01")
+    assert ok.warnings == []
+
+
+def test_schema_describes_facts_in_both_languages(rules: zjtx_rules.RuleSet) -> None:
+    schema = rules.profile_schema()
+    start = schema["properties"]["talent_award_start_year"]["description"]
+    assert "人才奖励起始年度" in start and "default: the evaluation year" in start
+    assert "W720" in schema["properties"]["credit_code"]["description"]
+    assert schema["properties"]["credit_code"]["anyOf"][0]["pattern"] == "^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y4", "91350100M000100Y43\n", "91350100M000100I43"])
+def test_credit_code_of_wrong_shape_is_refused_by_the_pattern(rules: zjtx_rules.RuleSet, code: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate({"id": "x", "credit_code": code}, "2025-01-01")
+    assert info.value.errors[0].code == "string_pattern_mismatch"
+
+
+_SHAPES = [
+    (0, 1, True, 30),
+    (-1, 100, True, 30),
+    (0, 10**15, False, 2),
+    (0, 10**6, False, 0),
+    (2000, 2100, True, 0),
+]
+
+
+@settings(max_examples=500, derandomize=True, database=None)
+@given(
+    shape=st.sampled_from(_SHAPES),
+    whole=st.one_of(st.integers(0, 3), st.integers(0, 3000), st.integers(0, 10**16)),
+    fraction=st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,4}", fullmatch=True)),
+    negative=st.booleans(),
+)
+def test_decimal_pattern_accepts_exactly_the_numbers_in_bounds(
+    shape: tuple[int, int, bool, int], whole: int, fraction: str, negative: bool
+) -> None:
+    lo, hi, inclusive, places = shape
+    text = ("-" if negative else "") + str(whole) + fraction
+    value = Decimal(text)
+    within = value >= lo and (value <= hi if inclusive else value < hi)
+    spelled = len(fraction) - 1 <= places if fraction else not (negative and value == 0 and places == 0)
+    expected = within and spelled and not (negative and lo >= 0)
+    assert bool(re.fullmatch(decimal_pattern(lo, hi, inclusive, places), text)) == expected

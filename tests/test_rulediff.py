@@ -72,7 +72,8 @@ def test_resolving_an_assumption_is_reported(tmp_path: Path) -> None:
     _edit(
         new / "parameters.toml",
         re.compile(
-            r'(\{ tier = "municipal_zjtx", value = \d+, )assumption = true, (note = "[^"]*"), note_en = "[^"]*"'
+            r'(\{ tier = "municipal_zjtx", value = \d+, )assumption = true, '
+            r'(note = "[^"]*"), note_en = "[^"]*"'
         ),
         r"\g<1>\g<2>",  # a resolved figure keeps a note; note_en belongs to assumptions (E133)
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from zjtx_rules.web import App, create_app
+from zjtx_rules.web import DEFAULT_MAX_BODY, App, create_app
 
 from .conftest import BUNDLED, EXAMPLES
 
@@ -115,7 +115,7 @@ def test_batch_answers_each_element_in_order(server: tuple[int, dict[str, Any]])
     assert out[1]["index"] == 1 and out[1]["errors"][0]["path"] == "$[1].revenue_cny"
 
 
-BIG = b'{"id": "' + b"x" * (1 << 20) + b'"}'
+BIG = b'{"id": "' + b"x" * DEFAULT_MAX_BODY + b'"}'
 
 
 @pytest.mark.parametrize(
@@ -207,3 +207,79 @@ def test_module_app_is_lazy_and_uses_env(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(web, "_APP", None)
     monkeypatch.setenv("ZJTX_RULES", str(BUNDLED))
     assert isinstance(web.app, App)
+
+
+def test_ratio_computed_in_javascript_is_accepted(server: tuple[int, dict[str, Any]]) -> None:
+    port, _ = server
+    got, _, data = request(port, "POST", "/v1/evaluate", b'{"id":"a","sci_staff_ratio":0.3333333333333333}')
+    assert got == 200, data
+
+
+@pytest.mark.parametrize("query", ["as_of=", "as_of=2025-13-01", "as_of=20250101", "compact=yes"])
+def test_empty_or_malformed_query_is_a_400(server: tuple[int, dict[str, Any]], query: str) -> None:
+    port, _ = server
+    got, _, _ = request(port, "POST", f"/v1/evaluate/batch?{query}", b'[{"id": "a"}]')
+    assert got == 400
+
+
+def test_openapi_names_every_operation_and_answer(server: tuple[int, dict[str, Any]]) -> None:
+    _, doc = server
+    assert doc["servers"] and "/openapi.json" in doc["paths"]
+    assert doc["info"]["version"] != doc["info"]["x-policy-version"]
+    ops = [op for item in doc["paths"].values() for op in item.values()]
+    assert len({op["operationId"] for op in ops}) == len(ops)
+    for op in ops:
+        assert {"404", "405", "500"} <= set(op["responses"])
+    assert {"413", "415"} <= set(doc["paths"]["/v1/evaluate"]["post"]["responses"])
+
+
+def test_batch_of_1000_realistic_profiles_fits_the_default_limits(server: tuple[int, dict[str, Any]]) -> None:
+    port, doc = server
+    one = json.loads((EXAMPLES / "little_giant_11_talents.json").read_text(encoding="utf-8"))
+    body = json.dumps([{**one, "id": str(i)} for i in range(1000)], ensure_ascii=False, indent=2).encode()
+    got, _, data = request(port, "POST", "/v1/evaluate/batch?as_of=2025-06-30&compact=true", body)
+    assert got == 200, data[:300]
+    rows = json.loads(data)
+    assert len(rows) == 1000 and set(rows[0]) == {"profile_id", "as_of", "warnings", "measures", "tiers"}
+    check(doc, response_schema(doc, "/v1/evaluate/batch", "post", 200), rows)
+
+
+def _call(app: App, method: str, headers: dict[str, str]) -> tuple[str, dict[str, str], bytes]:
+    seen: dict[str, Any] = {}
+
+    def start(status: str, hdrs: list[tuple[str, str]]) -> None:
+        seen["status"], seen["headers"] = status, {k.lower(): v for k, v in hdrs}
+
+    env = {"REQUEST_METHOD": method, "PATH_INFO": "/v1/evaluate", "QUERY_STRING": ""}
+    env.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
+    body = b"".join(app(env, start))
+    return seen["status"], seen["headers"], body
+
+
+def test_cors_preflight_allows_default_headers_and_explains_a_refusal() -> None:
+    app = create_app(BUNDLED, cors_origins=["https://portal.example/"])  # trailing slash normalised
+    asks = {"Origin": "https://portal.example", "Access-Control-Request-Method": "POST"}
+    status, hdrs, _ = _call(
+        app, "OPTIONS", {**asks, "Access-Control-Request-Headers": "traceparent, authorization"}
+    )
+    assert status.startswith("204")
+    assert "traceparent" in hdrs["access-control-allow-headers"]
+    assert hdrs["referrer-policy"] == "no-referrer"
+    status, _, body = _call(app, "OPTIONS", {**asks, "Access-Control-Request-Headers": "X-Secret"})
+    assert status.startswith("403") and b"X-Secret" in body
+    status, _, body = _call(app, "OPTIONS", {**asks, "Origin": "https://evil.example"})
+    assert status.startswith("403") and b"evil.example" in body
+
+
+def test_cors_star_is_explicit_and_a_path_is_refused_at_startup() -> None:
+    app = create_app(BUNDLED, cors_origins=["*"])
+    _, hdrs, _ = _call(app, "OPTIONS", {"Origin": "https://any.example"})
+    assert hdrs["access-control-allow-origin"] == "*"
+    with pytest.raises(ValueError, match="origin"):
+        create_app(BUNDLED, cors_origins=["https://portal.example/app"])
+
+
+def test_server_header_names_no_interpreter(server: tuple[int, dict[str, Any]]) -> None:
+    port, _ = server
+    _, hdrs, _ = request(port, "GET", "/healthz")
+    assert "python" not in hdrs["server"].lower()

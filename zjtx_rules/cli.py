@@ -1,8 +1,8 @@
 """``zjtx``: the command line. Parsing and printing only; the work is the library's.
 
-Exit codes: 0 success; 1 a ``check`` or ``test`` found problems (or ``mutate --fail-under``
-was not reached); 2 bad input (profile, rule package, arguments), with the message on stderr
-and no traceback.
+Exit codes: 0 success; 1 a ``check`` or ``test`` found problems, ``mutate --fail-under``
+was not reached, or a ``batch`` had a record in error (every other record is still answered);
+2 bad input (profile, rule package, arguments), with the message on stderr and no traceback.
 
 Without ``--rules`` a command uses the package in ``./rules`` when the working folder has one
 (the copy being edited), else the installed one. The first line a command prints names the
@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .casefile import is_package, package_of, run_cases
 from .engine import RuleSet, parse_as_of
@@ -46,81 +46,193 @@ def _positive(text: str) -> int:
     return value
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Help that shows every option's default and keeps the examples' line breaks."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if (
+            "default" in text
+            or action.default in (None, False, argparse.SUPPRESS)
+            or not action.option_strings
+        ):
+            return text
+        return f"{text} (default: {action.default})"
+
+
+def _command(sub: Any, name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=help_text, epilog=f"example:\n  {example}", formatter_class=_Help
+    )
+    return parser
+
+
+_FORMAT_HELP = "output format: text for people, json for machines"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="zjtx", description="专精特新政策规则引擎 / SRDI policy rules engine")
+    from . import __version__
+    from .web import DEFAULT_CORS_HEADERS, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
+
+    p = _Parser(
+        prog="zjtx",
+        description="专精特新政策规则引擎 / SRDI policy rules engine",
+        epilog="example:\n  zjtx evaluate examples/profiles/seed_tech_sme.json --as-of 2025-06-30",
+        formatter_class=_Help,
+    )
+    p.add_argument("--version", action="version", version=f"zjtx {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    ev = sub.add_parser("evaluate", help="evaluate one profile (JSON file, or - for stdin)")
-    ev.add_argument("profile")
-    ev.add_argument("--rules", help="rule package folder (default: the bundled package)")
-    ev.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: today)")
-    ev.add_argument("--format", choices=["text", "json"], default="text")
-    ev.add_argument("--lang", choices=["zh", "en"], default="zh")
+    rules_help = (
+        "rule package folder (default: ./rules/<package> when there is one, else the bundled package)"
+    )
+    as_of_help = "evaluation date YYYY-MM-DD (default: today)"
+    ev = _command(
+        sub,
+        "evaluate",
+        "evaluate one profile (JSON file, or - for stdin)",
+        "zjtx evaluate examples/profiles/seed_tech_sme.json --as-of 2025-06-30 --format json",
+    )
+    ev.add_argument("profile", help="a JSON file, or - for stdin")
+    ev.add_argument("--rules", help=rules_help)
+    ev.add_argument("--as-of", help=as_of_help)
+    ev.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
+    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the text output")
     ev.add_argument("--explain", metavar="MEASURE", help="print the evaluation trace of this measure")
-    ch = sub.add_parser("check", help="check a rule package; list every problem and assumption")
-    ch.add_argument("rules", nargs="?")
-    ch.add_argument("--format", choices=["text", "json"], default="text")
+    ch = _command(
+        sub,
+        "check",
+        "check a rule package; list every problem and assumption",
+        "zjtx check rules/liangjiang_zjtx_2022",
+    )
+    ch.add_argument("rules", nargs="?", help=rules_help)
+    ch.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
     ch.add_argument("--errors-only", action="store_true", help="leave warnings out (they still count)")
-    te = sub.add_parser("test", help="run a rule package's own test cases")
+    te = _command(
+        sub,
+        "test",
+        "run a rule package's own test cases",
+        "zjtx test rules/liangjiang_zjtx_2022/cases/talent_reward.toml -k quota",
+    )
     te.add_argument("path", nargs="?", help="a package, a case file or a folder of case files")
     te.add_argument("--rules", help="the package the cases test (default: the one they sit in)")
     te.add_argument("-k", dest="select", metavar="TEXT", help="only cases whose name contains TEXT")
-    mu = sub.add_parser("mutate", help="mutation testing: which single edits do the cases miss?")
-    mu.add_argument("rules", nargs="?")
-    mu.add_argument("--workers", type=_positive, default=1, help="processes (default 1)")
+    mu = _command(
+        sub,
+        "mutate",
+        "mutation testing: which single edits do the cases miss?",
+        "zjtx mutate rules/liangjiang_zjtx_2022 --workers 2 --fail-under 97",
+    )
+    mu.add_argument("rules", nargs="?", help=rules_help)
+    mu.add_argument("--workers", type=_positive, default=1, help="processes")
     mu.add_argument("--seed", type=int, default=0, help="seed for --limit sampling")
-    mu.add_argument("--limit", type=_positive, help="try a seeded sample of N mutants")
+    mu.add_argument("--limit", type=_positive, help="try a seeded sample of N mutants (default: all)")
     mu.add_argument("--fail-under", type=float, metavar="PCT", help="exit 1 when under PCT%% caught")
-    mu.add_argument("--format", choices=["text", "json"], default="text")
-    sc = sub.add_parser("schema", help="print the JSON Schema of profiles or results")
-    sc.add_argument("which", choices=["profile", "result"])
-    sc.add_argument("--rules")
-    ba = sub.add_parser("batch", help="evaluate JSON Lines or CSV, one output line per record")
+    mu.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
+    sc = _command(
+        sub,
+        "schema",
+        "print the JSON Schema of profiles or results",
+        "zjtx schema profile > profile.schema.json",
+    )
+    sc.add_argument("which", choices=["profile", "result"], help="which schema")
+    sc.add_argument("--rules", help=rules_help)
+    ba = _command(
+        sub,
+        "batch",
+        "evaluate JSON Lines or CSV, one output line per record; exit 1 if any record was an error",
+        "zjtx batch examples/register.csv --out results.jsonl --summary summary.json --workers 2",
+    )
     ba.add_argument("input", help="a .jsonl/.csv file, or - for stdin")
     ba.add_argument("--out", help="output JSON Lines file (default: stdout)")
-    ba.add_argument("--workers", type=int, default=1, help="processes (default 1)")
-    ba.add_argument("--as-of")
-    ba.add_argument("--rules")
+    ba.add_argument("--workers", type=_positive, default=1, help="processes, at least 1")
+    ba.add_argument("--as-of", help=as_of_help)
+    ba.add_argument("--rules", help=rules_help)
     ba.add_argument(
-        "--format",
+        "--input-format",
         dest="input_format",
         choices=["jsonl", "csv"],
         help="input format (default: by file extension)",
     )
     ba.add_argument("--summary", help="write a JSON summary here and print a table to stderr")
-    ba.add_argument("--lang", choices=["zh", "en"], default="zh")
+    ba.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary table")
     ba.add_argument("--progress", action="store_true", help="show progress even if not a terminal")
     ba.add_argument("--resume", action="store_true", help="continue an interrupted --out file")
     ba.add_argument("--reasons", action="store_true", help="include reason texts (larger output)")
-    co = sub.add_parser("compare", help="two rule versions over the same enterprises")
-    co.add_argument("input")
+    co = _command(
+        sub,
+        "compare",
+        "two rule versions over the same enterprises",
+        "zjtx compare examples/register.csv --rules old/ --rules rules/liangjiang_zjtx_2022",
+    )
+    co.add_argument("input", help="a .jsonl/.csv file of profiles")
     co.add_argument("--rules", action="append", required=True, help="give twice: OLD then NEW")
-    co.add_argument("--as-of")
-    co.add_argument("--format", choices=["text", "json"], default="text")
+    co.add_argument("--as-of", help=as_of_help)
+    co.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
     co.add_argument("--limit", type=int, default=1000, help="most changed enterprises listed")
-    ge = sub.add_parser("generate", help="synthetic profiles as JSON Lines")
-    ge.add_argument("--count", type=int, required=True)
-    ge.add_argument("--seed", type=int, default=0)
+    ge = _command(
+        sub,
+        "generate",
+        "synthetic profiles as JSON Lines",
+        "zjtx generate --count 100 --seed 1 > profiles.jsonl",
+    )
+    ge.add_argument("--count", type=int, required=True, help="how many profiles")
+    ge.add_argument("--seed", type=int, default=0, help="random seed (same seed, same profiles)")
     ge.add_argument("--missing", type=float, default=0.0, help="chance an optional fact is absent")
-    ge.add_argument("--rules")
-    ge.add_argument("--as-of")
-    sv = sub.add_parser("serve", help="run the JSON API and calculator page locally")
-    sv.add_argument("--rules")
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=_port, default=8000)
-    sv.add_argument("--cors-origin", action="append", default=[], help="allow this origin (repeatable)")
-    sv.add_argument("--max-body", type=int, default=1 << 20, help="largest request body in bytes")
+    ge.add_argument("--rules", help=rules_help)
+    ge.add_argument("--as-of", help="date the profiles are drawn for (default: today)")
+    sv = _command(
+        sub,
+        "serve",
+        "run the JSON API and calculator page locally",
+        "zjtx serve --port 8000 --cors-origin https://portal.example --frame-ancestors \"'self'\"",
+    )
+    sv.add_argument("--rules", help=rules_help)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sv.add_argument("--port", type=_port, default=8000, help="port to listen on (0: any free port)")
+    sv.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        help="allow this browser origin, e.g. https://portal.example, or * for any "
+        "(repeatable; none: CORS off)",
+    )
+    sv.add_argument(
+        "--cors-header",
+        action="append",
+        default=None,
+        help="request header a CORS preflight may ask for "
+        f"(repeatable; default: {', '.join(DEFAULT_CORS_HEADERS)})",
+    )
+    sv.add_argument(
+        "--frame-ancestors",
+        default="*",
+        help="CSP frame-ancestors: pages allowed to embed the calculator, e.g. \"'self' https://portal.example\"",
+    )
+    sv.add_argument(
+        "--max-body",
+        type=_positive,
+        default=DEFAULT_MAX_BODY,
+        help=f"largest request body in bytes (fits a batch of {DEFAULT_MAX_BATCH} profiles)",
+    )
     sv.add_argument("--quiet", action="store_true", help="no access log")
-    do = sub.add_parser("docs", help="write the rules as a static site (HTML, printable)")
-    do.add_argument("rules", nargs="?")
+    do = _command(
+        sub, "docs", "write the rules as a static site (HTML, printable)", "zjtx docs --out /tmp/site"
+    )
+    do.add_argument("rules", nargs="?", help=rules_help)
     do.add_argument("--out", required=True, help="folder to write the site into")
-    di = sub.add_parser("diff", help="rule-level changes between two package versions")
-    di.add_argument("old")
-    di.add_argument("new")
-    di.add_argument("--format", choices=["text", "html", "json"], default="text")
-    be = sub.add_parser("bench", help="measure evaluation speed on generated profiles")
-    be.add_argument("--rules")
-    be.add_argument("--count", type=_positive, default=5000)
-    be.add_argument("--seed", type=int, default=7)
+    di = _command(
+        sub,
+        "diff",
+        "rule-level changes between two package versions",
+        "zjtx diff rules/liangjiang_zjtx_2022 /tmp/liangjiang_quota6 --format html > review.html",
+    )
+    di.add_argument("old", help="the package folder before the change")
+    di.add_argument("new", help="the package folder after the change")
+    di.add_argument("--format", choices=["text", "html", "json"], default="text", help=_FORMAT_HELP)
+    be = _command(sub, "bench", "measure evaluation speed on generated profiles", "zjtx bench --count 5000")
+    be.add_argument("--rules", help=rules_help)
+    be.add_argument("--count", type=_positive, default=5000, help="profiles to evaluate")
+    be.add_argument("--seed", type=int, default=7, help="random seed of the generated profiles")
     return p
 
 
@@ -305,7 +417,7 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
         + (f" (resumed after {stats.resumed_from})" if stats.resumed_from else "")
         + "\n"
     )
-    return 0
+    return 1 if stats.errors else 0
 
 
 def _compare(args: argparse.Namespace, out: list[str]) -> int:
@@ -343,10 +455,19 @@ def _generate(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace, out: list[str]) -> int:
-    from .web import create_app, serve
+    from .web import DEFAULT_CORS_HEADERS, create_app, serve
 
     _announce(args.rules, None)
-    app = create_app(args.rules, cors_origins=args.cors_origin, max_body=args.max_body)
+    try:
+        app = create_app(
+            args.rules,
+            cors_origins=args.cors_origin,
+            cors_headers=args.cors_header or DEFAULT_CORS_HEADERS,
+            frame_ancestors=args.frame_ancestors,
+            max_body=args.max_body,
+        )
+    except ValueError as exc:  # a malformed --cors-origin: refuse at startup, not at run time
+        raise UsageError(f"--cors-origin 无效: {exc}", f"bad --cors-origin: {exc}") from None
     try:
         serve(app, args.host, args.port, quiet=args.quiet)
     except OSError as exc:

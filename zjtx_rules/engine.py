@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -108,13 +108,21 @@ class CompiledTier:
     held_refs: Refs = NO_REFS
 
 
-def parse_as_of(as_of: date | str | None) -> date:
+def parse_as_of(as_of: date | datetime | str | None) -> date:
+    """The evaluation date: a ``date``, a ``datetime`` (its date), an ISO string, or None (today)."""
     if as_of is None:
         return date.today()
+    if isinstance(as_of, datetime):
+        return as_of.date()
     if isinstance(as_of, date):
         return as_of
+    if not isinstance(as_of, str):
+        raise UsageError(
+            f"评估日期应为 date、datetime、YYYY-MM-DD 字符串或 None，实际为 {type(as_of).__name__}",
+            f"as_of must be a date, a datetime, a YYYY-MM-DD string or None; got {type(as_of).__name__}",
+        )
     try:
-        return date.fromisoformat(str(as_of))
+        return date.fromisoformat(as_of)
     except ValueError:
         raise UsageError(
             f"评估日期应为 YYYY-MM-DD，实际为 {as_of!r}", f"as_of must be a date YYYY-MM-DD; got {as_of!r}"
@@ -200,7 +208,9 @@ class RuleSet:
             )
         return self.validator.validate(dict(profile))
 
-    def evaluate(self, profile: Any, as_of: date | str | None = None, *, reasons: bool = True) -> Evaluation:
+    def evaluate(
+        self, profile: Any, as_of: date | datetime | str | None = None, *, reasons: bool = True
+    ) -> Evaluation:
         """Evaluate every measure and tier for ``profile`` on ``as_of`` (default: today).
 
         ``profile`` is a dict or JSON text/bytes (numbers parsed as Decimal). Raises
@@ -226,7 +236,10 @@ class RuleSet:
                 counted = [t for t, fn in self.target_fns.items() if fn(env) is True]
         except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
             raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
-        warnings: list[WarningDict] = []
+        warnings: list[WarningDict] = [
+            {"code": w["code"], "message_zh": w["message_zh"], "message_en": w["message_en"]}
+            for w in self.validator.warnings(facts)
+        ]
         if not self.policy.valid_from <= day <= self.policy.valid_to:
             warnings.append(
                 {

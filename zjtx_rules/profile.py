@@ -16,9 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NotRequired, Required
 
-from pydantic import AfterValidator as After
 from pydantic import (
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -48,14 +46,6 @@ def credit_code_check_char(first17: str) -> str:
     return _CC_CHARS[(31 - total % 31) % 31]
 
 
-def _check_credit_code(v: str) -> str:
-    if len(v) != 18 or any(c not in _CC_CHARS for c in v):
-        raise ValueError("credit_code: 18 characters of 0-9 and A-Y without I, O, S, V, Z")
-    if credit_code_check_char(v[:17]) != v[17]:
-        raise ValueError(f"credit_code: check character should be {credit_code_check_char(v[:17])!r}")
-    return v
-
-
 class _NumberTooLong(ValueError):
     pass
 
@@ -83,18 +73,20 @@ def _depth(doc: Any, limit: int) -> bool:
     return True
 
 
-def parse_json(data: str | bytes) -> Any:
-    """Parse JSON text with every number as ``Decimal``; raise ``ProfileError`` on bad input."""
+def parse_json(data: str | bytes, *, limit: int = MAX_PROFILE_BYTES) -> Any:
+    """Parse JSON text with every number as ``Decimal``; raise ``ProfileError`` on bad input.
+
+    ``limit`` is the size allowed (a profile's by default; a batch passes its body limit)."""
     from .errors import ProfileError
 
     def fail(code: str, zh: str, en: str) -> ProfileError:
         return ProfileError([ProfileIssue("$", code, zh, en)])
 
-    if len(data) > MAX_PROFILE_BYTES:
+    if len(data) > limit:
         raise fail(
             "too_large",
-            f"输入过大（上限 {MAX_PROFILE_BYTES} 字节）",
-            f"input too large (limit {MAX_PROFILE_BYTES} bytes)",
+            f"输入过大（上限 {limit} 字节）",
+            f"input too large (limit {limit} bytes)",
         )
     if isinstance(data, bytes):
         try:
@@ -130,80 +122,190 @@ def parse_json(data: str | bytes) -> Any:
 
 
 # --- building the validator ---------------------------------------------------------------
+#
+# Every number is validated by pydantic-core itself (no Python call per number): a union of
+# four members, one per Python type a number can arrive as. A ``Decimal`` (the JSON parser's
+# output) and an ``int`` are compared with the bounds as they are, before any Decimal
+# arithmetic, so a 5,000-digit integer is refused by its size, not by an exception; a
+# ``float`` is read through its shortest repr (``0.1`` is ``Decimal("0.1")``); a string must
+# match a pattern that spells out the bounds and the decimal places, the same pattern the
+# JSON Schema publishes.
 
-
-def _number_input(v: Any) -> Any:
-    """Accept Decimal, int or a decimal string; refuse floats, booleans and absurd literals."""
-    if isinstance(v, float):
-        raise ValueError("float given; pass a Decimal, an integer or a decimal string")
-    if isinstance(v, bool):
-        raise ValueError("a boolean is not a number")
-    if isinstance(v, str):
-        if len(v) > MAX_NUMBER_CHARS:
-            raise ValueError(f"number longer than {MAX_NUMBER_CHARS} characters")
-        try:
-            v = Decimal(v.strip())
-        except ArithmeticError:
-            raise ValueError("not a decimal number") from None
-    if isinstance(v, Decimal):
-        if not v.is_finite():
-            raise ValueError("NaN and infinities are not numbers")
-        _sign, digits, exponent = v.as_tuple()
-        if len(digits) > 34 or not -12 <= int(exponent) <= 20:
-            raise ValueError("number has too many digits")
-    return v
-
-
-def _date_input(v: Any) -> Any:
-    if not isinstance(v, (str, date)):
-        raise ValueError("a date must be a string YYYY-MM-DD")
-    return v
-
-
-def _integral(v: Decimal) -> Decimal:
-    if v != v.to_integral_value():
-        raise ValueError("must be a whole number")
-    return v.quantize(Decimal(1))
-
-
-def _year_key(v: Any) -> int:
-    s = str(v)
-    if not (len(s) == 4 and s.isdigit() and 1900 <= int(s) <= 2200):
-        raise ValueError("a year key must be four digits, 1900-2200")
-    return int(s)
-
-
-def _number_type(spec: FieldSpec, kind: str) -> Any:
-    bounds: dict[str, Any] = {}  # finiteness is checked in _number_input (cheaper)
-    if spec.min is not None:
-        bounds["ge"] = spec.min
-    if spec.below is not None:
-        bounds["lt"] = spec.below
-    if spec.max is not None:
-        bounds["le"] = spec.max
-    limits: dict[str, Any] = {}
-    if spec.min is not None:
-        limits["minimum"] = spec.min
-    if spec.max is not None:
-        limits["maximum"] = spec.max
-    if spec.below is not None:
-        limits["exclusiveMaximum"] = spec.below
-    if kind == "int":
-        schema: dict[str, Any] = {"type": "integer", **{k: int(v) for k, v in limits.items()}}
-        return Annotated[
-            Decimal,
-            BeforeValidator(_number_input),
-            After(_integral),
-            Field(**bounds),
-            WithJsonSchema(schema),
-        ]
-    schema = {
-        "anyOf": [
-            {"type": "number", **{k: float(v) for k, v in limits.items()}},
-            {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
-        ]
+MONEY_PLACES = 2
+FRACTION_PLACES = 30  # decimal places of a non-money decimal string
+_PATTERN_TEXT: dict[str, str] = {}  # decimal-string pattern -> its bounds, for messages
+_UNION_LABELS = frozenset({"as-decimal", "as-int", "as-float", "as-text", "as-date"})
+_TYPE_ERRORS = frozenset(
+    {
+        "decimal_type",
+        "int_type",
+        "float_type",
+        "string_type",
+        "date_type",
+        "is_instance_of",
+        "decimal_parsing",
     }
-    return Annotated[Decimal, BeforeValidator(_number_input), Field(**bounds), WithJsonSchema(schema)]
+)
+
+
+def _digits_range(lo: str, hi: str) -> str:
+    """Regex for the digit strings of equal length from ``lo`` to ``hi`` (inclusive)."""
+    if lo == hi:
+        return lo
+    if len(lo) == 1:
+        return f"[{lo}-{hi}]"
+    rest = len(lo) - 1
+    if lo[0] == hi[0]:
+        return lo[0] + "(" + _digits_range(lo[1:], hi[1:]) + ")"
+    if lo[1:] == "0" * rest and hi[1:] == "9" * rest:
+        return f"[{lo[0]}-{hi[0]}][0-9]{{{rest}}}"
+    parts = [lo[0] + "(" + _digits_range(lo[1:], "9" * rest) + ")"]
+    if int(lo[0]) + 1 <= int(hi[0]) - 1:
+        parts.append(f"[{int(lo[0]) + 1}-{int(hi[0]) - 1}][0-9]{{{rest}}}")
+    parts.append(hi[0] + "(" + _digits_range("0" * rest, hi[1:]) + ")")
+    return "|".join(parts)
+
+
+def int_range_regex(lo: int, hi: int) -> str:
+    """Regex (no anchors) for the integers ``lo..hi`` written without leading zeros."""
+    if lo > hi:
+        return "(?!)"
+    parts = []
+    for width in range(len(str(lo)), len(str(hi)) + 1):
+        a = max(lo, 10 ** (width - 1) if width > 1 else 0)
+        b = min(hi, 10**width - 1)
+        if a <= b:
+            parts.append(_digits_range(str(a), str(b)))
+    return "(" + "|".join(parts) + ")"
+
+
+def decimal_pattern(lo: int, hi: int, hi_inclusive: bool, places: int) -> str:
+    """The anchored pattern of decimal strings in ``[lo, hi]`` (or ``[lo, hi)``), integral bounds.
+
+    Plain digits only: no sign other than a leading ``-`` where negatives are allowed, no
+    ``+``, exponent, grouping, leading zeros or bare ``.5``; at most ``places`` decimals.
+    """
+    if hi < 0:
+        raise ValueError(f"an upper bound below 0 is not supported; got {hi}")
+    frac = f"(\\.[0-9]{{1,{places}}})?" if places else ""
+    zero = f"(\\.0{{1,{places}}})?" if places else ""
+    if places:  # whole part below hi with any fraction; hi itself only with a zero fraction
+        alts = [int_range_regex(max(lo, 0), hi - 1) + frac] + ([str(hi) + zero] if hi_inclusive else [])
+    else:
+        alts = [int_range_regex(max(lo, 0), hi if hi_inclusive else hi - 1)]
+    if lo < 0 and places:
+        alts.append("-(" + int_range_regex(0, -lo - 1) + frac + "|" + str(-lo) + zero + ")")
+    elif lo < 0:
+        alts.append("-" + int_range_regex(1, -lo))
+    return "^(" + "|".join(alts) + ")$"
+
+
+def _json_bound(v: Decimal) -> int | float:
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def _number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
+    """The annotation of one numeric fact: native pydantic-core constraints and their schema."""
+    from pydantic import GetPydanticSchema
+    from pydantic_core import core_schema as cs
+
+    # Facts without a declared bound still get one: 10^20 keeps every value a decimal128.
+    lo = spec.min if spec.min is not None else Decimal(-(10**20))
+    hi, inclusive = (spec.max, True) if spec.max is not None else (spec.below or Decimal(10**20), False)
+    if lo != lo.to_integral_value() or hi != hi.to_integral_value():
+        raise ValueError(f"number bounds must be whole numbers; got {lo}, {hi}")
+    places = 0 if kind == "int" else (spec.decimals or MONEY_PLACES) if kind == "money" else None
+    pattern = decimal_pattern(int(lo), int(hi), inclusive, FRACTION_PLACES if places is None else places)
+    le, lt = (hi, None) if inclusive else (None, hi)
+    dec = cs.decimal_schema(allow_inf_nan=False, decimal_places=places, ge=lo, le=le, lt=lt)
+    exact = cs.decimal_schema(strict=True, allow_inf_nan=False, decimal_places=places, ge=lo, le=le, lt=lt)
+    whole = cs.int_schema(
+        strict=True, ge=int(lo), le=None if le is None else int(le), lt=None if lt is None else int(lt)
+    )
+    core = cs.union_schema(
+        [
+            (exact, "as-decimal"),
+            (cs.chain_schema([whole, dec]), "as-int"),
+            (cs.chain_schema([cs.float_schema(strict=True, allow_inf_nan=False), dec]), "as-float"),
+            (cs.chain_schema([cs.str_schema(strict=True, pattern=pattern), dec]), "as-text"),
+        ],
+        mode="left_to_right",
+    )
+    limits: dict[str, Any] = {"minimum": _json_bound(lo)}
+    limits["maximum" if inclusive else "exclusiveMaximum"] = _json_bound(hi)
+    # Money given as a JSON number is whole yuan in the schema, so that float-based schema
+    # tools check it exactly; fen go in the string form (the server also reads a JSON number
+    # with at most 2 decimals as written).
+    number: dict[str, Any] = {"type": "integer" if kind in ("int", "money") else "number", **limits}
+    text: dict[str, Any] = {"type": "string", "pattern": pattern}
+    upper = f"{'<=' if inclusive else '<'} {hi:f}"
+    decimals = "no decimals" if places == 0 else f"at most {places or FRACTION_PLACES} decimal places"
+    _PATTERN_TEXT[text["pattern"]] = f"{lo:f} <= x {upper}, {decimals}"
+    schema = {"anyOf": [number, text]}
+    return Annotated[Decimal, GetPydanticSchema(lambda _t, _h: core), WithJsonSchema(schema)], schema
+
+
+_ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _date_type() -> Any:
+    """A ``date`` object, or a string ``YYYY-MM-DD`` (JSON Schema's format "date"), natively."""
+    from pydantic import GetPydanticSchema
+    from pydantic_core import core_schema as cs
+
+    core = cs.union_schema(
+        [
+            (cs.date_schema(strict=True), "as-date"),
+            (cs.chain_schema([cs.str_schema(strict=True, pattern=_ISO_DATE), cs.date_schema()]), "as-text"),
+        ],
+        mode="left_to_right",
+    )
+    schema = {"type": "string", "format": "date"}
+    return Annotated[date, GetPydanticSchema(lambda _t, _h: core), WithJsonSchema(schema)]
+
+
+_YEAR_KEY = "^(19[0-9]{2}|2[01][0-9]{2}|2200)$"
+
+
+def _year_key_type() -> Any:
+    from pydantic import GetPydanticSchema
+    from pydantic_core import core_schema as cs
+
+    core = cs.union_schema(
+        [
+            (cs.int_schema(strict=True, ge=1900, le=2200), "as-int"),
+            (cs.chain_schema([cs.str_schema(strict=True, pattern=_YEAR_KEY), cs.int_schema()]), "as-text"),
+        ],
+        mode="left_to_right",
+    )
+    return Annotated[int, GetPydanticSchema(lambda _t, _h: core)]
+
+
+_CREDIT_CODE = "^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+def describe_fact(spec: FieldSpec) -> str:
+    """The schema description of a fact: its labels, question and note, zh and en."""
+    lines = [" / ".join(x for x in (spec.label_zh, spec.label_en) if x)]
+    lines.append(" / ".join(x for x in (spec.question_zh, spec.question_en) if x))
+    lines.append(spec.note)
+    if spec.format == "credit_code" and "W720" not in spec.note:
+        lines.append(
+            "GB 32100-2015 校验码不符时给出警告 W720，不拒绝 / a wrong GB 32100-2015 check character "
+            "gives warning W720, not a rejection"
+        )
+    if spec.unique:
+        lines.append(
+            "列表内应唯一；重复时给出警告 W721 / should be unique in the list; a repeat gives warning W721"
+        )
+    if spec.not_before:
+        lines.append(
+            f"不得早于同一条记录的 {spec.not_before}，否则为企业信息错误"
+            "（JSON Schema 无法表达，由引擎检查） / "
+            f"must not be before {spec.not_before} of the same record, or the profile is refused "
+            "(JSON Schema cannot state this; the engine checks it)"
+        )
+    return "\n".join(x for x in lines if x)
 
 
 def field_annotation(name: str, spec: FieldSpec) -> Any:
@@ -212,27 +314,38 @@ def field_annotation(name: str, spec: FieldSpec) -> Any:
     if t == "bool":
         ann: Any = StrictBool
     elif t in ("int", "decimal", "money", "ratio"):
-        ann = _number_type(spec, t)
+        ann = _number_type(spec, t)[0]
     elif t == "date":
-        ann = Annotated[date, BeforeValidator(_date_input)]
+        ann = _date_type()
     elif t == "enum":
         ann = Literal[tuple(spec.choices or ())]
     elif t == "string":
-        extra: list[Any] = [After(_check_credit_code)] if spec.format == "credit_code" else []
-        ann = Annotated[StrictStr, Field(max_length=spec.max_length or 200), *extra]
+        if spec.format == "credit_code":
+            ann = Annotated[StrictStr, Field(pattern=_CREDIT_CODE)]
+        else:
+            ann = Annotated[StrictStr, Field(max_length=spec.max_length or 200)]
     elif t == "list":
         record = record_typeddict(name, spec.fields or {})
         ann = Annotated[list[record], Field(max_length=spec.max_items or 1000)]  # type: ignore[valid-type]
     elif t == "year_money_map":
-        money = _number_type(FieldSpec(type="money", min=spec.min, below=spec.below), "money")
+        money, money_schema = _number_type(
+            FieldSpec(type="money", min=spec.min, below=spec.below, decimals=spec.decimals), "money"
+        )
+        limit = spec.max_items or 100
+        map_schema = {
+            "type": "object",
+            "propertyNames": {"pattern": _YEAR_KEY},
+            "additionalProperties": money_schema,
+            "maxProperties": limit,
+        }
         ann = Annotated[
-            dict[Annotated[int, BeforeValidator(_year_key)], money],  # type: ignore[valid-type]
-            Field(max_length=spec.max_items or 100),
+            dict[_year_key_type(), money],  # type: ignore[misc]
+            Field(max_length=limit),
+            WithJsonSchema(map_schema),
         ]
     else:  # pragma: no cover - FactType is a closed Literal
         raise AssertionError(t)
-    desc = " / ".join(x for x in (spec.label_zh, spec.label_en) if x)
-    return Annotated[ann, Field(description=desc or None)]
+    return ann
 
 
 def record_typeddict(name: str, fields: Mapping[str, FieldSpec]) -> Any:
@@ -303,7 +416,7 @@ _ZH = {
 def json_path(loc: tuple[int | str, ...]) -> str:
     out = "$"
     for part in loc:
-        if part == "[key]":  # pydantic's marker for "the key itself is invalid"
+        if part == "[key]" or part in _UNION_LABELS:  # pydantic's markers, not parts of the input
             continue
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
@@ -329,8 +442,20 @@ def date_order_issues(facts: Mapping[str, FieldSpec], known: Mapping[str, Any]) 
     return issues
 
 
+def _show(v: Any) -> str:
+    """An input value for a message, short, without converting a huge integer to text."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
+        return f"an integer of about {int(v.bit_length() * 0.30103)} digits"
+    text = repr(v) if isinstance(v, str) else str(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class ProfileValidator:
-    """Validates a profile against the declared facts and returns the facts that are known."""
+    """Validates a profile against the declared facts and returns the facts that are known.
+
+    It enforces exactly what ``json_schema()`` publishes; checks that JSON Schema cannot say
+    (the credit code's check character, unique ids in a list) are ``warnings``, not errors.
+    """
 
     def __init__(self, facts: Mapping[str, FieldSpec]) -> None:
         self.facts = dict(facts)
@@ -348,9 +473,24 @@ class ProfileValidator:
             for f, fs in (s.fields or {}).items()
             if fs.unique
         ]
+        self._credit_codes = [n for n, s in facts.items() if s.format == "credit_code"]
 
     def json_schema(self) -> dict[str, Any]:
-        return self.adapter.json_schema()
+        """The JSON Schema of a profile, each property described by its fact's labels and question."""
+        schema = self.adapter.json_schema()
+
+        def describe(props: dict[str, Any], specs: Mapping[str, FieldSpec]) -> None:
+            for name, spec in specs.items():
+                text = describe_fact(spec)
+                if text and name in props:
+                    props[name]["description"] = text
+
+        describe(schema["properties"], self.facts)
+        for name, spec in self.facts.items():
+            item = schema.get("$defs", {}).get(f"{name}_item")
+            if item is not None:
+                describe(item["properties"], spec.fields or {})
+        return schema
 
     def validate(self, doc: Any) -> dict[str, Any]:
         """Return the known facts (nulls dropped); raise ``ProfileError`` listing every problem."""
@@ -359,32 +499,80 @@ class ProfileValidator:
         try:
             out: dict[str, Any] = self.adapter.validate_python(doc)
         except ValidationError as exc:
-            raise ProfileError([self._issue(e) for e in exc.errors()]) from None
+            raise ProfileError(self._issues(exc.errors(include_url=False))) from None
         known = {k: v for k, v in out.items() if v is not None}
         for name in self._lists:
             if name in known:
                 known[name] = [{k: v for k, v in item.items() if v is not None} for item in known[name]]
-        dupes = []
+        # The one cross-field rule JSON Schema cannot state; the field's description says it.
+        order = date_order_issues(self.facts, known)
+        if order:
+            raise ProfileError(order)
+        return known
+
+    def warnings(self, known: Mapping[str, Any]) -> list[dict[str, str]]:
+        """Warnings W720 (credit-code check character) and W721 (a repeated id in a list)."""
+        out = []
+        for name in self._credit_codes:
+            code = known.get(name)
+            if isinstance(code, str) and credit_code_check_char(code[:17]) != code[17]:
+                want = credit_code_check_char(code[:17])
+                out.append(
+                    {
+                        "code": "W720",
+                        "message_zh": f"{name} 的校验码应为 {want!r}，请核对统一社会信用代码",
+                        "message_en": f"{name}: the check character should be {want!r}; "
+                        "please verify the unified social credit code",
+                    }
+                )
         for name, fname in self._unique:
             seen: set[Any] = set()
             for i, item in enumerate(known.get(name, ())):
                 key = item.get(fname)
                 if key is not None and key in seen:
-                    dupes.append(
-                        ProfileIssue(
-                            json_path((name, i, fname)),
-                            "duplicate",
-                            f"重复的 {fname}: {key}",
-                            f"duplicate {fname}: {key}",
-                        )
+                    out.append(
+                        {
+                            "code": "W721",
+                            "message_zh": f"{json_path((name, i, fname))} 重复: {key}，结果按重复项各计一次",
+                            "message_en": f"{json_path((name, i, fname))} repeats {key!r}; "
+                            "each repeat is counted as given",
+                        }
                     )
                 seen.add(key)
-        dupes.extend(date_order_issues(self.facts, known))
-        if dupes:
-            raise ProfileError(dupes)
-        return known
+        return out
 
-    def _issue(self, err: Any) -> ProfileIssue:
+    def _issues(self, errors: list[Any]) -> list[ProfileIssue]:
+        """One issue per place: of a number's union members, the one that matched its type."""
+        by_path: dict[str, list[Any]] = {}
+        for err in errors:
+            by_path.setdefault(json_path(tuple(err["loc"])), []).append(err)
+        issues = []
+        for path, errs in by_path.items():
+            if any(p in _UNION_LABELS for e in errs for p in e["loc"]):
+                specific = [e for e in errs if e["type"] not in _TYPE_ERRORS]
+                got = _show(errs[0].get("input"))
+                if not specific and any("as-date" in e["loc"] for e in errs):
+                    issues.append(
+                        ProfileIssue(
+                            path, "date_type", "应为日期 YYYY-MM-DD", f"expected a date YYYY-MM-DD; got {got}"
+                        )
+                    )
+                    continue
+                if not specific:
+                    issues.append(
+                        ProfileIssue(
+                            path,
+                            "number_type",
+                            '应为数字或十进制数字字符串（如 "12.5"）',
+                            f'expected a number or a decimal string such as "12.5"; got {got}',
+                        )
+                    )
+                    continue
+                errs = specific[:1]
+            issues.extend(self._issue(path, e) for e in errs)
+        return issues
+
+    def _issue(self, path: str, err: Any) -> ProfileIssue:
         import difflib
 
         loc = tuple(err["loc"])
@@ -404,7 +592,31 @@ class ProfileValidator:
             bound = f"{raw.normalize():f}" if isinstance(raw, Decimal) else str(raw)
             bound = re.sub(r"Decimal\('([^']*)'\)", r"\1", bound)
             zh = f"应 {_BOUND_OPS[typ]} {bound}"
-            en = f"must be {_BOUND_OPS[typ]} {bound}; got {err.get('input')!s}"
+            en = f"must be {_BOUND_OPS[typ]} {bound}; got {_show(err.get('input'))}"
+        elif typ == "decimal_max_places":
+            places = ctx.get("decimal_places", 0)
+            zh = f"最多 {places} 位小数" if places else "应为整数"
+            en = f"at most {places} decimal places" if places else "must be a whole number"
+        elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _CREDIT_CODE:
+            zh = "应为 18 位，由 0-9 和除 I、O、S、V、Z 外的大写字母组成"
+            en = "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z"
+        elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _ISO_DATE:
+            zh = "应为日期 YYYY-MM-DD"
+            en = f"expected a date YYYY-MM-DD; got {_show(err.get('input'))}"
+        elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _YEAR_KEY:
+            zh = "年份键应为 1900-2200 的四位数字"
+            en = "a year key must be four digits, 1900-2200"
+        elif typ == "string_pattern_mismatch":
+            zh = (
+                "格式不符；数字字符串只用 0-9、小数点和开头的负号，"
+                "不写 +、指数、千分位或前导零，且须在取值范围内"
+            )
+            en = (
+                "expected a decimal string with "
+                f"{_PATTERN_TEXT.get(ctx.get('pattern', ''), 'the declared bounds')}: "
+                "plain digits with an optional point and leading minus (no +, exponent, grouping or "
+                f"leading zeros); got {_show(err.get('input'))}"
+            )
         elif typ == "value_error" and "error" in ctx:
             zh += f": {ctx['error']}"
-        return ProfileIssue(json_path(loc), typ, zh, en)
+        return ProfileIssue(path, typ, zh, en)

@@ -92,6 +92,8 @@ class FieldSpec(Strict):
     max_length: int | None = Field(default=None, ge=1, le=10_000)
     max_items: int | None = Field(default=None, ge=1, le=100_000)
     format: Literal["credit_code"] | None = None
+    # decimal places a money fact accepts (default 2: fen); declared where sub-fen inputs are real
+    decimals: int | None = Field(default=None, ge=0, le=12)
     fields: dict[str, FieldSpec] | None = None
     unique: bool = False  # a record field whose values must differ across the list
     not_before: str | None = None  # a date field that may not precede this sibling date field

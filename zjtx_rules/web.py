@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from importlib import resources
@@ -24,8 +25,28 @@ from .errors import EvaluationError, ProfileError, UsageError
 from .loader import load_rules
 from .profile import parse_json
 
-DEFAULT_MAX_BODY = 1 << 20  # 1 MiB
+# A batch of DEFAULT_MAX_BATCH realistic profiles fits in DEFAULT_MAX_BODY: 1,000 copies of
+# examples/profiles/little_giant_11_talents.json are 2.9 MB compact, 4.2 MB indented.
+DEFAULT_MAX_BODY = 6 << 20  # 6 MiB
 DEFAULT_MAX_BATCH = 1000
+DEFAULT_CORS_HEADERS = ("Content-Type", "Authorization", "X-Requested-With", "traceparent")
+API_VERSION = "1.1.0"  # the HTTP contract's version; the policy's is x-policy-version
+
+
+def normalise_origin(origin: str) -> str:
+    """``https://a.example/`` -> ``https://a.example``; ``*`` stays; anything with a path,
+    query or no scheme is refused at startup (``ValueError``), not silently never matched."""
+    if origin == "*":
+        return origin
+    from urllib.parse import urlsplit
+
+    o = origin.strip().rstrip("/")
+    parts = urlsplit(o)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+        raise ValueError(f"CORS origin must look like https://host[:port]; got {origin!r}")
+    return o
+
+
 STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -71,6 +92,9 @@ class Problem(Exception):
         return out
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _json_bytes(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
@@ -86,11 +110,14 @@ class App:
         max_batch: int,
         cors_origins: Sequence[str],
         frame_ancestors: str,
+        cors_headers: Sequence[str] = DEFAULT_CORS_HEADERS,
     ) -> None:
         self.rules = rules
         self.max_body = max_body
         self.max_batch = max_batch
-        self.cors_origins = set(cors_origins)
+        self.cors_origins = {normalise_origin(o) for o in cors_origins}
+        self.cors_any = "*" in self.cors_origins
+        self.cors_headers = list(cors_headers)
         self.frame_ancestors = frame_ancestors
         self._policy = _json_bytes(rules.describe())
         self._schemas = {
@@ -117,8 +144,10 @@ class App:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         headers: list[tuple[str, str]] = []
         origin = environ.get("HTTP_ORIGIN")
-        if origin and origin in self.cors_origins:
-            headers += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        allowed = bool(origin) and (self.cors_any or origin in self.cors_origins)
+        if allowed:
+            headers += [("Access-Control-Allow-Origin", "*" if self.cors_any else str(origin))]
+            headers += [("Vary", "Origin")]
         try:
             if path.startswith("/static/"):
                 if method not in ("GET", "HEAD"):
@@ -132,7 +161,8 @@ class App:
                 route = self.routes.get(path.rstrip("/") or "/")
                 if route is None:
                     raise Problem(404, "Not Found", f"没有这个地址: {path}", f"no such path: {path}")
-                if method == "OPTIONS" and origin in self.cors_origins:
+                if method == "OPTIONS" and origin:
+                    self._check_preflight(environ, str(origin), allowed, list(route))
                     return self._reply(
                         start_response,
                         204,
@@ -141,7 +171,7 @@ class App:
                         [
                             *headers,
                             ("Access-Control-Allow-Methods", ", ".join(route)),
-                            ("Access-Control-Allow-Headers", "Content-Type"),
+                            ("Access-Control-Allow-Headers", ", ".join(self.cors_headers)),
                             ("Access-Control-Max-Age", "600"),
                         ],
                     )
@@ -174,6 +204,9 @@ class App:
             ("Content-Length", str(len(body))),
             ("X-Content-Type-Options", "nosniff"),
             ("Cache-Control", "no-store"),
+            ("Referrer-Policy", "no-referrer"),
+            # wsgiref adds its own Server header (with the Python version) only when none is set
+            ("Server", "zjtx_rules"),
         ]
         if ctype.startswith("text/html"):
             base.append(
@@ -184,6 +217,33 @@ class App:
             )
         start_response(f"{status} {HTTPStatus(status).phrase}", base + headers)
         return [body]
+
+    def _check_preflight(self, environ: Environ, origin: str, allowed: bool, methods: list[str]) -> None:
+        """Refuse a CORS preflight with a 403 that says why (origin, method or header)."""
+        if not allowed:
+            raise Problem(
+                403,
+                "Forbidden",
+                f"跨域来源 {origin} 不在允许列表中（zjtx serve --cors-origin）",
+                f"CORS origin {origin} is not allowed (zjtx serve --cors-origin); "
+                f"allowed: {', '.join(sorted(self.cors_origins)) or 'none'}",
+            )
+        want = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD", "")
+        if want and want not in methods:
+            raise Problem(
+                403, "Forbidden", f"此地址不接受方法 {want}", f"method {want} is not allowed on this path"
+            )
+        ok = {h.lower() for h in self.cors_headers}
+        asked = [h.strip() for h in environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "").split(",")]
+        refused = [h for h in asked if h and h.lower() not in ok]
+        if refused:
+            raise Problem(
+                403,
+                "Forbidden",
+                f"不允许的请求头: {', '.join(refused)}（zjtx serve --cors-header）",
+                f"request headers not allowed: {', '.join(refused)} (zjtx serve --cors-header); "
+                f"allowed: {', '.join(self.cors_headers)}",
+            )
 
     @staticmethod
     def _not_allowed(allowed: list[str]) -> Problem:
@@ -212,14 +272,22 @@ class App:
     # -- requests
     def _query(self, environ: Environ) -> tuple[Any, str]:
         try:
-            q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10)
+            # blank values kept, so that an empty as_of= is a 400 rather than "today"
+            q = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
         except ValueError:
             raise Problem(400, "Bad Request", "查询参数过多", "too many query parameters") from None
         lang = q.get("lang", ["zh"])[0]
         if lang not in ("zh", "en"):
             raise Problem(400, "Bad Request", "lang 只能是 zh 或 en", "lang must be zh or en")
         try:
-            as_of = parse_as_of(q["as_of"][0]) if "as_of" in q else None
+            raw = q["as_of"][0] if "as_of" in q else None
+            if raw is not None and not _ISO_DATE.fullmatch(raw):
+                # the OpenAPI format "date" is YYYY-MM-DD only, not every ISO 8601 spelling
+                raise UsageError(
+                    f"评估日期应为 YYYY-MM-DD，实际为 {raw!r}",
+                    f"as_of must be a date YYYY-MM-DD; got {raw!r}",
+                )
+            as_of = parse_as_of(raw)
         except UsageError as exc:
             raise Problem(400, "Bad Request", exc.message_zh, exc.message_en) from None
         return as_of, lang
@@ -253,7 +321,7 @@ class App:
             )
         data = environ["wsgi.input"].read(length) if length else b""
         try:
-            return parse_json(data)
+            return parse_json(data, limit=self.max_body)
         except ProfileError as exc:
             raise Problem(
                 400,
@@ -276,6 +344,10 @@ class App:
 
     def _batch(self, environ: Environ) -> tuple[int, str, bytes]:
         as_of, _lang = self._query(environ)
+        flag = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).get("compact", ["false"])[0]
+        if flag not in ("true", "false"):
+            raise Problem(400, "Bad Request", "compact 只能是 true 或 false", "compact must be true or false")
+        shape = compact if flag == "true" else _whole
         doc = self._body(environ)
         if not isinstance(doc, list):
             raise Problem(
@@ -294,7 +366,7 @@ class App:
         out: list[Any] = []
         for i, profile in enumerate(doc):
             try:
-                out.append(self.rules.evaluate(profile, as_of).to_dict())
+                out.append(shape(self.rules.evaluate(profile, as_of).to_dict()))
             except ProfileError as exc:
                 out.append(
                     {
@@ -308,6 +380,23 @@ class App:
             except EvaluationError as exc:
                 out.append({"index": i, **exc.to_dict()})
         return 200, "application/json", _json_bytes(out)
+
+
+def _whole(result: Any) -> Any:
+    return result
+
+
+def compact(result: Any) -> dict[str, Any]:
+    """A result cut to what a register screen needs: statuses and amounts (``?compact=true``)."""
+    return {
+        "profile_id": result["profile_id"],
+        "as_of": result["as_of"],
+        "warnings": [w["code"] for w in result["warnings"]],
+        "measures": [
+            {"id": m["id"], "status": m["status"], "amounts": m["amounts"]} for m in result["measures"]
+        ],
+        "tiers": [{"id": t["id"], "status": t["status"]} for t in result["tiers"]],
+    }
 
 
 DRAIN_LIMIT = 16 << 20
@@ -351,11 +440,14 @@ def create_app(
     max_batch: int = DEFAULT_MAX_BATCH,
     cors_origins: Sequence[str] = (),
     frame_ancestors: str = "*",
+    cors_headers: Sequence[str] = DEFAULT_CORS_HEADERS,
 ) -> App:
     """A WSGI application for ``rules`` (a loaded ``RuleSet``, a folder, or None = bundled).
 
     ``cors_origins`` lists the origins allowed to call the API from a browser (CORS is off
-    otherwise); ``frame_ancestors`` is the CSP list of pages allowed to embed the calculator.
+    otherwise; ``*`` allows any; a trailing slash is dropped, a path is a ``ValueError``);
+    ``cors_headers`` the request headers a preflight may ask for; ``frame_ancestors`` is the
+    CSP list of pages allowed to embed the calculator.
     """
     loaded = rules if isinstance(rules, RuleSet) else load_rules(rules)
     return App(
@@ -364,6 +456,7 @@ def create_app(
         max_batch=max_batch,
         cors_origins=cors_origins,
         frame_ancestors=frame_ancestors,
+        cors_headers=cors_headers,
     )
 
 
@@ -436,6 +529,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 
 def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict[str, Any]:
+    """The OpenAPI 3.1 document: every operation with an operationId and every answer it can give."""
     components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
     profile = _lift(rules.profile_schema(), "Profile", components)
     result = _lift(rules.result_schema(), "Result", components)
@@ -446,6 +540,32 @@ def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict
             "index": {"type": "integer"},
             "error": {"type": "string"},
             "errors": PROBLEM_SCHEMA["properties"]["errors"],
+        },
+    }
+    components["CompactResult"] = {
+        "type": "object",
+        "description": "a result cut to statuses and amounts (?compact=true)",
+        "required": ["profile_id", "as_of", "warnings", "measures", "tiers"],
+        "properties": {
+            "profile_id": {"type": ["string", "null"]},
+            "as_of": {"type": "string", "format": "date"},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "measures": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "status", "amounts"],
+                    "properties": {"id": {"type": "string"}, "status": {"type": "string"}, "amounts": {}},
+                },
+            },
+            "tiers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "status"],
+                    "properties": {"id": {"type": "string"}, "status": {"type": "string"}},
+                },
+            },
         },
     }
     components["Policy"] = {"type": "object", "required": ["policy", "measures", "facts"]}
@@ -463,50 +583,84 @@ def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict
     def ok(schema: dict[str, Any], ctype: str = "application/json") -> dict[str, Any]:
         return {"200": {"description": "OK", "content": {ctype: {"schema": schema}}}}
 
+    lang = {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
+        "description": "language of the problem detail in error answers (results carry both zh and en)",
+    }
     query = [
         {
             "name": "as_of",
             "in": "query",
             "required": False,
             "schema": {"type": "string", "format": "date"},
-            "description": "evaluation date",
+            "description": "evaluation date YYYY-MM-DD (default: today); empty or malformed is a 400",
         },
-        {
-            "name": "lang",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string", "enum": ["zh", "en"]},
-        },
+        lang,
     ]
     body = {"required": True, "content": {"application/json": {"schema": profile}}}
+    posting = (400, 404, 405, 411, 413, 415, 422, 500)
+
+    def get(op: str, summary: str, schema: dict[str, Any], ctype: str = "application/json") -> dict[str, Any]:
+        return {
+            "get": {
+                "operationId": op,
+                "summary": summary,
+                "responses": {**ok(schema, ctype), **problems(404, 405, 500)},
+            }
+        }
+
     p = rules.policy
     return {
         "openapi": "3.1.0",
-        "info": {"title": f"zjtx_rules API: {p.title_en}", "version": p.version, "description": p.title_zh},
+        "info": {
+            "title": f"zjtx_rules API: {p.title_en}",
+            "version": API_VERSION,
+            "description": p.title_zh,
+            "x-policy-id": p.id,
+            "x-policy-version": p.version,
+        },
+        "servers": [{"url": "/", "description": "this server"}],
         "paths": {
-            "/v1/policy": {
-                "get": {
-                    "summary": "measures, facts and metadata",
-                    "responses": {**ok({"$ref": "#/components/schemas/Policy"})},
-                }
-            },
+            "/v1/policy": get(
+                "getPolicy", "measures, facts and metadata", {"$ref": "#/components/schemas/Policy"}
+            ),
             "/v1/evaluate": {
                 "post": {
+                    "operationId": "evaluate",
                     "summary": "evaluate one profile",
                     "parameters": query,
                     "requestBody": body,
-                    "responses": {**ok(result), **problems(400, 411, 413, 415, 422)},
+                    "responses": {**ok(result), **problems(*posting)},
                 }
             },
             "/v1/evaluate/batch": {
                 "post": {
+                    "operationId": "evaluateBatch",
                     "summary": f"evaluate up to {max_batch} profiles",
-                    "parameters": query,
+                    "parameters": [
+                        *query,
+                        {
+                            "name": "compact",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+                            "description": "true: statuses and amounts only (CompactResult)",
+                        },
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
                             "application/json": {
-                                "schema": {"type": "array", "maxItems": max_batch, "items": profile}
+                                "schema": {
+                                    "type": "array",
+                                    "maxItems": max_batch,
+                                    # each item is answered on its own, an invalid one with its errors,
+                                    # so the array accepts any item; a valid one follows Profile
+                                    "items": {"anyOf": [profile, {}]},
+                                }
                             }
                         },
                     },
@@ -514,26 +668,27 @@ def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict
                         **ok(
                             {
                                 "type": "array",
-                                "items": {"anyOf": [result, {"$ref": "#/components/schemas/BatchError"}]},
+                                "items": {
+                                    "anyOf": [
+                                        result,
+                                        {"$ref": "#/components/schemas/CompactResult"},
+                                        {"$ref": "#/components/schemas/BatchError"},
+                                    ]
+                                },
                             }
                         ),
-                        **problems(400, 411, 413, 415, 422),
+                        **problems(*posting),
                     },
                 }
             },
-            "/v1/schema/profile": {
-                "get": {
-                    "summary": "JSON Schema of profiles",
-                    "responses": ok({"type": "object"}, "application/schema+json"),
-                }
-            },
-            "/v1/schema/result": {
-                "get": {
-                    "summary": "JSON Schema of results",
-                    "responses": ok({"type": "object"}, "application/schema+json"),
-                }
-            },
-            "/healthz": {"get": {"summary": "liveness", "responses": ok({"type": "object"})}},
+            "/v1/schema/profile": get(
+                "getProfileSchema", "JSON Schema of profiles", {"type": "object"}, "application/schema+json"
+            ),
+            "/v1/schema/result": get(
+                "getResultSchema", "JSON Schema of results", {"type": "object"}, "application/schema+json"
+            ),
+            "/openapi.json": get("getOpenApi", "this document", {"type": "object"}),
+            "/healthz": get("getHealth", "liveness", {"type": "object"}),
         },
         "components": {"schemas": components},
     }

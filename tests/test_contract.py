@@ -1,0 +1,117 @@
+"""One contract for integrators (issue 10): the published schemas, checked with tools we did
+not write. Profiles drawn from ``/v1/schema/profile`` by hypothesis-jsonschema must evaluate,
+and Schemathesis exercises every operation of ``/openapi.json`` against the WSGI app."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+
+import zjtx_rules
+from zjtx_rules import UsageError
+
+hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema")
+jsonschema = pytest.importorskip("jsonschema")
+schemathesis = pytest.importorskip("schemathesis")
+
+_RULES = zjtx_rules.load_rules()
+_SCHEMA = _RULES.profile_schema()
+_CHECK = jsonschema.Draft202012Validator(_SCHEMA, format_checker=jsonschema.FormatChecker())
+_DRAWN = settings(max_examples=1000, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@seed(10)
+@_DRAWN
+@given(hypothesis_jsonschema.from_schema(_SCHEMA))
+def test_every_profile_the_schema_accepts_evaluates(profile: Any) -> None:
+    """The one rule JSON Schema cannot state (a record date declared ``not_before`` a sibling,
+    such as ``expires_on`` before ``recognized_on``; the field's description says so) is the
+    only profile error allowed, and only where the drawn profile really breaks it."""
+    broken = _date_order_breaks(profile)
+    for doc in (json.dumps(profile), profile):  # JSON text as a portal sends it; json.load's dict
+        try:
+            _RULES.evaluate(doc, "2025-06-30")
+        except zjtx_rules.ProfileError as exc:
+            assert {e.path for e in exc.errors} == broken and {e.code for e in exc.errors} == {"date_order"}
+        else:
+            assert not broken
+
+
+def _date_order_breaks(profile: Any) -> set[str]:
+    out = set()
+    for name, spec in _RULES.facts.items():
+        pairs = [(f, fs.not_before) for f, fs in (spec.fields or {}).items() if fs.not_before]
+        for i, item in enumerate(profile.get(name) or [] if pairs else []):
+            for late, early in pairs:
+                a, b = item.get(late), item.get(early)
+                if isinstance(a, str) and isinstance(b, str) and a < b:  # ISO dates sort as text
+                    out.add(f"$.{name}[{i}].{late}")
+    return out
+
+
+@seed(11)
+@_DRAWN
+@given(hypothesis_jsonschema.from_schema({**_SCHEMA, "additionalProperties": True}))
+def test_every_profile_the_engine_accepts_matches_the_schema(profile: Any) -> None:
+    """Drawn from a looser schema (unknown keys allowed): what the engine accepts, the schema accepts."""
+    try:
+        _RULES.validate_profile(json.dumps(profile))
+    except zjtx_rules.ProfileError:
+        return
+    _CHECK.validate(profile)
+
+
+def test_example_profiles_load_with_json_load() -> None:
+    from .conftest import EXAMPLES
+
+    for path in sorted((EXAMPLES / "profiles").glob("*.json")):
+        with path.open(encoding="utf-8") as f:
+            _RULES.evaluate(json.load(f), "2025-06-30")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "day"),
+    [
+        (date(2025, 1, 2), date(2025, 1, 2)),
+        (datetime(2025, 1, 2, 23, 59), date(2025, 1, 2)),
+        ("2025-01-02", date(2025, 1, 2)),
+    ],
+)
+def test_as_of_accepts_dates_datetimes_and_iso_strings(as_of: Any, day: date) -> None:
+    assert _RULES.evaluate({"id": "x"}, as_of).as_of == day
+
+
+@pytest.mark.parametrize("as_of", [20250102, 2025.0, b"2025-01-02", ["2025-01-02"]])
+def test_as_of_of_another_type_is_a_usage_error_naming_it(as_of: Any) -> None:
+    with pytest.raises(UsageError) as info:
+        _RULES.evaluate({"id": "x"}, as_of)
+    assert type(as_of).__name__ in str(info.value)
+
+
+def _app() -> Any:
+    from zjtx_rules.web import create_app
+
+    return create_app(_RULES)
+
+
+# 413 is how the API refuses a body over its declared limit: a rejection like 400/422.
+_ST_CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "negative_data_rejection": {
+                "expected-statuses": [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429, "5XX"]
+            }
+        }
+    }
+)
+_API = schemathesis.openapi.from_wsgi("/openapi.json", _app(), config=_ST_CONFIG)
+
+
+@_API.parametrize()
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_every_operation_keeps_its_openapi_contract(case: Any) -> None:
+    case.call_and_validate()
