@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..assumptions import Assumption, TableNotes
-from ..expr.check import did_you_mean
 from ..expr.types import BOOL, NUMBER, Prim, TableTy, Ty
 from ..periods import Dated, History
 from ..source import KeyPath
@@ -15,7 +14,7 @@ from ..spec import TableSpec
 from ..tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
 from ..wording import kind_of, listing, plain, shown
 from .build import PARAM_TYPES, Build
-from .files import Site
+from .files import Site, key_hint
 
 
 def decision_tables(b: Build, histories: dict[str, Any]) -> None:
@@ -174,7 +173,7 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
     names = [i.name for i in spec.inputs]
     unknown = [k for k in raw if k not in names and k not in ROW_META]
     for k in unknown:
-        hz, he = did_you_mean(k, [*names, *ROW_META])
+        hz, he = key_hint(k, [*names, *sorted(ROW_META)])
         b.ld.report(
             "E121",
             "unknown-key",
