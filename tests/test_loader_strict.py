@@ -296,3 +296,17 @@ def test_the_bundled_quotes_occur_in_the_plan(tmp_path: Path) -> None:
         zjtx_rules.load_rules(tmp_path / "pkg")
     d = next(d for d in info.value.diagnostics if d.code == "E142")
     assert "进步优化" in d.message_zh
+
+
+def test_an_expression_that_fails_does_not_fail_its_users_again(tmp_path: Path) -> None:
+    pkg = broken(
+        tmp_path,
+        "derived.toml",
+        "",
+        '[derived.its]\nexpr = "filter(itemz, i -> true)"\n\n[derived.many]\nexpr = "count(its) > 1"\n\n',
+    )
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    errors = [(d.code, d.location.line) for d in info.value.diagnostics if d.severity == "error"]
+    assert errors == [("E203", 2)]
+    assert info.value.suppressed == 1
