@@ -310,3 +310,18 @@ def test_an_expression_that_fails_does_not_fail_its_users_again(tmp_path: Path) 
     errors = [(d.code, d.location.line) for d in info.value.diagnostics if d.severity == "error"]
     assert errors == [("E203", 2)]
     assert info.value.suppressed == 1
+
+
+def test_a_table_version_ends_with_until(tmp_path: Path) -> None:
+    pkg = broken(
+        tmp_path,
+        "parameters.toml",
+        "from = 2022-01-01\nsource",
+        "from = 2022-01-01\nuntil = 2023-01-01\nsource",
+    )
+    rules = zjtx_rules.load_rules(pkg)
+    assert rules.params["bonus"].at(date(2022, 12, 31)) is not None
+    assert rules.params["bonus"].at(date(2023, 1, 1)) is None
+    profile = {"id": "a", "registered": True, "revenue": "1500", "tier": "silver"}
+    grant = rules.evaluate(profile, as_of=date(2023, 1, 1)).measure("grant")
+    assert grant.amounts.get("amount") is None  # the bonus table has ended

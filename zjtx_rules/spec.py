@@ -129,6 +129,7 @@ class TableInputSpec(Strict):
 
 class TableVersionSpec(Strict):
     from_: date = Field(alias="from")
+    until: date | None = None  # the version ends on this day (exclusive), like a parameter value
     source: str = ""
     assumption: bool = False
     note: str = ""

@@ -228,6 +228,39 @@ class Build:
                 at_key=True,
             )
 
+    def value_end(self, site: Site, values: list[Any], i: int, key: str) -> date | None:
+        """Check that value (or table version) ``i`` starts after the one before, and ends
+        (``until``) after it starts and no later than the next begins (E407); return its end
+        when a gap follows it."""
+        val = values[i]
+        if i > 0 and val.from_ <= values[i - 1].from_:
+            self.period_error(
+                site,
+                (key, i, "from"),
+                f"应按日期先后排列：{val.from_} 不晚于上一条的 {values[i - 1].from_}",
+                f"{key} must be in date order: {val.from_} is not after the previous {values[i - 1].from_}",
+            )
+        if val.until is None:
+            return None
+        nxt = values[i + 1].from_ if i + 1 < len(values) else None
+        if val.until <= val.from_:
+            self.period_error(
+                site,
+                (key, i, "until"),
+                f"until（{val.until}）应晚于 from（{val.from_}）",
+                f"until ({val.until}) must be after from ({val.from_})",
+            )
+            return None
+        if nxt is not None and val.until > nxt:
+            self.period_error(
+                site,
+                (key, i, "until"),
+                f"until（{val.until}）晚于下一条的开始日 {nxt}，两条取值重叠",
+                f"until ({val.until}) is after the next one starts ({nxt}); the two overlap",
+            )
+            return None
+        return None if val.until == nxt else val.until
+
     def period_error(self, site: Site, sub: KeyPath, zh: str, en: str) -> None:
         self.ld.report("E407", "bad-period", zh, en, site, sub=sub)
 

@@ -32,7 +32,7 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
                 in_types.append(NUMBER if inp.type == "number" else BOOL)
         result_ty = PARAM_TYPES[spec.result]
         b.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
-        items = []
+        items: list[Dated[TableVersion | None]] = []
         notes: list[Dated[TableNotes]] = []
         every_rows = _version_rows(b, spec, site)
         spec = spec.model_copy(
@@ -49,14 +49,7 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
             row_notes: list[Assumption | None] = []
             whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
             b.orphan_note(site, ("versions", vi), ver.assumption, ver.note_en)
-            if vi > 0 and ver.from_ <= spec.versions[vi - 1].from_:
-                b.period_error(
-                    site,
-                    ("versions", vi, "from"),
-                    f"版本应按日期先后排列：{ver.from_} 不晚于上一版本的 {spec.versions[vi - 1].from_}",
-                    f"versions must be in date order: {ver.from_} is not after the previous "
-                    f"{spec.versions[vi - 1].from_}",
-                )
+            ends = b.value_end(site, spec.versions, vi, "versions")
             for raw, row_at in every_rows[vi]:
                 row = _row(b, spec, raw, site, row_at)
                 if row is not None:
@@ -102,6 +95,9 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
                 where: KeyPath = ("versions", vi) if bad_row is None else ("versions", vi, "rows", bad_row)
                 b.ld.report(code, "table-rows", zh, en, site, sub=where)
             items.append(Dated(ver.from_, version))
+            if ends is not None:  # nothing is in force from ``until`` to the next version
+                items.append(Dated(ends, None))
+                notes.append(Dated(ends, TableNotes((), None)))
         history = History(items)
         histories[name] = history
         if any(n.value.any for n in notes):

@@ -4,7 +4,6 @@ Entry point: ``parameters``."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from ..assumptions import Assumption
@@ -12,7 +11,6 @@ from ..expr.types import NUMBER, STRING, ListTy, Ty
 from ..periods import Dated, History
 from ..wording import plain
 from .build import PARAM_TYPES, Build
-from .files import Site
 
 
 def parameters(b: Build) -> dict[str, Any]:
@@ -37,7 +35,7 @@ def parameters(b: Build) -> dict[str, Any]:
                 )
                 note = Assumption(name, val.note, val.note_en)
             notes.append(Dated(val.from_, note))
-            ends = _value_end(b, spec.values, i, site)
+            ends = b.value_end(site, spec.values, i, "values")
             if ends is not None:  # nothing is in force from ``until`` to the next value
                 items.append(Dated(ends, None))
                 notes.append(Dated(ends, None))
@@ -57,36 +55,3 @@ def parameters(b: Build) -> dict[str, Any]:
         b.types[name] = ("param", ty)
         b.coverage(history, site)
     return histories
-
-
-def _value_end(b: Build, values: list[Any], i: int, site: Site) -> date | None:
-    """Check that value ``i`` starts after the one before and ends (``until``) after it
-    starts and no later than the next begins (E407); return its end when a gap follows."""
-    val = values[i]
-    if i > 0 and val.from_ <= values[i - 1].from_:
-        b.period_error(
-            site,
-            ("values", i, "from"),
-            f"取值应按日期先后排列：{val.from_} 不晚于上一条的 {values[i - 1].from_}",
-            f"values must be in date order: {val.from_} is not after the previous {values[i - 1].from_}",
-        )
-    if val.until is None:
-        return None
-    nxt = values[i + 1].from_ if i + 1 < len(values) else None
-    if val.until <= val.from_:
-        b.period_error(
-            site,
-            ("values", i, "until"),
-            f"until（{val.until}）应晚于 from（{val.from_}）",
-            f"until ({val.until}) must be after from ({val.from_})",
-        )
-        return None
-    if nxt is not None and val.until > nxt:
-        b.period_error(
-            site,
-            ("values", i, "until"),
-            f"until（{val.until}）晚于下一条取值的开始日 {nxt}，两条取值重叠",
-            f"until ({val.until}) is after the next value starts ({nxt}); the two overlap",
-        )
-        return None
-    return None if val.until == nxt else val.until
