@@ -60,6 +60,16 @@ STRICT_CASES = [
         1,
     ),
     ("parameters.toml", "assumption = true, note =", "note =", "E133", 14, 79),
+    (
+        "readiness.toml",
+        "[[tiers.gold.criteria]]",
+        '[tiers.silver]\norder = 1\ntitle_zh = "银"\ntitle_en = "Silver"\nheld = "false"\n'
+        '[[tiers.silver.criteria]]\nid = "x"\ntitle_zh = "x"\ntitle_en = "x"\nexpr = "registered"\n\n'
+        "[[tiers.gold.criteria]]",
+        "E411",
+        8,
+        9,
+    ),
     # keys of maps that name things
     ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
     # cross-field sense

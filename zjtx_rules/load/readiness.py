@@ -20,7 +20,18 @@ from .files import Site
 def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
     """Check and compile every tier and its criteria, in tier order."""
     out = []
+    orders: dict[int, str] = {}
     for tid, (spec, site) in sorted(tiers.items(), key=lambda kv: kv[1][0].order):
+        if spec.order in orders:  # the path of growth would then depend on file order
+            b.ld.report(
+                "E411",
+                "duplicate-order",
+                f"层级 order = {spec.order} 已由 '{orders[spec.order]}' 使用",
+                f"tier order {spec.order} is already taken by '{orders[spec.order]}'",
+                site,
+                sub=("order",),
+            )
+        orders.setdefault(spec.order, tid)
         held = b.expr(spec.held, site, ("held",), BOOL)
         crits = []
         for i, c in enumerate(spec.criteria):
