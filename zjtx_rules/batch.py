@@ -6,12 +6,20 @@ the run. Memory stays flat: records are read, evaluated and written in bounded c
 ``workers > 1`` each process loads and compiles the rules once, and at most a few chunks
 are in flight. Output is written whole lines at a time, so ``resume`` can cut a partial last
 line left by a kill and carry on without repeating or skipping a record.
+
+Nothing the user owns is put at risk: an output that is the input itself (by name, hard link
+or symlink) is refused before anything is opened for writing, missing folders are reported
+before the run, and ``resume`` only continues an output whose side file
+(``OUT.resume.json``) names the same input (path, size, hash of its first lines), rules and
+options. A record that trips an unexpected exception becomes an error line of its own.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import sys
@@ -162,7 +170,30 @@ def evaluate_record(rules: RuleSet, rec: Record, as_of: date, reasons: bool) -> 
         out = {"line": line, **exc.to_dict()}
     except EvaluationError as exc:
         out = {"line": line, **exc.to_dict()}
-    return json.dumps(out, ensure_ascii=False), record_of(rules, line, out)
+    except Exception as exc:  # a bug must cost this record only, never the chunk or the run
+        logging.getLogger("zjtx_rules.batch").exception("line %d: unexpected error", line)
+        out = {"line": line, **_internal_error(exc)}
+    try:
+        return json.dumps(out, ensure_ascii=False), record_of(rules, line, out)
+    except Exception as exc:  # e.g. a result that cannot be serialised
+        logging.getLogger("zjtx_rules.batch").exception("line %d: unexpected error", line)
+        out = {"line": line, **_internal_error(exc)}
+        return json.dumps(out, ensure_ascii=False), record_of(rules, line, out)
+
+
+def _internal_error(exc: BaseException) -> dict[str, Any]:
+    name = type(exc).__name__
+    return {
+        "error": "internal_error",
+        "errors": [
+            {
+                "path": "$",
+                "code": "internal_error",
+                "message_zh": f"此记录处理出错（{name}），请报告此问题",
+                "message_en": f"this record hit an internal error ({name}); please report it",
+            }
+        ],
+    }
 
 
 def _work(chunk: list[Record]) -> list[tuple[str, dict[str, Any]]]:
@@ -245,6 +276,119 @@ def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> in
     return count
 
 
+# --- protecting the user's files -----------------------------------------------------------
+
+RESUME_HEAD_LINES = 100
+RESUME_HEAD_BYTES = 1 << 20
+
+
+def resume_file(out: str | Path) -> Path:
+    """The side file that ties an output to the input it was made from."""
+    p = Path(out)
+    return p.with_name(p.name + ".resume.json")
+
+
+def _same_file(a: str | int, b: str) -> bool:
+    """Whether ``a`` (a path, or an open descriptor such as stdin) and path ``b`` are one file
+    (device and inode: catches hard links and symlinks as well as equal names)."""
+    try:
+        sa = os.fstat(a) if isinstance(a, int) else os.stat(a)
+        sb = os.stat(b)
+    except (OSError, ValueError):
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def check_paths(source: str, out: str | None, summary: str | None = None) -> None:
+    """Refuse, before anything is read or written, an output that would destroy the input and
+    an output or summary whose folder is missing."""
+    named = [("--out", out), ("--summary", summary)]
+    for flag, target in named:
+        if not target:
+            continue
+        folder = Path(target).parent
+        if not folder.is_dir():
+            raise UsageError(
+                f"{flag} 的文件夹不存在: {folder}", f"the folder of {flag} does not exist: {folder}"
+            )
+        if Path(target).is_dir():
+            raise UsageError(f"{flag} 是一个文件夹: {target}", f"{flag} is a folder: {target}")
+        src: str | int | None = source if source != "-" else _stdin_fd()
+        if src is not None and _same_file(src, target):
+            raise UsageError(
+                f"{flag} 与输入是同一个文件（{target}），会把输入清空；请换一个文件名",
+                f"{flag} is the input file itself ({target}) and would erase it; choose another name",
+            )
+    if out and summary and _same_file(out, summary):
+        raise UsageError("--summary 与 --out 是同一个文件", "--summary and --out are the same file")
+
+
+def _stdin_fd() -> int | None:
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def fingerprint(source: str, rules: RuleSet, as_of: date, reasons: bool, fmt: str) -> dict[str, Any]:
+    """What an output depends on: the input (real path, size, sha256 of its first lines), the
+    rules, the date and the options."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        budget = RESUME_HEAD_BYTES
+        for _ in range(RESUME_HEAD_LINES):
+            line = fh.readline(budget)
+            if not line:
+                break
+            digest.update(line)
+            budget -= len(line)
+            if budget <= 0:
+                break
+    return {
+        "input": os.path.realpath(source),
+        "size": size,
+        "head_sha256": digest.hexdigest(),
+        "rules_sha256": rules.sha256,
+        "as_of": as_of.isoformat(),
+        "reasons": reasons,
+        "format": fmt,
+    }
+
+
+def _check_resume(out: Path, expected: dict[str, Any]) -> None:
+    """Refuse to continue an output made from another input, rules or options."""
+    if not out.exists() or out.stat().st_size == 0:
+        return
+    side = resume_file(out)
+    try:
+        stored = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stored = None
+    if not isinstance(stored, dict):
+        raise UsageError(
+            f"无法续跑：{out} 没有可用的续跑记录 {side.name}，不能确认它来自同一输入；"
+            "请去掉 --resume 重新运行",
+            f"cannot resume: {out} has no usable {side.name}, so it cannot be tied to this input; "
+            "run again without --resume",
+        )
+    differ = [k for k in expected if stored.get(k) != expected[k]]
+    if differ:
+        raise UsageError(
+            f"无法续跑：{out} 来自不同的输入或设置（{', '.join(differ)} 不同）；请去掉 --resume 重新运行",
+            f"cannot resume: {out} was made from another input or settings ({', '.join(differ)} "
+            "differ); run again without --resume",
+            {"differ": differ},
+        )
+
+
+def _write_side(out: Path, doc: dict[str, Any]) -> None:
+    side = resume_file(out)
+    tmp = side.with_name(side.name + ".tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, side)
+
+
 def detect_format(name: str, fmt: str | None) -> str:
     if fmt:
         return fmt
@@ -265,10 +409,16 @@ def run_batch(
     fmt: str | None = None,
 ) -> BatchStats:
     """Evaluate every record of ``source`` (a path or ``-``) and write JSON lines to ``out``."""
-    rules = load_rules(rules_dir)
     if resume and not out:
         raise UsageError("--resume 需要 --out 文件", "--resume needs --out FILE")
-    skip = _resume_point(Path(out), summary, rules) if resume and out else 0
+    regular = source != "-" and os.path.isfile(source)  # a pipe cannot be read twice
+    if resume and not regular:
+        raise UsageError(
+            "--resume 需要普通的输入文件（不能是标准输入或管道）",
+            "--resume needs a regular input file (not stdin or a pipe)",
+        )
+    check_paths(source, out)
+    rules = load_rules(rules_dir)
     fmt = detect_format(source, fmt)
     try:
         in_fh: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
@@ -276,10 +426,28 @@ def run_batch(
         raise UsageError(
             f"无法读取输入 {source}: {exc.strerror}", f"cannot read input {source}: {exc.strerror}"
         ) from None
+    try:
+        meta = fingerprint(source, rules, as_of, reasons, fmt) if out and regular else None
+        if resume and out and meta is not None:
+            _check_resume(Path(out), meta)
+        skip = _resume_point(Path(out), summary, rules) if resume and out else 0
+        if out and not resume:
+            resume_file(out).unlink(missing_ok=True)  # never leave a side file naming old content
+        out_fh: IO[bytes] = (
+            open(out, "ab" if resume else "wb") if out else sys.stdout.buffer  # noqa: SIM115
+        )
+    except BaseException:
+        if source != "-":
+            in_fh.close()
+        raise
+    if out and meta is not None:
+        try:
+            _write_side(Path(out), meta)
+        except BaseException:
+            in_fh.close()
+            out_fh.close()
+            raise
     total = None if source == "-" else os.fstat(in_fh.fileno()).st_size
-    out_fh: IO[bytes] = (
-        open(out, "ab" if resume else "wb") if out else sys.stdout.buffer  # noqa: SIM115
-    )
     reader = _Counting(in_fh)
     bar = _Progress(sys.stderr if progress else None, total)
     started, done, errors = time.monotonic(), 0, 0

@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"largest request body in bytes (fits a batch of {DEFAULT_MAX_BATCH} profiles)",
     )
     sv.add_argument("--quiet", action="store_true", help="no access log")
+    sv.add_argument("--header-timeout", type=float, default=10.0, help="seconds for the request headers")
+    sv.add_argument("--body-timeout", type=float, default=30.0, help="seconds for the request body")
+    sv.add_argument("--max-connections", type=_positive, default=64, help="requests served at once")
     do = _command(
         sub, "docs", "write the rules as a static site (HTML, printable)", "zjtx docs --out /tmp/site"
     )
@@ -384,9 +387,10 @@ def _schema(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _batch(args: argparse.Namespace, out: list[str]) -> int:
-    from .batch import run_batch
+    from .batch import check_paths, run_batch
     from .summary import Summary
 
+    check_paths(args.input, args.out, args.summary)  # before the run, not after it
     day = parse_as_of(args.as_of)
     _announce(args.rules, None)
     summary = Summary(load_rules(args.rules)) if args.summary else None
@@ -408,9 +412,15 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
         sys.stderr.write("zjtx: 已中断，可用 --resume 继续 / interrupted; rerun with --resume\n")
         return 130
     if summary is not None:
-        Path(args.summary).write_text(
-            json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        try:
+            Path(args.summary).write_text(
+                json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise UsageError(
+                f"无法写入 --summary {args.summary}: {exc.strerror}",
+                f"cannot write --summary {args.summary}: {exc.strerror}",
+            ) from None
         sys.stderr.write(summary.render(args.lang))
     sys.stderr.write(
         f"{stats.lines} lines, {stats.errors} errors, {stats.seconds:.1f}s"
@@ -455,7 +465,8 @@ def _generate(args: argparse.Namespace, out: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace, out: list[str]) -> int:
-    from .web import DEFAULT_CORS_HEADERS, create_app, serve
+    from .server import Limits, serve
+    from .web import DEFAULT_CORS_HEADERS, create_app
 
     _announce(args.rules, None)
     try:
@@ -468,8 +479,9 @@ def _serve(args: argparse.Namespace, out: list[str]) -> int:
         )
     except ValueError as exc:  # a malformed --cors-origin: refuse at startup, not at run time
         raise UsageError(f"--cors-origin 无效: {exc}", f"bad --cors-origin: {exc}") from None
+    limits = Limits(args.header_timeout, args.body_timeout, args.max_connections)
     try:
-        serve(app, args.host, args.port, quiet=args.quiet)
+        serve(app, args.host, args.port, quiet=args.quiet, limits=limits)
     except OSError as exc:
         raise UsageError(
             f"无法监听 {args.host}:{args.port}: {exc.strerror}",

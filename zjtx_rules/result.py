@@ -12,13 +12,14 @@ import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Literal, NotRequired
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from .assumptions import Assumption
+from .expr.values import CONTEXT
 from .spec import CriterionSpec
 from .textfmt import criterion_sentence, format_measure_value, plain_number, render_template
 
@@ -289,7 +290,8 @@ class CriterionOutcome:
         a, r = self.actual_value, self.required_value
         if self.status != "missed" or a is None or r is None:
             return None
-        return format_measure_value(abs(r - a), self.spec.format, gap=True)
+        with localcontext(CONTEXT):
+            return format_measure_value(abs(r - a), self.spec.format, gap=True)
 
     def text(self, lang: str) -> str:
         s = self.spec

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from .expr.values import UNKNOWN
+from .expr.values import CONTEXT, UNKNOWN
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -37,17 +37,29 @@ def render_template(text: str, values: dict[str, Any], lang: str) -> str:
     return _PLACEHOLDER.sub(lambda m: fmt_value(values.get(m.group(1), UNKNOWN), lang), text)
 
 
+def rounded(value: Decimal, quantum: Decimal) -> Decimal:
+    """``value`` half-up to ``quantum`` under the engine's context. A figure too large to
+    carry that many places in 34 digits (a ratio over a near-zero revenue) keeps its 34
+    significant digits instead of raising: formatting a valid result must never fail."""
+    with localcontext(CONTEXT) as ctx:
+        if value.is_finite() and value.adjusted() - int(quantum.as_tuple().exponent) >= ctx.prec:
+            return ctx.plus(value)
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
 def format_measure_value(value: Any, fmt: str, *, gap: bool = False, lang: str = "en") -> str:
-    """A readiness figure: ``percent`` (ratio x 100), ``money`` (CNY), ``years`` or ``number``."""
+    """A readiness figure: ``percent`` (ratio x 100), ``money`` (CNY), ``years`` or ``number``.
+    Arithmetic runs under the engine's decimal context, never the thread's default one."""
     if not isinstance(value, Decimal):
         return fmt_value(value, lang)
     if fmt == "percent":
-        pct = (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        with localcontext(CONTEXT):
+            pct = rounded(value * 100, Decimal("0.1"))
         if gap:
             return f"{pct} 个百分点" if lang == "zh" else f"{pct} points"
         return f"{pct}%"
     if fmt == "money":
-        amount = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+        amount = f"{rounded(value, Decimal('0.01')):,.2f}"
         return f"{amount} 元" if lang == "zh" else f"CNY {amount}"
     if fmt == "years":
         return f"{plain_number(value)} 年" if lang == "zh" else f"{plain_number(value)} years"
@@ -79,7 +91,9 @@ def criterion_sentence(
         a, r = format_measure_value(actual, fmt, lang=lang), format_measure_value(required, fmt, lang=lang)
         text += f"（现为 {a}，要求 {op} {r}" if zh else f" ({a}, needs {op} {r}"
         if status == "missed":
-            gap = format_measure_value(abs(required - actual), fmt, gap=True, lang=lang)
+            with localcontext(CONTEXT):
+                difference = abs(required - actual)
+            gap = format_measure_value(difference, fmt, gap=True, lang=lang)
             over = op in ("<=", "<")  # an upper limit is exceeded, not fallen short of
             if zh:
                 text += f"，超出 {gap}" if over else f"，差 {gap}"

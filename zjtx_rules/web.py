@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from importlib import resources
@@ -184,7 +185,9 @@ class App:
             lang = "en" if "lang=en" in environ.get("QUERY_STRING", "") else "zh"
             status, ctype, body = p.status, "application/problem+json", _json_bytes(p.body(lang))
         except Exception:  # a bug: answer 500 as a problem, log it, never show internals
-            logging.getLogger("zjtx_rules.web").exception("unhandled error on %s %s", method, path)
+            logging.getLogger("zjtx_rules.web").exception(
+                "unhandled error on %s %s", escape_control(method), escape_control(path)
+            )
             crash = Problem(500, "Internal Server Error", "服务器内部错误", "internal server error")
             status, ctype, body = 500, "application/problem+json", _json_bytes(crash.body())
         if method == "HEAD":
@@ -261,11 +264,13 @@ class App:
 
     def _static(self, name: str) -> tuple[int, str, bytes]:
         suffix = Path(name).suffix
-        if "/" in name or "\\" in name or name.startswith(".") or suffix not in STATIC_TYPES:
-            raise Problem(404, "Not Found", f"没有这个文件: {name}", f"no such file: {name}")
+        if not _STATIC_NAME.fullmatch(name) or suffix not in STATIC_TYPES:
+            # only plain file names: no folders, no dot files, no NUL or control characters
+            shown = escape_control(name)
+            raise Problem(404, "Not Found", f"没有这个文件: {shown}", f"no such file: {shown}")
         try:
             data = resources.files("zjtx_rules").joinpath("static", name).read_bytes()
-        except (FileNotFoundError, IsADirectoryError):
+        except OSError:
             raise Problem(404, "Not Found", f"没有这个文件: {name}", f"no such file: {name}") from None
         return 200, STATIC_TYPES[suffix], data
 
@@ -311,7 +316,7 @@ class App:
             length = -1
         if length < 0:
             raise Problem(411, "Length Required", "需要 Content-Length", "Content-Length is required")
-        if length > self.max_body:
+        if length > self.max_body:  # decided from the header alone, before waiting for a byte
             _drain(environ["wsgi.input"], length)
             raise Problem(
                 413,
@@ -319,7 +324,19 @@ class App:
                 f"请求体超过 {self.max_body} 字节",
                 f"the body is over the limit of {self.max_body} bytes",
             )
-        data = environ["wsgi.input"].read(length) if length else b""
+        try:
+            data = environ["wsgi.input"].read(length) if length else b""
+        except OSError:  # the server's body deadline (TimeoutError) or a reset connection
+            raise Problem(
+                408, "Request Timeout", "请求体未在时限内传完", "the body did not arrive in time"
+            ) from None
+        if len(data) < length:
+            raise Problem(
+                400,
+                "Bad Request",
+                f"请求体只有 {len(data)} 字节，少于 Content-Length {length}",
+                f"the body has {len(data)} bytes, fewer than its Content-Length of {length}",
+            )
         try:
             return parse_json(data, limit=self.max_body)
         except ProfileError as exc:
@@ -400,6 +417,7 @@ def compact(result: Any) -> dict[str, Any]:
 
 
 DRAIN_LIMIT = 16 << 20
+DRAIN_SECONDS = 2.0
 
 
 def _rules_document(rules: RuleSet, name: str) -> tuple[int, str, bytes]:
@@ -412,14 +430,33 @@ def _rules_document(rules: RuleSet, name: str) -> tuple[int, str, bytes]:
 
 
 def _drain(stream: Any, length: int) -> None:
-    """Read and drop a refused body (up to 16 MiB), so the client can read our answer
-    instead of failing mid-upload; a larger one is left for the server to cut off."""
+    """Read and drop a refused body (up to 16 MiB, for at most 2 s), so the client can read
+    our answer instead of failing mid-upload. A client that announced a body and sends none
+    is not waited for beyond that (each read is also bounded by the server's body deadline);
+    a read error just ends the draining, the answer is what matters."""
     left = min(length, DRAIN_LIMIT)
-    while left > 0:
-        chunk = stream.read(min(left, 1 << 16))
-        if not chunk:
-            break
-        left -= len(chunk)
+    stop = time.monotonic() + DRAIN_SECONDS
+    shorten = getattr(stream, "shorten", None)  # zjtx_rules.server's input: wait no longer
+    if callable(shorten):
+        shorten(DRAIN_SECONDS)
+    try:
+        while left > 0 and time.monotonic() < stop:
+            chunk = stream.read(min(left, 1 << 16))
+            if not chunk:
+                break
+            left -= len(chunk)
+    except OSError:
+        pass
+
+
+_STATIC_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control(text: str) -> str:
+    """``text`` with control characters as ``\\xNN``: what reaches a log or an answer can
+    neither start a forged line nor carry terminal escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _profile_problem(exc: ProfileError) -> Problem:
@@ -692,26 +729,3 @@ def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict
         },
         "components": {"schemas": components},
     }
-
-
-# --- a local server -----------------------------------------------------------------------
-
-
-def serve(app: App, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False) -> None:
-    """Run ``app`` on a threaded standard-library server (for local use; see the README for
-    production servers)."""
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-    class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-        request_queue_size = 128
-
-    class Handler(WSGIRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            if not quiet:
-                super().log_message(format, *args)
-
-    with make_server(host, port, app, server_class=Server, handler_class=Handler) as httpd:
-        print(f"zjtx: serving {app.rules.policy.id} on http://{host}:{httpd.server_port}/", flush=True)
-        httpd.serve_forever()

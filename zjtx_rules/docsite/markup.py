@@ -94,5 +94,15 @@ def both(zh: str, en: str) -> str:
     return f'<span lang="zh">{e(zh)}</span><br><span lang="en" class="en">{e(en)}</span>'
 
 
+_SLOT = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+
+def sentence(zh: str, en: str) -> str:
+    """A condition's pass texts: the ``{name}`` slots a result fills in with the value are shown
+    as the value's name in a ``<var>``, not as raw template braces."""
+    text = both(zh, en)
+    return _SLOT.sub(lambda m: f'<var class="slot">{m.group(1)}</var>', text)
+
+
 def flag(assumed: bool) -> str:
     return '<span class="assumed">假设 / assumed</span>' if assumed else ""

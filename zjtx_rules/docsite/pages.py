@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..package_view import PackageView
 from .common import KIND_TITLES, assumption_table, benefit, kinds_of, ref_list, show_amount
-from .markup import Links, both, e, expression, flag, table
+from .markup import Links, both, e, expression, flag, sentence, table
 
 
 # -- index
@@ -102,7 +102,7 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
     parts.append('<ol class="conditions">')
     for c in m.conditions:
         parts.append(
-            f'<li id="measure-{e(mid)}-cond-{e(c.id)}"><p class="sentence">{both(c.pass_zh, c.pass_en)}'
+            f'<li id="measure-{e(mid)}-cond-{e(c.id)}"><p class="sentence">{sentence(c.pass_zh, c.pass_en)}'
             f' <code class="cid">{e(c.id)}</code></p>{expression(c.expr, links, kinds)}</li>'
         )
     parts.append("</ol>")
