@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ch.add_argument("rules", nargs="?", help=rules_help)
     ch.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
+    ch.add_argument("--errors-only", action="store_true", help="leave warnings out (they still count)")
     te = _command(
         sub,
         "test",
@@ -309,26 +310,38 @@ def _evaluate(args: argparse.Namespace, out: list[str]) -> int:
 
 def _check(args: argparse.Namespace, out: list[str]) -> int:
     _announce(args.rules, None if args.format == "json" else out)
+    suppressed = 0
     try:
         rules: RuleSet | None = load_rules(args.rules)
         diags = rules.diagnostics if rules else []
     except RuleError as exc:
-        rules, diags = None, exc.diagnostics
+        rules, diags, suppressed = None, exc.diagnostics, exc.suppressed
     errors = [d for d in diags if d.severity == "error"]
+    warnings = len(diags) - len(errors)
+    shown = errors if args.errors_only else diags
     if args.format == "json":
         out.append(
             json.dumps(
-                {"ok": not errors, "diagnostics": [d.to_dict() for d in diags]}, ensure_ascii=False, indent=2
+                {
+                    "ok": not errors,
+                    "errors": len(errors),
+                    "warnings": warnings,
+                    "suppressed": suppressed,
+                    "diagnostics": [d.to_dict() for d in shown],
+                },
+                ensure_ascii=False,
+                indent=2,
             )
             + "\n"
         )
     else:
-        for d in diags:
+        for d in shown:
             out.append(d.render() + "\n")
-        warnings = len(diags) - len(errors)
+        more_zh = f"（另有 {suppressed} 个由此引起的后续错误未列出）" if suppressed else ""
+        more_en = f" (and {suppressed} follow-on error(s) they cause, not shown)" if suppressed else ""
         out.append(
-            f"{len(errors)} 个错误，{warnings} 个警告（假设值）/ "
-            f"{len(errors)} error(s), {warnings} warning(s) (assumed figures)\n"
+            f"{len(errors)} 个错误{more_zh}，{warnings} 个警告 / "
+            f"{len(errors)} error(s){more_en}, {warnings} warning(s)\n"
         )
         if rules is not None:
             out.append(
