@@ -344,7 +344,9 @@ def test_a_pipe_input_is_read_once_and_cannot_be_resumed(tmp_path: Path) -> None
 LG = EXAMPLES / "little_giant_11_talents.json"
 
 
-def test_the_compact_line_of_the_little_giant_example_stands_alone(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
+def test_the_compact_line_of_the_little_giant_example_stands_alone(
+    rules: zjtx_rules.RuleSet, tmp_path: Path
+) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text(json.dumps(json.loads(LG.read_text(encoding="utf-8")), ensure_ascii=False) + "\n", "utf-8")
     run_batch(str(src), str(out), as_of=AS_OF)
@@ -372,7 +374,9 @@ def test_the_compact_line_of_the_little_giant_example_stands_alone(rules: zjtx_r
     assert len(text.encode("utf-8")) < 3072 and ", " not in text  # 11 talents: a rich profile; no padding
 
 
-def test_compact_lines_of_generated_profiles_stay_near_2_kb(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
+def test_compact_lines_of_generated_profiles_stay_near_2_kb(
+    rules: zjtx_rules.RuleSet, tmp_path: Path
+) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     lines = [json.dumps(p, ensure_ascii=False) for p in generate(rules, 400, 1, missing=0.1)]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -391,7 +395,8 @@ def test_full_output_is_the_whole_result_as_before(rules: zjtx_rules.RuleSet, tm
     lines = write_jsonl(src, rules, 40)
     run_batch(str(src), str(out), as_of=AS_OF, full=True)
     expected = "".join(
-        json.dumps({"line": n, **rules.evaluate(x, AS_OF, reasons=False).to_dict()}, ensure_ascii=False) + "\n"
+        json.dumps({"line": n, **rules.evaluate(x, AS_OF, reasons=False).to_dict()}, ensure_ascii=False)
+        + "\n"
         for n, x in enumerate(lines, 1)
     )
     assert out.read_text(encoding="utf-8") == expected
@@ -414,7 +419,9 @@ def test_compact_and_full_outputs_give_the_same_summary(rules: zjtx_rules.RuleSe
     assert again.to_dict() == lean.to_dict()
 
 
-@pytest.mark.parametrize("first, second", [({}, {"full": True}), ({"full": True}, {}), ({}, {"reasons": True})])
+@pytest.mark.parametrize(
+    "first, second", [({}, {"full": True}), ({"full": True}, {}), ({}, {"reasons": True})]
+)
 def test_resume_refuses_an_output_of_another_shape(
     rules: zjtx_rules.RuleSet, tmp_path: Path, first: dict[str, bool], second: dict[str, bool]
 ) -> None:

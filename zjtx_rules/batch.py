@@ -3,9 +3,9 @@
 Exactly one output line per input record, in input order: the result (with ``"line"``), or
 an error object with the line number, JSON paths and zh/en messages. A result line is compact
 by default (``Evaluation.to_compact``: statuses, amounts, missing facts, assumption ids, about
-2 KB) and the whole result with ``full`` (or ``reasons``, which only the whole result carries). A bad line never stops
-the run. Memory stays flat: records are read, evaluated and written in bounded chunks; with
-``workers > 1`` each process loads and compiles the rules once, and at most a few chunks
+2 KB) and the whole result with ``full`` (or ``reasons``, which only the whole result carries).
+A bad line never stops the run. Memory stays flat: records are read, evaluated and written
+in bounded chunks; with ``workers > 1`` each process loads and compiles the rules once, and at most a few chunks
 are in flight. Output is written whole lines at a time, so ``resume`` can cut a partial last
 line left by a kill and carry on without repeating or skipping a record.
 

@@ -162,9 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     ba.add_argument(
         "--full", action="store_true", help="write whole results instead of compact lines (larger output)"
     )
-    ba.add_argument(
-        "--reasons", action="store_true", help="whole results with reason texts (implies --full; largest output)"
-    )
+    ba.add_argument("--reasons", action="store_true", help="whole results with reason texts (implies --full)")
     co = _command(
         sub,
         "compare",
