@@ -5,9 +5,10 @@ an error object with the line number, JSON paths and zh/en messages. A result li
 by default (``Evaluation.to_compact``: statuses, amounts, missing facts, assumption ids, about
 2 KB) and the whole result with ``full`` (or ``reasons``, which only the whole result carries).
 A bad line never stops the run. Memory stays flat: records are read, evaluated and written
-in bounded chunks; with ``workers > 1`` each process loads and compiles the rules once, and at most a few chunks
-are in flight. Output is written whole lines at a time, so ``resume`` can cut a partial last
-line left by a kill and carry on without repeating or skipping a record.
+in bounded chunks; with ``workers > 1`` each process loads and compiles the rules once, and
+at most a few chunks are in flight. Output is written whole lines at a time, so ``resume``
+can cut a partial last line left by a kill and carry on without repeating or skipping a
+record.
 
 Nothing the user owns is put at risk: an output that is the input itself (by name, hard link
 or symlink) is refused before anything is opened for writing, missing folders are reported
