@@ -134,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "print the JSON Schema of profiles or results",
         "zjtx schema profile > profile.schema.json",
     )
-    sc.add_argument("which", choices=["profile", "result"], help="which schema")
+    sc.add_argument(
+        "which", choices=["profile", "result", "compact"], help="which schema (compact: a batch line)"
+    )
     sc.add_argument("--rules", help=rules_help)
     ba = _command(
         sub,
@@ -157,7 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary table")
     ba.add_argument("--progress", action="store_true", help="show progress even if not a terminal")
     ba.add_argument("--resume", action="store_true", help="continue an interrupted --out file")
-    ba.add_argument("--reasons", action="store_true", help="include reason texts (larger output)")
+    ba.add_argument(
+        "--full", action="store_true", help="write whole results instead of compact lines (larger output)"
+    )
+    ba.add_argument("--reasons", action="store_true", help="whole results with reason texts (implies --full)")
     co = _command(
         sub,
         "compare",
@@ -399,7 +404,14 @@ def _mutate(args: argparse.Namespace, out: list[str]) -> int:
 
 def _schema(args: argparse.Namespace, out: list[str]) -> int:
     _announce(args.rules, None)
-    schema = load_rules(args.rules).profile_schema() if args.which == "profile" else RuleSet.result_schema()
+    if args.which == "profile":
+        schema = load_rules(args.rules).profile_schema()
+    elif args.which == "compact":
+        from .result import compact_json_schema
+
+        schema = compact_json_schema()
+    else:
+        schema = RuleSet.result_schema()
     out.append(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 
@@ -425,6 +437,7 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
             resume=args.resume,
             reasons=args.reasons,
             fmt=args.input_format,
+            full=args.full,
         )
     except KeyboardInterrupt:
         sys.stderr.write("zjtx: 已中断，可用 --resume 继续 / interrupted; rerun with --resume\n")
@@ -442,10 +455,14 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
         sys.stderr.write(summary.render(args.lang))
     sys.stderr.write(
         f"{stats.lines} lines, {stats.errors} errors, {stats.seconds:.1f}s"
-        + (f" (resumed after {stats.resumed_from})" if stats.resumed_from else "")
+        + (
+            f" (resumed after {stats.resumed_from}, {stats.resumed_errors} errors among them)"
+            if stats.resumed_from
+            else ""
+        )
         + "\n"
     )
-    return 1 if stats.errors else 0
+    return 1 if stats.errors or stats.resumed_errors else 0
 
 
 def _compare(args: argparse.Namespace, out: list[str]) -> int:
