@@ -15,7 +15,10 @@ import pytest
 import zjtx_rules
 from zjtx_rules.batch import run_batch
 from zjtx_rules.generate import generate
+from zjtx_rules.result import CompactDict, compact_adapter
 from zjtx_rules.summary import Summary
+
+from .conftest import EXAMPLES
 
 AS_OF = date(2025, 6, 30)
 
@@ -48,7 +51,7 @@ def test_bad_lines_get_an_error_each_and_order_is_kept(rules: zjtx_rules.RuleSet
     assert sorted(errors) == [11, 12, 13, 34, 35, 36]
     assert errors[11]["errors"][0]["path"] == "$.revenue_cny"
     assert errors[35]["errors"][0]["path"] == "$.revenu_cny"
-    assert all(len(r["measures"]) == 30 for r in rows if "error" not in r)
+    assert all(len(r["statuses"]) == 30 for r in rows if "error" not in r)
 
 
 def test_two_workers_give_the_same_output_as_one(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
@@ -74,8 +77,7 @@ def test_csv_input(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
     run_batch(str(src), str(out), as_of=AS_OF)
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["line"] for r in rows] == [2, 3, 4]
-    talent = next(m for m in rows[0]["measures"] if m["id"] == "talent_reward")
-    assert talent["amounts"]["reward_total"] == "100.01"
+    assert rows[0]["amounts"]["talent_reward"]["reward_total"] == "100.01"
     assert rows[1]["errors"][0]["path"] == "$.registered_in_area"
     assert rows[2]["errors"][0]["code"] == "csv_columns"
 
@@ -289,12 +291,14 @@ def test_chaos_three_sigkills_at_random_points_then_resume_is_byte_identical(
 
     rng = random.Random(8_000 + workers)
     src, full, part = tmp_path / "in.jsonl", tmp_path / "full.jsonl", tmp_path / "part.jsonl"
-    _chaos_input(rules, src, 1000)
-    run_batch(str(src), str(full), as_of=AS_OF)
+    _chaos_input(rules, src, 3000)  # enough work left after a mark for the kill to land mid-run
+    # whole results (--full): their writes are slow enough for the kills below to land
+    # mid-run; compact lines are resumed after a kill in the test above
+    run_batch(str(src), str(full), as_of=AS_OF, full=True)
     size = full.stat().st_size
-    cmd = [sys.executable, "-m", "zjtx_rules.cli", "batch", str(src), "--out", str(part)]
+    cmd = [sys.executable, "-m", "zjtx_rules.cli", "batch", str(src), "--out", str(part), "--full"]
     cmd += ["--as-of", AS_OF.isoformat(), "--workers", str(workers)]
-    # CHUNK is 400 lines, so 1000 lines are written in 3 pieces; a mark up to 60% of the output
+    # CHUNK is 400 lines, so 3000 lines are written in 8 pieces; a mark up to 60% of the output
     # is passed before the last piece, and the random delay then lands the kill anywhere:
     # while a chunk is computed, between writes, or after the last one
     marks = sorted(rng.uniform(0.05, 0.6) * size for _ in range(3))
@@ -333,3 +337,136 @@ def test_a_pipe_input_is_read_once_and_cannot_be_resumed(tmp_path: Path) -> None
     finally:
         os.close(r)
     assert not (tmp_path / "out.jsonl.resume.json").exists()
+
+
+# --- issue 12 item 3: a compact line by default, the whole result with --full ---------------
+
+LG = EXAMPLES / "little_giant_11_talents.json"
+
+
+def test_the_compact_line_of_the_little_giant_example_stands_alone(
+    rules: zjtx_rules.RuleSet, tmp_path: Path
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps(json.loads(LG.read_text(encoding="utf-8")), ensure_ascii=False) + "\n", "utf-8")
+    run_batch(str(src), str(out), as_of=AS_OF)
+    text = out.read_text(encoding="utf-8")
+    row = json.loads(text)
+    compact_adapter().validate_python(row, strict=True)
+    assert set(row) == {"line", *CompactDict.__annotations__}
+    assert row["line"] == 1 and row["profile_id"] == "LJ-2025-0001" and row["as_of"] == "2025-06-30"
+    assert row["policy"] == {"id": rules.policy.id, "version": rules.policy.version, "sha256": rules.sha256}
+    assert list(row["statuses"]) == [m.id for m in rules.measures]
+    assert row["statuses"]["talent_reward"] == "eligible"
+    talent = row["amounts"]["talent_reward"]
+    assert talent["reward_total"] == "1310061.50" and talent["quota"] == 8
+    assert talent["reward_by_year"] == {"2024": "462861.00", "2025": "479000.50", "2026": "368200.00"}
+    assert set(row["amounts"]) == {"seed_pool", "patent_subsidy", "policy_loans", "talent_reward"}
+    assert row["missing"] == [] and row["warnings"] == []
+    assert "talent_quota" in row["assumptions"] and len(set(row["assumptions"])) == len(row["assumptions"])
+    assert row["tiers"] == {
+        "tech_sme": "surpassed",
+        "municipal_zjtx": "held",
+        "little_giant": "held",
+        "single_champion": "not_ready",
+    }
+    assert "little_giant" in row["targets"]
+    assert len(text.encode("utf-8")) < 3072 and ", " not in text  # 11 talents: a rich profile; no padding
+
+
+def test_compact_lines_of_generated_profiles_stay_near_2_kb(
+    rules: zjtx_rules.RuleSet, tmp_path: Path
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    lines = [json.dumps(p, ensure_ascii=False) for p in generate(rules, 400, 1, missing=0.1)]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_batch(str(src), str(out), as_of=AS_OF)
+    sizes = sorted(len(x) for x in out.read_bytes().splitlines())
+    assert len(sizes) == 400
+    assert sizes[len(sizes) // 2] <= 2048, sizes[len(sizes) // 2]
+    assert sizes[-1] <= 3584, sizes[-1]
+    missing = [json.loads(x)["missing"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert any(missing)  # facts left out are named, once each
+    assert all(len(set(m)) == len(m) for m in missing)
+
+
+def test_full_output_is_the_whole_result_as_before(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    lines = write_jsonl(src, rules, 40)
+    run_batch(str(src), str(out), as_of=AS_OF, full=True)
+    expected = "".join(
+        json.dumps({"line": n, **rules.evaluate(x, AS_OF, reasons=False).to_dict()}, ensure_ascii=False)
+        + "\n"
+        for n, x in enumerate(lines, 1)
+    )
+    assert out.read_text(encoding="utf-8") == expected
+    with_reasons = tmp_path / "reasons.jsonl"
+    run_batch(str(src), str(with_reasons), as_of=AS_OF, reasons=True)  # --reasons: whole results
+    first = json.loads(with_reasons.read_text(encoding="utf-8").splitlines()[0])
+    assert first["measures"][0]["reasons"][0]["text_en"]
+
+
+def test_compact_and_full_outputs_give_the_same_summary(rules: zjtx_rules.RuleSet, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, rules, 200)
+    lean, whole = Summary(rules), Summary(rules)
+    run_batch(str(src), str(tmp_path / "a.jsonl"), as_of=AS_OF, summary=lean)
+    run_batch(str(src), str(tmp_path / "b.jsonl"), as_of=AS_OF, summary=whole, full=True)
+    assert lean.to_dict() == whole.to_dict()
+    # a resumed compact run rebuilds its summary from the lines already written
+    again = Summary(rules)
+    run_batch(str(src), str(tmp_path / "a.jsonl"), as_of=AS_OF, summary=again, resume=True)
+    assert again.to_dict() == lean.to_dict()
+
+
+@pytest.mark.parametrize(
+    "first, second", [({}, {"full": True}), ({"full": True}, {}), ({}, {"reasons": True})]
+)
+def test_resume_refuses_an_output_of_another_shape(
+    rules: zjtx_rules.RuleSet, tmp_path: Path, first: dict[str, bool], second: dict[str, bool]
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, rules, 3)
+    run_batch(str(src), str(out), as_of=AS_OF, **first)
+    before = out.read_bytes()
+    with pytest.raises(zjtx_rules.UsageError) as info:
+        run_batch(str(src), str(out), as_of=AS_OF, resume=True, **second)
+    assert "output" in info.value.details["differ"]
+    assert out.read_bytes() == before
+
+
+def test_resume_of_a_side_file_from_before_compact_lines_means_whole_results(
+    rules: zjtx_rules.RuleSet, tmp_path: Path
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, rules, 3)
+    run_batch(str(src), str(out), as_of=AS_OF, full=True)
+    side = tmp_path / "out.jsonl.resume.json"
+    old = json.loads(side.read_text(encoding="utf-8"))
+    del old["output"]
+    side.write_text(json.dumps(old), encoding="utf-8")
+    assert run_batch(str(src), str(out), as_of=AS_OF, resume=True, full=True).resumed_from == 3
+    with pytest.raises(zjtx_rules.UsageError):
+        run_batch(str(src), str(out), as_of=AS_OF, resume=True)
+
+
+def test_cli_full_flag_and_compact_schema(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(json.loads(LG.read_text(encoding="utf-8"))) + "\n", encoding="utf-8")
+    done = _cli(str(src), "--full")
+    assert done.returncode == 0 and len(json.loads(done.stdout)["measures"]) == 30
+    schema = subprocess.run(
+        [sys.executable, "-m", "zjtx_rules.cli", "schema", "compact"], capture_output=True, check=True
+    )
+    doc = json.loads(schema.stdout)
+    assert doc["title"] == "zjtx_rules compact batch line"
+    assert {"statuses", "amounts", "missing", "assumptions", "policy"} <= set(doc["required"])
+
+
+def test_resume_of_a_finished_output_with_error_lines_still_exits_1(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text('{"id":"a"}\n{not json\n', encoding="utf-8")
+    assert _cli(str(src), "--out", str(out)).returncode == 1
+    again = _cli(str(src), "--out", str(out), "--resume")
+    assert again.returncode == 1, again.stderr
+    assert b"resumed after 2, 1 errors among them" in again.stderr

@@ -13,8 +13,11 @@ PATHS = [
     "evaluate(dict), reasons off",
     "evaluate(JSON text), reasons off",
     "result.to_dict()",
+    "result.to_dict(texts=False)",
+    "result.to_compact()",
     "result.to_json()",
     "batch JSONL -> JSONL, 1 worker(s)",
+    "batch JSONL -> JSONL --full, 1 worker(s)",
 ]
 
 
@@ -27,6 +30,7 @@ def test_every_path_has_wall_and_cpu_figures() -> None:
         assert float(wall) > 0 and float(cpu) > 0 and int(rate.replace(",", "")) >= 0
     assert "durable-rules back end" in text
     assert re.search(r"result JSON: median [\d,]+ bytes", text)
+    assert re.search(r"batch output [\d,]+ bytes per line \(compact, the default\), [\d,]+ with --full", text)
 
 
 def test_measure_keeps_the_best_of_its_runs() -> None:

@@ -8,9 +8,12 @@ import pytest
 
 import zjtx_rules
 
-from .conftest import ROOT
+from .conftest import BUNDLED, ROOT
 
-PLAN = ROOT.parent / "shared" / "policy" / "action-plan-2022-2025.txt"
+# The plan's text ships inside the package (policy.toml `source_text`); the workplace's shared
+# copy, when it sits beside the checkout, must be the same text.
+PLAN = BUNDLED / "action-plan-2022-2025.txt"
+SHARED_PLAN = ROOT.parent / "shared" / "policy" / "action-plan-2022-2025.txt"
 
 
 def clauses() -> dict[str, str]:
@@ -18,7 +21,9 @@ def clauses() -> dict[str, str]:
     return {m.group(1): m.group(2) for m in re.finditer(r"^(\d+)\.(.*)$", text, re.M)}
 
 
-pytestmark = pytest.mark.skipif(not PLAN.exists(), reason="shared/policy not beside the checkout")
+@pytest.mark.skipif(not SHARED_PLAN.exists(), reason="shared/policy not beside the checkout")
+def test_the_packaged_plan_text_is_the_shared_one() -> None:
+    assert PLAN.read_bytes() == SHARED_PLAN.read_bytes()
 
 
 def test_every_clause_of_section_two_has_one_measure(rules: zjtx_rules.RuleSet) -> None:

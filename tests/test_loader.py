@@ -223,9 +223,9 @@ def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
 
 
 def test_total_package_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zjtx_rules.loader
+    import zjtx_rules.load.files
 
-    monkeypatch.setattr(zjtx_rules.loader, "MAX_PACKAGE_BYTES", 1000)
+    monkeypatch.setattr(zjtx_rules.load.files, "MAX_PACKAGE_BYTES", 1000)
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(MINI)
     assert [d.code for d in info.value.diagnostics] == ["E106"]

@@ -71,8 +71,11 @@ def test_resolving_an_assumption_is_reported(tmp_path: Path) -> None:
     new = _copy(tmp_path)
     _edit(
         new / "parameters.toml",
-        re.compile(r'(\{ tier = "municipal_zjtx", value = \d+, )assumption = true, '),
-        r"\g<1>",
+        re.compile(
+            r'(\{ tier = "municipal_zjtx", value = \d+, )assumption = true, '
+            r'(note = "[^"]*"), note_en = "[^"]*"'
+        ),
+        r"\g<1>\g<2>",  # a resolved figure keeps a note; note_en belongs to assumptions (E133)
     )
     result = diff_views(load_view(BUNDLED), load_view(new))
     sections = [c.section for c in result.changes]

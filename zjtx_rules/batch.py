@@ -1,11 +1,14 @@
 """Screening at scale: stream profiles in (JSON Lines or CSV), results out, one line each.
 
 Exactly one output line per input record, in input order: the result (with ``"line"``), or
-an error object with the line number, JSON paths and zh/en messages. A bad line never stops
-the run. Memory stays flat: records are read, evaluated and written in bounded chunks; with
-``workers > 1`` each process loads and compiles the rules once, and at most a few chunks
-are in flight. Output is written whole lines at a time, so ``resume`` can cut a partial last
-line left by a kill and carry on without repeating or skipping a record.
+an error object with the line number, JSON paths and zh/en messages. A result line is compact
+by default (``Evaluation.to_compact``: statuses, amounts, missing facts, assumption ids, about
+2 KB) and the whole result with ``full`` (or ``reasons``, which only the whole result carries).
+A bad line never stops the run. Memory stays flat: records are read, evaluated and written
+in bounded chunks; with ``workers > 1`` each process loads and compiles the rules once, and
+at most a few chunks are in flight. Output is written whole lines at a time, so ``resume``
+can cut a partial last line left by a kill and carry on without repeating or skipping a
+record.
 
 Nothing the user owns is put at risk: an output that is the input itself (by name, hard link
 or symlink) is refused before anything is opened for writing, missing folders are reported
@@ -148,14 +151,32 @@ def csv_profile(rules: RuleSet, row: dict[str, str]) -> dict[str, Any]:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(rules_dir: str | None, as_of: date, reasons: bool) -> None:
+def _init_worker(rules_dir: str | None, as_of: date, reasons: bool, full: bool) -> None:
     _STATE["rules"] = load_rules(rules_dir)
     _STATE["as_of"] = as_of
     _STATE["reasons"] = reasons
+    _STATE["full"] = full
 
 
-def evaluate_record(rules: RuleSet, rec: Record, as_of: date, reasons: bool) -> tuple[str, dict[str, Any]]:
-    """One output line (without newline) and its summary record."""
+def summary_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """A compact line in the shape ``summary.record_of`` reads (measures in package order);
+    a full result or an error line as it is."""
+    statuses = doc.get("statuses")
+    if statuses is None:
+        return doc
+    amounts = doc["amounts"]
+    return {
+        "profile_id": doc["profile_id"],
+        "targets": doc["targets"],
+        "measures": [{"id": k, "status": v, "amounts": amounts.get(k, {})} for k, v in statuses.items()],
+    }
+
+
+def evaluate_record(
+    rules: RuleSet, rec: Record, as_of: date, reasons: bool, full: bool = True
+) -> tuple[str, dict[str, Any]]:
+    """One output line (without newline) and its summary record: the whole result when
+    ``full`` (as ``to_dict()``), else the compact line (``to_compact()``, no spaces)."""
     line, kind, payload = rec
     try:
         if kind == "error":
@@ -164,8 +185,13 @@ def evaluate_record(rules: RuleSet, rec: Record, as_of: date, reasons: bool) -> 
             payload = csv_profile(rules, payload)
         elif not payload.strip():
             raise _issue("empty_line", "空行", "empty line")
-        result = rules.evaluate(payload, as_of, reasons=reasons).to_dict()
-        out = {"line": line, **result}
+        evaluation = rules.evaluate(payload, as_of, reasons=reasons)
+        if not full:
+            lean = {"line": line, **evaluation.to_compact()}
+            return json.dumps(lean, ensure_ascii=False, separators=(",", ":")), record_of(
+                rules, line, summary_view(lean)
+            )
+        out = {"line": line, **evaluation.to_dict()}
     except ProfileError as exc:
         out = {"line": line, **exc.to_dict()}
     except EvaluationError as exc:
@@ -197,8 +223,8 @@ def _internal_error(exc: BaseException) -> dict[str, Any]:
 
 
 def _work(chunk: list[Record]) -> list[tuple[str, dict[str, Any]]]:
-    rules, as_of, reasons = _STATE["rules"], _STATE["as_of"], _STATE["reasons"]
-    return [evaluate_record(rules, r, as_of, reasons) for r in chunk]
+    rules, as_of, reasons, full = _STATE["rules"], _STATE["as_of"], _STATE["reasons"], _STATE["full"]
+    return [evaluate_record(rules, r, as_of, reasons, full) for r in chunk]
 
 
 def _chunks(records: Iterator[Record], skip: int) -> Iterator[list[Record]]:
@@ -223,6 +249,7 @@ class BatchStats:
     errors: int
     seconds: float
     resumed_from: int
+    resumed_errors: int = 0  # error lines among those already written before a resume
 
 
 class _Progress:
@@ -248,10 +275,11 @@ class _Progress:
         self.stream.flush()
 
 
-def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> int:
-    """Cut a partial last line; count whole lines (feeding the summary); return the count."""
+def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> tuple[int, int]:
+    """Cut a partial last line; count whole lines (feeding the summary); return the count
+    and how many of them are errors (so a resumed run still exits 1 for an earlier one)."""
     if not out_path.exists():
-        return 0
+        return 0, 0
     with out_path.open("rb+") as fh:
         data_end = fh.seek(0, os.SEEK_END)
         pos = data_end
@@ -266,14 +294,15 @@ def _resume_point(out_path: Path, summary: Summary | None, rules: RuleSet) -> in
             pos -= step
         if pos != data_end:
             fh.truncate(pos)
-    count = 0
+    count = errors = 0
     with out_path.open("rb") as fh:
         for raw in fh:
             count += 1
+            doc = json.loads(raw)
+            errors += "error" in doc
             if summary is not None:
-                doc = json.loads(raw)
-                summary.add(record_of(rules, int(doc["line"]), doc))
-    return count
+                summary.add(record_of(rules, int(doc["line"]), summary_view(doc)))
+    return count, errors
 
 
 # --- protecting the user's files -----------------------------------------------------------
@@ -330,9 +359,12 @@ def _stdin_fd() -> int | None:
         return None
 
 
-def fingerprint(source: str, rules: RuleSet, as_of: date, reasons: bool, fmt: str) -> dict[str, Any]:
+def fingerprint(
+    source: str, rules: RuleSet, as_of: date, reasons: bool, fmt: str, full: bool = True
+) -> dict[str, Any]:
     """What an output depends on: the input (real path, size, sha256 of its first lines), the
-    rules, the date and the options."""
+    rules, the date and the options, the output's shape among them (compact or full lines
+    must not be mixed in one file)."""
     digest = hashlib.sha256()
     with open(source, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -353,6 +385,7 @@ def fingerprint(source: str, rules: RuleSet, as_of: date, reasons: bool, fmt: st
         "as_of": as_of.isoformat(),
         "reasons": reasons,
         "format": fmt,
+        "output": "full" if full else "compact",
     }
 
 
@@ -372,6 +405,7 @@ def _check_resume(out: Path, expected: dict[str, Any]) -> None:
             f"cannot resume: {out} has no usable {side.name}, so it cannot be tied to this input; "
             "run again without --resume",
         )
+    stored.setdefault("output", "full")  # side files from before compact lines: whole results
     differ = [k for k in expected if stored.get(k) != expected[k]]
     if differ:
         raise UsageError(
@@ -407,8 +441,11 @@ def run_batch(
     resume: bool = False,
     reasons: bool = False,
     fmt: str | None = None,
+    full: bool = False,
 ) -> BatchStats:
-    """Evaluate every record of ``source`` (a path or ``-``) and write JSON lines to ``out``."""
+    """Evaluate every record of ``source`` (a path or ``-``) and write JSON lines to ``out``:
+    compact lines, or whole results with ``full`` or ``reasons``."""
+    full = full or reasons
     if resume and not out:
         raise UsageError("--resume 需要 --out 文件", "--resume needs --out FILE")
     regular = source != "-" and os.path.isfile(source)  # a pipe cannot be read twice
@@ -427,10 +464,10 @@ def run_batch(
             f"无法读取输入 {source}: {exc.strerror}", f"cannot read input {source}: {exc.strerror}"
         ) from None
     try:
-        meta = fingerprint(source, rules, as_of, reasons, fmt) if out and regular else None
+        meta = fingerprint(source, rules, as_of, reasons, fmt, full) if out and regular else None
         if resume and out and meta is not None:
             _check_resume(Path(out), meta)
-        skip = _resume_point(Path(out), summary, rules) if resume and out else 0
+        skip, skipped_errors = _resume_point(Path(out), summary, rules) if resume and out else (0, 0)
         if out and not resume:
             resume_file(out).unlink(missing_ok=True)  # never leave a side file naming old content
         out_fh: IO[bytes] = (
@@ -466,12 +503,12 @@ def run_batch(
     chunks = _chunks(iter_records(reader, fmt), skip)
     try:
         if workers <= 1:
-            _STATE.update(rules=rules, as_of=as_of, reasons=reasons)
+            _STATE.update(rules=rules, as_of=as_of, reasons=reasons, full=full)
             for chunk in chunks:
                 emit(_work(chunk))
         else:
             ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-            with ctx.Pool(workers, _init_worker, (rules_dir, as_of, reasons)) as pool:
+            with ctx.Pool(workers, _init_worker, (rules_dir, as_of, reasons, full)) as pool:
                 pending: deque[Any] = deque()
                 for chunk in chunks:
                     pending.append(pool.apply_async(_work, (chunk,)))
@@ -485,7 +522,7 @@ def run_batch(
             in_fh.close()
         if out:
             out_fh.close()
-    return BatchStats(done, errors, time.monotonic() - started, skip)
+    return BatchStats(done, errors, time.monotonic() - started, skip, skipped_errors)
 
 
 def iter_input_profiles(rules: RuleSet, source: str, fmt: str | None = None) -> Iterator[Record]:

@@ -4,8 +4,9 @@ Figures, not a timed test. Each path is timed by the wall clock and by CPU time 
 and the worker processes it waited for), because the machine may be shared: when the load
 average is above the number of cores, wall times grow and CPU times much less, so compare CPU
 times between runs. The load average is printed before and after. Paths: validation only,
-evaluation from dicts (reasons on and off) and from JSON text, ``to_dict``/``to_json`` of a
-result, JSON Lines through ``batch`` (one worker and all cores), and the durable-rules back
+evaluation from dicts (reasons on and off) and from JSON text, ``to_dict`` (with and without
+texts), ``to_compact`` and ``to_json`` of a result, JSON Lines through ``batch`` (compact lines
+with one worker and all cores, whole results with ``--full``), and the durable-rules back
 end on the same profiles. ``--batch-lines N`` adds one large batch in a separate process
 and reports its time and peak memory.
 """
@@ -114,6 +115,10 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
     )
     results = [rules.evaluate(p, day) for p in profiles]
     rows.append(measure("result.to_dict()", count, each(lambda r: r.to_dict(), results), repeat))
+    rows.append(
+        measure("result.to_dict(texts=False)", count, each(lambda r: r.to_dict(texts=False), results), repeat)
+    )
+    rows.append(measure("result.to_compact()", count, each(lambda r: r.to_compact(), results), repeat))
     rows.append(measure("result.to_json()", count, each(lambda r: r.to_json(), results), repeat))
     sizes = sorted(len(r.to_json().encode("utf-8")) for r in results)
     del results
@@ -121,14 +126,17 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
         src = Path(tmp) / "in.jsonl"
         src.write_text("".join(t + "\n" for t in texts), "utf-8")
         cores = os.cpu_count() or 1
-        for workers in sorted({1, cores}):
-            out = str(Path(tmp) / f"out{workers}.jsonl")
+        runs = [(w, False) for w in sorted({1, cores})] + [(1, True)]
+        for workers, full in runs:
+            out = str(Path(tmp) / f"out{workers}{'full' if full else ''}.jsonl")
 
-            def one_batch(w: int = workers, o: str = out) -> None:
-                run_batch(str(src), o, rules_dir=rules_dir, as_of=day, workers=w)
+            def one_batch(w: int = workers, o: str = out, f: bool = full) -> None:
+                run_batch(str(src), o, rules_dir=rules_dir, as_of=day, workers=w, full=f)
 
-            rows.append(measure(f"batch JSONL -> JSONL, {workers} worker(s)", count, one_batch))
+            shape = " --full" if full else ""
+            rows.append(measure(f"batch JSONL -> JSONL{shape}, {workers} worker(s)", count, one_batch))
         line_bytes = (Path(tmp) / "out1.jsonl").stat().st_size / count
+        full_bytes = (Path(tmp) / "out1full.jsonl").stat().st_size / count
     durable: Row | None = None
     try:
         from .backends.durable import DurableBackend
@@ -153,7 +161,8 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
     lines.append("")
     lines.append(
         f"result JSON: median {sizes[len(sizes) // 2]:,} bytes, largest {sizes[-1]:,}; "
-        f"batch output {line_bytes:,.0f} bytes per line"
+        f"batch output {line_bytes:,.0f} bytes per line (compact, the default), "
+        f"{full_bytes:,.0f} with --full"
     )
     by = {r.label: r for r in rows}
     on = by["evaluate(dict), reasons on"]
@@ -162,7 +171,7 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
             lines.append(f"{r.label}: {on.cpu / r.cpu:.2f}x the speed of evaluate(dict) with reasons (CPU)")
     one = by["batch JSONL -> JSONL, 1 worker(s)"]
     for r in rows:
-        if r.label.startswith("batch") and r is not one:
+        if r.label.startswith("batch JSONL -> JSONL,") and r is not one:
             lines.append(f"{r.label}: {one.wall / r.wall:.2f}x one worker (wall)")
     if batch_lines:
         lines.append("")

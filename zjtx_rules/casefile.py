@@ -23,6 +23,7 @@ from .errors import Diagnostic, Location, ProfileError, RuleError, UsageError, Z
 from .profile import parse_json
 from .source import SourceFile, is_regular_file, read_toml
 from .spec import CaseFileSpec, CaseSpec
+from .wording import schema_message
 
 
 @dataclass
@@ -68,13 +69,14 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | No
         except ValidationError as exc:
             for err in exc.errors():
                 loc = src.location(tuple(err["loc"]))
+                zh, en = schema_message(dict(err))
                 diags.append(
                     Diagnostic(
                         "E140",
                         "bad-case",
                         "error",
-                        f"测试用例格式错误: {err['msg']}",
-                        f"malformed test case: {err['msg']}",
+                        f"测试用例格式错误: {zh}",
+                        f"malformed test case: {en}",
                         loc,
                         source_line=src.line_text(loc.line),
                     )

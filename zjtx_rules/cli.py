@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ch.add_argument("rules", nargs="?", help=rules_help)
     ch.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
+    ch.add_argument("--errors-only", action="store_true", help="leave warnings out (they still count)")
     te = _command(
         sub,
         "test",
@@ -133,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "print the JSON Schema of profiles or results",
         "zjtx schema profile > profile.schema.json",
     )
-    sc.add_argument("which", choices=["profile", "result"], help="which schema")
+    sc.add_argument(
+        "which", choices=["profile", "result", "compact"], help="which schema (compact: a batch line)"
+    )
     sc.add_argument("--rules", help=rules_help)
     ba = _command(
         sub,
@@ -156,7 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary table")
     ba.add_argument("--progress", action="store_true", help="show progress even if not a terminal")
     ba.add_argument("--resume", action="store_true", help="continue an interrupted --out file")
-    ba.add_argument("--reasons", action="store_true", help="include reason texts (larger output)")
+    ba.add_argument(
+        "--full", action="store_true", help="write whole results instead of compact lines (larger output)"
+    )
+    ba.add_argument("--reasons", action="store_true", help="whole results with reason texts (implies --full)")
     co = _command(
         sub,
         "compare",
@@ -309,26 +315,38 @@ def _evaluate(args: argparse.Namespace, out: list[str]) -> int:
 
 def _check(args: argparse.Namespace, out: list[str]) -> int:
     _announce(args.rules, None if args.format == "json" else out)
+    suppressed = 0
     try:
         rules: RuleSet | None = load_rules(args.rules)
         diags = rules.diagnostics if rules else []
     except RuleError as exc:
-        rules, diags = None, exc.diagnostics
+        rules, diags, suppressed = None, exc.diagnostics, exc.suppressed
     errors = [d for d in diags if d.severity == "error"]
+    warnings = len(diags) - len(errors)
+    shown = errors if args.errors_only else diags
     if args.format == "json":
         out.append(
             json.dumps(
-                {"ok": not errors, "diagnostics": [d.to_dict() for d in diags]}, ensure_ascii=False, indent=2
+                {
+                    "ok": not errors,
+                    "errors": len(errors),
+                    "warnings": warnings,
+                    "suppressed": suppressed,
+                    "diagnostics": [d.to_dict() for d in shown],
+                },
+                ensure_ascii=False,
+                indent=2,
             )
             + "\n"
         )
     else:
-        for d in diags:
+        for d in shown:
             out.append(d.render() + "\n")
-        warnings = len(diags) - len(errors)
+        more_zh = f"（另有 {suppressed} 个由此引起的后续错误未列出）" if suppressed else ""
+        more_en = f" (and {suppressed} follow-on error(s) they cause, not shown)" if suppressed else ""
         out.append(
-            f"{len(errors)} 个错误，{warnings} 个警告（假设值）/ "
-            f"{len(errors)} error(s), {warnings} warning(s) (assumed figures)\n"
+            f"{len(errors)} 个错误{more_zh}，{warnings} 个警告 / "
+            f"{len(errors)} error(s){more_en}, {warnings} warning(s)\n"
         )
         if rules is not None:
             out.append(
@@ -386,7 +404,14 @@ def _mutate(args: argparse.Namespace, out: list[str]) -> int:
 
 def _schema(args: argparse.Namespace, out: list[str]) -> int:
     _announce(args.rules, None)
-    schema = load_rules(args.rules).profile_schema() if args.which == "profile" else RuleSet.result_schema()
+    if args.which == "profile":
+        schema = load_rules(args.rules).profile_schema()
+    elif args.which == "compact":
+        from .result import compact_json_schema
+
+        schema = compact_json_schema()
+    else:
+        schema = RuleSet.result_schema()
     out.append(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0
 
@@ -412,6 +437,7 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
             resume=args.resume,
             reasons=args.reasons,
             fmt=args.input_format,
+            full=args.full,
         )
     except KeyboardInterrupt:
         sys.stderr.write("zjtx: 已中断，可用 --resume 继续 / interrupted; rerun with --resume\n")
@@ -429,10 +455,14 @@ def _batch(args: argparse.Namespace, out: list[str]) -> int:
         sys.stderr.write(summary.render(args.lang))
     sys.stderr.write(
         f"{stats.lines} lines, {stats.errors} errors, {stats.seconds:.1f}s"
-        + (f" (resumed after {stats.resumed_from})" if stats.resumed_from else "")
+        + (
+            f" (resumed after {stats.resumed_from}, {stats.resumed_errors} errors among them)"
+            if stats.resumed_from
+            else ""
+        )
         + "\n"
     )
-    return 1 if stats.errors else 0
+    return 1 if stats.errors or stats.resumed_errors else 0
 
 
 def _compare(args: argparse.Namespace, out: list[str]) -> int:

@@ -113,13 +113,24 @@ class ZjtxError(Exception):
 class RuleError(ZjtxError):
     """A rule package could not be loaded: ``diagnostics`` lists every problem found."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], suppressed: int = 0) -> None:
         self.diagnostics = diagnostics
+        self.suppressed = suppressed  # follow-on errors of a file or declaration that failed
         errors = [d for d in diagnostics if d.severity == "error"]
+        lines = [d.render() for d in errors]
+        if suppressed:
+            lines.append(suppressed_line(suppressed))
         super().__init__(
-            f"{len(errors)} error(s) in rule package / 规则包有 {len(errors)} 个错误\n"
-            + "\n".join(d.render() for d in errors)
+            f"{len(errors)} error(s) in rule package / 规则包有 {len(errors)} 个错误\n" + "\n".join(lines)
         )
+
+
+def suppressed_line(count: int) -> str:
+    """The one line that stands for the errors a broken file or declaration caused."""
+    return (
+        f"另有 {count} 个由上述错误引起的后续错误未列出（修正后重新检查）/ "
+        f"{count} follow-on error(s) caused by the above not shown (fix them and check again)"
+    )
 
 
 class ProfileError(ZjtxError):

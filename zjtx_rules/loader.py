@@ -1,82 +1,43 @@
 """Loading a rule package: read every file, check everything, compile once.
 
-``load_rules`` collects *every* problem before giving up (TOML syntax, unknown keys, unknown
-or misspelt names, type mismatches, cycles, decision-table gaps and overlaps, parameters with
-no value inside the policy period, failing invariants), each with file:line:column, and
-raises ``RuleError`` if any is an error. Warnings (assumption figures) travel with the
-loaded ``RuleSet``.
+``load_rules`` collects *every* problem before giving up (TOML syntax, unknown keys, exact
+types, unknown or misspelt names, type mismatches, literal sense, cycles, decision-table gaps
+and overlaps, dates out of order, parameters with no value inside the policy period, quotes
+not in the plan's text, failing invariants), each with file:line:column, and raises
+``RuleError`` if any is an error. Warnings (assumptions, unused values, missing English
+labels) travel with the loaded ``RuleSet``.
+
+This module is the driver: each document is checked by its own module in ``load/``, in the
+order below, all sharing one ``Build`` (the declared names and their types).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from .assumptions import Assumption, AssumptionBook, Closure, TableNotes
-from .engine import (
-    CompiledCondition,
-    CompiledCriterion,
-    CompiledMeasure,
-    CompiledOutput,
-    CompiledTier,
-    RuleSet,
+from .assumptions import Closure
+from .engine import RuleSet
+from .errors import RuleError, UsageError
+from .load import (
+    choices,
+    decision_tables,
+    derived,
+    facts,
+    graph,
+    invariants,
+    measures,
+    parameters,
+    policy,
+    readiness,
 )
-from .errors import Diagnostic, Location, RuleError, UsageError
-from .expr.check import MAX_CHAIN_COST, Checker, Scope, chain_costs, did_you_mean
-from .expr.compile import Compiled, Env, compile_expr
-from .expr.nodes import Name as NameNode
-from .expr.nodes import Node, Num, walk
-from .expr.parser import KEYWORDS, ExprError, parse, tree_depth
-from .expr.types import (
-    ANY,
-    BOOL,
-    DATE,
-    NUMBER,
-    STRING,
-    ListTy,
-    MapTy,
-    MeasureTy,
-    Prim,
-    TableTy,
-    Ty,
-)
-from .expr.values import BUILTINS, CONTEXT, UNKNOWN
-from .periods import Dated, History
-from .profile import ProfileValidator, fact_type
-from .source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, package_sha256, read_toml
-from .spec import AssumptionSpec, FieldSpec, MeasureSpec, RuleDocument, TableSpec
-from .tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
-
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-MAX_FILES = 200
-
-OUTPUT_TYPES: dict[str, Ty] = {
-    "money": NUMBER,
-    "int": NUMBER,
-    "number": NUMBER,
-    "ratio": NUMBER,
-    "ids": ListTy(STRING),
-    "money_by_year": MapTy(NUMBER, NUMBER),
-    "bool": BOOL,
-    "text": STRING,
-}
-PARAM_TYPES: dict[str, Ty] = {
-    "number": NUMBER,
-    "money": NUMBER,
-    "ratio": NUMBER,
-    "int": NUMBER,
-    "bool": BOOL,
-    "string": STRING,
-    "date": DATE,
-}
+from .load.build import Build
+from .load.files import Loader as Loader
+from .load.files import Site, diag_order
+from .source import SourceFile, package_sha256
+from .spec import PolicySpec, RuleDocument
+from .tables import TableVersion
 
 
 def bundled_rules_dir() -> Path:
@@ -114,1128 +75,119 @@ def local_rules_dir(cwd: Path | None = None) -> Path | None:
     return found[0] if found else None
 
 
-@dataclass
-class Site:
-    """Where an item was declared: its file and key path, for locations."""
-
-    src: SourceFile
-    keypath: KeyPath
-    context: str
-
-
-@dataclass
-class Loader:
-    root: Path
-    diags: list[Diagnostic] = field(default_factory=list)
-    sources: list[SourceFile] = field(default_factory=list)
-
-    # -- reporting
-    def report(
-        self,
-        code: str,
-        name: str,
-        zh: str,
-        en: str,
-        site: Site | None,
-        *,
-        sub: KeyPath = (),
-        span: tuple[int, int] | None = None,
-        hint: tuple[str, str] = ("", ""),
-        severity: str = "error",
-        at_key: bool = False,
-    ) -> None:
-        if site is None:
-            loc, src_line = Location(str(self.root)), ""
-        else:
-            loc = site.src.location((*site.keypath, *sub), span[0] if span else None, at_key=at_key)
-            src_line = site.src.line_text(loc.line)
-        length = max(1, span[1] - span[0]) if span else 1
-        self.diags.append(
-            Diagnostic(
-                code,
-                name,
-                "warning" if severity == "warning" else "error",
-                zh,
-                en,
-                loc,
-                site.context if site else "",
-                hint[0],
-                hint[1],
-                src_line,
-                length,
-            )
-        )
-
-    # -- phase 1: files
-    def read(self) -> list[tuple[SourceFile, RuleDocument]]:
-        if not self.root.is_dir():
-            raise UsageError(f"规则包目录不存在: {self.root}", f"no rule package at {self.root}")
-        files = sorted(p for p in self.root.glob("*.toml"))[:MAX_FILES]
-        if not files:
-            raise UsageError(f"目录中没有 .toml 规则文件: {self.root}", f"no .toml rule files in {self.root}")
-        total = sum(p.stat().st_size for p in files if is_regular_file(p))
-        if total > MAX_PACKAGE_BYTES:
-            raise RuleError(
-                [
-                    Diagnostic(
-                        "E106",
-                        "package-too-large",
-                        "error",
-                        f"规则包过大（规则文件共 {total} 字节，上限 {MAX_PACKAGE_BYTES}）",
-                        f"rule package too large ({total} bytes of rule files, limit {MAX_PACKAGE_BYTES})",
-                        Location(self._display(self.root)),
-                    )
-                ]
-            )
-        docs = []
-        for path in files:
-            src, diag = read_toml(path, self._display(path))
-            if diag:
-                self.diags.append(diag)
-                continue
-            assert src is not None
-            self.sources.append(src)
-            try:
-                docs.append((src, RuleDocument.model_validate(src.data)))
-            except ValidationError as exc:
-                for err in exc.errors():
-                    self._schema_error(src, err)
-        return docs
-
-    def _display(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
-
-    def _schema_error(self, src: SourceFile, err: Any) -> None:
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        site = Site(src, (), "")
-        if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            allowed = _allowed_keys(loc[:-1])
-            hint = did_you_mean(key, allowed) if allowed else ("", "")
-            self.report(
-                "E121",
-                "unknown-key",
-                f"未知的键 '{key}'",
-                f"unknown key '{key}'",
-                site,
-                sub=tuple(loc),
-                hint=hint,
-                at_key=True,
-            )
-        elif err["type"] == "missing":
-            self.report(
-                "E122",
-                "missing-key",
-                f"缺少必填的键 '{loc[-1]}'",
-                f"missing required key '{loc[-1]}'",
-                site,
-                sub=tuple(loc[:-1]),
-            )
-        else:
-            self.report(
-                "E123",
-                "bad-value",
-                f"取值无效: {err['msg']}",
-                f"invalid value: {err['msg']}",
-                site,
-                sub=tuple(loc),
-            )
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys the schema allows at ``loc`` (for "did you mean")."""
-    from pydantic import BaseModel
-
-    from . import spec as S
-
-    model: Any = RuleDocument
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(model, "model_fields", None)
-        if fields is None:
-            return []
-        finfo = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
-        if finfo is None:
-            # a dict key (an id chosen by the author): the model is the dict's value type
-            continue
-        ann = finfo.annotation
-        model = _inner_model(ann) or S.Strict
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return []
-    fields = getattr(model, "model_fields", {})
-    return [f.alias or n for n, f in fields.items()]
-
-
-def _inner_model(ann: Any) -> Any:
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
-    for arg in get_args(ann):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def load_rules(path: str | Path | None = None) -> RuleSet:
     """Load, check and compile a rule package (``None``: the bundled Liangjiang package).
 
     Raises ``RuleError`` listing every problem; warnings are on ``RuleSet.diagnostics``.
     """
     root = Path(path) if path is not None else bundled_rules_dir()
-    return Build(Loader(root)).run()
+    loader = Loader(root)
+    b = Build(loader)
+    docs = loader.read()
+    found = _declare(b, docs)
+    the_policy, policy_site = found.policy, found.policy_site
+    if the_policy is None or policy_site is None:
+        if not [d for d in loader.diags if d.severity == "error"]:
+            loader.report(
+                "E130", "no-policy", "规则包缺少 [policy] 段", "the package has no [policy] section", None
+            )
+        raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
+    b.policy = the_policy
+    policy.check_policy(b, the_policy, policy_site)
+    graph.chain_limit(b, found.tiers, found.targets, found.invariants)
+    histories = parameters.parameters(b)
+    decision_tables.decision_tables(b, histories)
+    validator = facts.profile_validator(b)
+    derived_fns = derived.derived_values(b)
+    choices.rule_choices(b)
+    b.closure = Closure(b.derived_nodes, b.derived_choices)
+    compiled = measures.measures(b)
+    tier_list = readiness.tiers(b, found.tiers)
+    target_fns = policy.targets(b, found.targets)
+    graph.cycles(b)
+    invariants.invariants(b, found.invariants, histories)
+    graph.unused(b)
+    if any(d.severity == "error" for d in loader.diags):
+        raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
+    assert validator is not None
+    return RuleSet(
+        policy=the_policy,
+        targets={t: spec for t, (spec, _) in found.targets.items()},
+        target_fns=target_fns,
+        root=root,
+        sha256=package_sha256(root),
+        facts={n: s for n, (s, _) in b.facts.items()},
+        validator=validator,
+        params=histories,
+        derived=derived_fns,
+        measures=compiled,
+        tiers=tier_list,
+        diagnostics=sorted(loader.diags, key=diag_order),
+        param_specs={n: s for n, (s, _) in b.params.items()},
+        table_specs={n: s for n, (s, _) in b.tables.items()},
+        constants=_all_constants(b, histories),
+        derived_nodes={n: v for n, v in b.derived_nodes.items() if v is not None},
+        book=b.book,
+    )
 
 
-class Build:
-    """One pass over a package: names, types, checks, then compiled closures."""
+class _Found:
+    """What the documents declare besides names: the policy, targets, invariants, tiers."""
 
-    def __init__(self, loader: Loader) -> None:
-        self.ld = loader
-        self.facts: dict[str, tuple[FieldSpec, Site]] = {}
-        self.params: dict[str, tuple[Any, Site]] = {}
-        self.tables: dict[str, tuple[TableSpec, Site]] = {}
-        self.derived: dict[str, tuple[str, Site]] = {}
-        self.measures: dict[str, tuple[MeasureSpec, Site]] = {}
-        self.types: dict[str, tuple[str, Ty]] = {}
-        self.derived_nodes: dict[str, Node | None] = {}
-        self.deps: dict[str, set[str]] = {}
-        self.checking: list[str] = []
-        self.constants: set[Decimal] = set()  # every number the rules compare against
-        self.choice_specs: dict[str, tuple[AssumptionSpec, Site]] = {}
-        self.derived_choices: dict[str, list[str]] = {}
-        self.book = AssumptionBook()
-        self.closure = Closure({}, {})
+    def __init__(self) -> None:
+        self.policy: PolicySpec | None = None
+        self.policy_site: Site | None = None
+        self.targets: dict[str, tuple[Any, Site]] = {}
+        self.invariants: list[Any] = []
+        self.tiers: dict[str, tuple[Any, Site]] = {}
 
-    def run(self) -> RuleSet:
-        docs = self.ld.read()
-        policy = None
-        targets: dict[str, tuple[Any, Site]] = {}
-        invariants: list[Any] = []
-        tiers: dict[str, tuple[Any, Site]] = {}
-        for src, doc in docs:
-            if doc.policy is not None:
-                if policy is not None:
-                    self.ld.report(
-                        "E202",
-                        "duplicate-name",
-                        "policy 只能声明一次",
-                        "policy is declared twice",
-                        Site(src, ("policy",), ""),
-                    )
-                policy = doc.policy
-            for tid, target in doc.targets.items():
-                targets[tid] = (target, Site(src, ("targets", tid), f"target '{tid}'"))
-            invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
-            for tid, tier in doc.tiers.items():
-                tiers[tid] = (tier, Site(src, ("tiers", tid), f"tier '{tid}'"))
-            for aid, aspec in doc.assumptions.items():
-                self.choice_specs[aid] = (aspec, Site(src, ("assumptions", aid), f"assumption '{aid}'"))
-            for kind, section in (
-                ("fact", doc.facts),
-                ("param", doc.parameters),
-                ("table", doc.tables),
-                ("derived", doc.derived),
-                ("measure", doc.measures),
-            ):
-                sect = {
-                    "fact": "facts",
-                    "param": "parameters",
-                    "table": "tables",
-                    "derived": "derived",
-                    "measure": "measures",
-                }[kind]
-                for name, item in section.items():
-                    self._declare(kind, name, item, Site(src, (sect, name), f"{kind} '{name}'"))
-        if policy is None:
-            if not [d for d in self.ld.diags if d.severity == "error"]:
-                self.ld.report(
-                    "E130", "no-policy", "规则包缺少 [policy] 段", "the package has no [policy] section", None
+
+_SECTIONS = (
+    ("fact", "facts"),
+    ("param", "parameters"),
+    ("table", "tables"),
+    ("derived", "derived"),
+    ("measure", "measures"),
+)
+
+
+def _declare(b: Build, docs: list[tuple[SourceFile, RuleDocument]]) -> _Found:
+    """Every name of every document, before anything refers to one."""
+    found = _Found()
+    for src, doc in docs:
+        if doc.policy is not None:
+            if found.policy is not None:
+                b.ld.report(
+                    "E202",
+                    "duplicate-name",
+                    "policy 只能声明一次",
+                    "policy is declared twice",
+                    Site(src, ("policy",), ""),
                 )
-            raise RuleError(self.ld.diags)
-        self.policy = policy
-        self.period_end = policy.valid_to + timedelta(days=1)  # half-open [from, to + 1 day)
-        self._chain_limit(tiers, targets, invariants)
-        histories = self._parameters()
-        self._table_types_and_versions(histories)
-        validator = self._profile_validator()
-        derived_fns = self._derived()
-        self._choices()
-        self.closure = Closure(self.derived_nodes, self.derived_choices)
-        measures = self._measures()
-        tier_list = self._tiers(tiers)
-        target_fns = self._targets(targets)
-        self._cycles()
-        self._invariants(invariants, histories)
-        errors = [d for d in self.ld.diags if d.severity == "error"]
-        if errors:
-            raise RuleError(sorted(self.ld.diags, key=_diag_order))
-        assert validator is not None
-        return RuleSet(
-            policy=policy,
-            targets={t: spec for t, (spec, _) in targets.items()},
-            target_fns=target_fns,
-            root=self.ld.root,
-            sha256=self._digest(),
-            facts={n: s for n, (s, _) in self.facts.items()},
-            validator=validator,
-            params=histories,
-            derived=derived_fns,
-            measures=measures,
-            tiers=tier_list,
-            diagnostics=sorted(self.ld.diags, key=_diag_order),
-            param_specs={n: s for n, (s, _) in self.params.items()},
-            table_specs={n: s for n, (s, _) in self.tables.items()},
-            constants=self._all_constants(histories),
-            derived_nodes={n: v for n, v in self.derived_nodes.items() if v is not None},
-            book=self.book,
-        )
-
-    def _all_constants(self, histories: dict[str, Any]) -> frozenset[Decimal]:
-        """Literals, parameter values and table bounds: thresholds worth hitting exactly."""
-        out = set(self.constants)
-        for hist in histories.values():
-            for item in hist.items:
-                v = item.value
-                if isinstance(v, Decimal):
-                    out.add(v)
-                elif isinstance(v, TableVersion):
-                    for row in v.rows:
-                        out.update(x for c in row.conds for x in (c.lo, c.below) if x is not None)
-        return frozenset(out)
-
-    # -- names
-    def _declare(self, kind: str, name: str, item: Any, site: Site) -> None:
-        if not NAME_RE.match(name) or name in KEYWORDS or name in BUILTINS or name == "as_of":
-            self.ld.report(
-                "E201",
-                "bad-name",
-                f"名称 '{name}' 无效：应为小写字母开头的 a-z0-9_，且不是保留字",
-                f"invalid name '{name}': use a-z, 0-9 and _, starting with a letter; "
-                "not a keyword or built-in function",
-                site,
-            )
-            return
-        if name in self.types:
-            other = self.types[name][0]
-            self.ld.report(
-                "E202",
-                "duplicate-name",
-                f"名称 '{name}' 重复（已作为 {other} 声明）",
-                f"name '{name}' is declared twice (already a {other})",
-                site,
-            )
-            return
-        store = {
-            "fact": self.facts,
-            "param": self.params,
-            "table": self.tables,
-            "derived": self.derived,
-            "measure": self.measures,
-        }[kind]
-        store[name] = (item.expr if kind == "derived" else item, site)
-        if kind == "derived":
-            self.derived_choices[name] = list(item.assumptions)
-        self.types[name] = (kind, ANY)
-
-    def lookup(self, name: str) -> tuple[str, Ty] | None:
-        found = self.types.get(name)
-        if found is None:
-            return None
-        kind, ty = found
-        if kind == "derived" and ty == ANY:
-            ty = self._derived_type(name)
-        return kind, ty
-
-    def names(self) -> list[str]:
-        return list(self.types)
-
-    def scope(self) -> Scope:
-        return Scope(self.lookup, self.names)
-
-    # -- expressions
-    def expr(
-        self, text: str, site: Site, sub: KeyPath, expected: Ty | None, scope: Scope | None = None
-    ) -> Node | None:
-        scope = scope or self.scope()
-        try:
-            node = parse(text)
-            self.constants.update(n.value for n in walk(node) if isinstance(n, Num))
-            checker = Checker(scope)
-            if expected is None:
-                checker.check(node)
-            else:
-                checker.expect(node, expected)
-            return node
-        except ExprError as err:
-            self.ld.report(
-                err.code,
-                err.name,
-                err.message_zh,
-                err.message_en,
-                site,
-                sub=sub,
-                span=err.span,
-                hint=(err.hint_zh, err.hint_en),
-            )
-            return None
-
-    # -- facts and the profile model
-    def _profile_validator(self) -> ProfileValidator | None:
-        for name, (spec, site) in self.facts.items():
-            self._check_fact_spec(spec, site, ())
-            self.types[name] = ("fact", fact_type(name, spec))
-        try:
-            return ProfileValidator({n: s for n, (s, _) in self.facts.items()})
-        except Exception as exc:  # a declaration pydantic cannot build; reported, not raised
-            self.ld.report(
-                "E124",
-                "bad-fact",
-                f"事实声明无法构建: {exc}",
-                f"fact declarations cannot be built: {exc}",
-                None,
-            )
-            return None
-
-    def _check_fact_spec(self, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
-        lacking = [c for c in spec.choices or () if not (spec.choice_labels_en or {}).get(c)]
-        if lacking:
-            self._no_english(site, (*sub, "choice_labels_en"), ", ".join(lacking))
-        if spec.unit and not spec.unit_en:
-            self._no_english(site, (*sub, "unit"), spec.unit)
-        if spec.type == "enum" and not spec.choices:
-            self.ld.report(
-                "E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices", site, sub=sub
-            )
-        if spec.type == "list":
-            if not spec.fields:
-                self.ld.report(
-                    "E125", "bad-fact", "list 类型需要 fields", "a list needs fields", site, sub=sub
-                )
-            for fname, fspec in (spec.fields or {}).items():
-                if fspec.type == "list":
-                    self.ld.report(
-                        "E125",
-                        "bad-fact",
-                        "列表不能嵌套列表",
-                        "lists cannot nest lists",
-                        site,
-                        sub=(*sub, "fields", fname),
-                    )
-                self._check_fact_spec(fspec, site, (*sub, "fields", fname))
-                sibling = (spec.fields or {}).get(fspec.not_before or "")
-                if fspec.not_before and (fspec.type != "date" or sibling is None or sibling.type != "date"):
-                    self.ld.report(
-                        "E125",
-                        "bad-fact",
-                        "not_before 只能用于日期字段，并指向同一记录的另一个日期字段",
-                        "not_before belongs on a date field and must name another date field of the record",
-                        site,
-                        sub=(*sub, "fields", fname, "not_before"),
-                    )
-        if spec.type in ("int", "decimal", "money", "ratio") and (
-            spec.min is None or (spec.below is None and spec.max is None)
-        ):
-            self.ld.report(
-                "E126",
-                "unbounded-number",
-                "数值事实必须声明 min 和 below（或 max）界限",
-                "a numeric fact must declare min and below (or max) bounds",
-                site,
-                sub=sub,
-            )
-
-    def _no_english(self, site: Site, sub: KeyPath, what: str) -> None:
-        """The English page would show a raw value or Chinese text where this label is missing."""
-        self.ld.report(
-            "W801",
-            "missing-english-label",
-            f"缺少英文标签: {what}",
-            f"no English label for: {what}",
-            site,
-            sub=sub,
-            severity="warning",
-        )
-
-    # -- parameters
-    def _parameters(self) -> dict[str, Any]:
-        histories: dict[str, Any] = {}
-        for name, (spec, site) in self.params.items():
-            ty: Ty = PARAM_TYPES.get(spec.type, ListTy(STRING))
-            items = []
-            notes: list[Dated[Assumption | None]] = []
-            for i, val in enumerate(spec.values):
-                value = self._param_value(spec.type, val.value, site, ("values", i, "value"))
-                if value is None:
-                    continue
-                if spec.type == "list" and value and not isinstance(value[0], str):
-                    ty = ListTy(NUMBER)
-                items.append(Dated(val.from_, value))
-                note = None
-                if val.assumption:
-                    shown = _shown(value)
-                    self._assumption(
-                        site, ("values", i), f"{name} = {shown}", val.note, val.note_en, val.from_
-                    )
-                    note = Assumption(name, val.note, val.note_en)
-                notes.append(Dated(val.from_, note))
-                if not val.source:
-                    self.ld.report(
-                        "E131",
-                        "no-source",
-                        "参数取值缺少 source（条款或文件）",
-                        "a parameter value needs a source (clause or document)",
-                        site,
-                        sub=("values", i),
-                    )
-            history = History(items)
-            histories[name] = history
-            if any(n.value is not None for n in notes):
-                self.book.params[name] = History(notes)
-            self.types[name] = ("param", ty)
-            self._coverage(history, site)
-        return histories
-
-    def _param_value(self, ptype: str, raw: Any, site: Site, sub: KeyPath) -> Any:
-        def bad(expected: str) -> None:
-            self.ld.report(
-                "E306",
-                "bad-parameter",
-                f"参数取值类型应为 {expected}，实际为 {raw!r}",
-                f"parameter value: expected {expected}; got {raw!r}",
-                site,
-                sub=sub,
-            )
-
-        if ptype in ("number", "money", "ratio", "int"):
-            if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-                bad(ptype)
-                return None
-            if ptype == "int" and Decimal(raw) != Decimal(raw).to_integral_value():
-                bad("int")
-                return None
-            return Decimal(raw)
-        if ptype == "bool":
-            if not isinstance(raw, bool):
-                bad("bool")
-                return None
-            return raw
-        if ptype == "string":
-            if not isinstance(raw, str):
-                bad("string")
-                return None
-            return raw
-        if ptype == "date":
-            if not isinstance(raw, date):
-                bad("date")
-                return None
-            return raw
-        if not isinstance(raw, list) or not raw:
-            bad("a non-empty list of strings or numbers")
-            return None
-        if all(isinstance(x, str) for x in raw):
-            return list(raw)
-        if all(isinstance(x, int | Decimal) and not isinstance(x, bool) for x in raw):
-            return [Decimal(x) for x in raw]
-        bad("a list of strings or of numbers")
-        return None
-
-    def _coverage(self, history: History[Any], site: Site) -> None:
-        first = history.first_start()
-        if first is not None and first > self.policy.valid_from:
-            self.ld.report(
-                "E405",
-                "no-value-in-period",
-                f"{self.policy.valid_from} 至 {first - timedelta(days=1)} 之间没有取值（政策期内）",
-                f"no value from {self.policy.valid_from} to {first - timedelta(days=1)}, "
-                "inside the policy period",
-                site,
-            )
-
-    def _assumption(
-        self,
-        site: Site,
-        sub: KeyPath,
-        value: str,
-        note: str,
-        note_en: str,
-        start: date | None,
-        value_en: str = "",
-    ) -> None:
-        """Report one assumption (W501), once, with its value and a note in each language."""
-        if not note or not note_en:
-            self.ld.report(
-                "E132",
-                "assumption-without-note",
-                "假设必须写 note（中文）和 note_en（英文）说明依据",
-                "an assumption needs a note (Chinese) and a note_en (English) saying where it comes from",
-                site,
-                sub=sub,
-            )
-        since_zh, since_en = (f"，自 {start} 起", f" from {start}") if start else ("", "")
-        self.ld.report(
-            "W501",
-            "assumption",
-            f"假设（政策原文未规定）: {value}{since_zh}。{note}",
-            f"assumed (not stated by the policy): {value_en or value}{since_en}. {note_en}",
-            site,
-            sub=sub,
-            severity="warning",
-        )
-
-    # -- rule choices: readings of the plan that are not figures
-    def _choices(self) -> None:
-        for aid, (spec, site) in self.choice_specs.items():
-            if not NAME_RE.match(aid) or self.types.get(aid, ("fact",))[0] in ("param", "table"):
-                self.ld.report(
-                    "E201",
-                    "bad-name",
-                    f"假设 id '{aid}' 无效或与参数、决策表重名",
-                    f"assumption id '{aid}' is invalid or is already a parameter or table",
-                    site,
-                )
-                continue
-            self._assumption(
-                site,
-                (),
-                f"{aid}: {spec.value_zh}",
-                spec.note_zh,
-                spec.note_en,
-                None,  # a reading, not a dated figure
-                f"{aid}: {spec.value_en}",
-            )
-            applies = None
-            if spec.applies:
-                node = self.expr(spec.applies, site, ("applies",), BOOL)
-                applies = compile_expr(node) if node is not None else None
-            self.book.choices[aid] = (Assumption(aid, spec.note_zh, spec.note_en), applies)
-        for name, ids in self.derived_choices.items():
-            self._check_choices(ids, self.derived[name][1], ("assumptions",))
-
-    def _check_choices(self, ids: Iterable[str], site: Site, sub: KeyPath) -> None:
-        for aid in ids:
-            if aid not in self.choice_specs:
-                hz, he = did_you_mean(aid, list(self.choice_specs))
-                self.ld.report(
-                    "E208",
-                    "unknown-assumption",
-                    f"未声明的假设 '{aid}'（应在 [assumptions] 段声明）",
-                    f"assumption '{aid}' is not declared under [assumptions]",
-                    site,
-                    sub=sub,
-                    hint=(hz, he),
-                )
-
-    # -- decision tables
-    def _table_types_and_versions(self, histories: dict[str, Any]) -> None:
-        for name, (spec, site) in self.tables.items():
-            in_types: list[Ty] = []
-            for inp in spec.inputs:
-                if inp.type == "enum":
-                    in_types.append(Prim("string", frozenset(inp.choices or ())))
-                    if not inp.choices:
-                        self.ld.report(
-                            "E125", "bad-table", "enum 输入需要 choices", "an enum input needs choices", site
-                        )
-                else:
-                    in_types.append(NUMBER if inp.type == "number" else BOOL)
-            result_ty = PARAM_TYPES[spec.result]
-            self.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
-            items = []
-            notes: list[Dated[TableNotes]] = []
-            for vi, ver in enumerate(spec.versions):
-                rows = []
-                row_notes: list[Assumption | None] = []
-                whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
-                for ri, raw in enumerate(ver.rows):
-                    row = self._row(spec, raw, site, ("versions", vi, "rows", ri))
-                    if row is not None:
-                        rows.append(row)
-                        row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
-                        if row.assumption and not ver.assumption:
-                            cells = ", ".join(
-                                f"{k} = {_shown(v)}" for k, v in raw.items() if k not in ROW_META
-                            )
-                            self._assumption(
-                                site,
-                                ("versions", vi, "rows", ri),
-                                f"{name}({cells}) = {_shown(row.value)}",
-                                row.note,
-                                row.note_en,
-                                ver.from_,
-                            )
-                default = None
-                if ver.default is not None:
-                    default = self._param_value(spec.result, ver.default, site, ("versions", vi, "default"))
-                if ver.assumption:
-                    every = "; ".join(
-                        ", ".join(f"{k} = {_shown(v)}" for k, v in raw.items() if k not in ROW_META)
-                        + f" -> {_shown(raw.get('value'))}"
-                        for raw in ver.rows
-                    )
-                    self._assumption(
-                        site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_
-                    )
-                notes.append(
-                    Dated(ver.from_, TableNotes(tuple(row_notes), whole if default is not None else None))
-                )
-                if not ver.source:
-                    self.ld.report(
-                        "E131",
-                        "no-source",
-                        "决策表版本缺少 source",
-                        "a decision-table version needs a source",
-                        site,
-                        sub=("versions", vi),
-                    )
-                if len(rows) != len(ver.rows):
-                    continue
-                version = TableVersion(rows, default, spec.hit_policy)
-                for code, zh, en, bad_row in table_problems(spec.inputs, version):
-                    where: KeyPath = (
-                        ("versions", vi) if bad_row is None else ("versions", vi, "rows", bad_row)
-                    )
-                    self.ld.report(code, "table-rows", zh, en, site, sub=where)
-                items.append(Dated(ver.from_, version))
-            history = History(items)
-            histories[name] = history
-            if any(n.value.any for n in notes):
-                self.book.tables[name] = History(notes)
-            self._coverage(history, site)
-
-    def _row(self, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPath) -> Row | None:
-        names = [i.name for i in spec.inputs]
-        unknown = [k for k in raw if k not in names and k not in ROW_META]
-        for k in unknown:
-            hz, he = did_you_mean(k, [*names, *ROW_META])
-            self.ld.report(
-                "E121",
-                "unknown-key",
-                f"未知的键 '{k}'",
-                f"unknown key '{k}'",
-                site,
-                sub=(*sub, k),
-                hint=(hz, he),
-                at_key=True,
-            )
-        if "value" not in raw:
-            self.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value", site, sub=sub)
-            return None
-        conds = []
-        for inp in spec.inputs:
-            try:
-                conds.append(parse_row_cond(inp, raw.get(inp.name)))
-            except ValueError as exc:
-                self.ld.report(
-                    "E401",
-                    "bad-row",
-                    f"决策表行条件无效: {exc}",
-                    f"invalid row condition: {exc}",
-                    site,
-                    sub=(*sub, inp.name),
-                )
-                return None
-        value = self._param_value(spec.result, raw["value"], site, (*sub, "value"))
-        if value is None or unknown:
-            return None
-        return Row(
-            tuple(conds),
-            value,
-            bool(raw.get("assumption", False)),
-            str(raw.get("note", "")),
-            str(raw.get("note_en", "")),
-        )
-
-    # -- limits on evaluation depth, checked before anything recursive runs
-    def _chain_limit(
-        self, tiers: dict[str, tuple[Any, Site]], targets: dict[str, tuple[Any, Site]], invariants: list[Any]
-    ) -> None:
-        """Refuse paths of derived values and measures too deep to check or evaluate. Tiers,
-        targets and invariants end paths (nothing names them), so they count too."""
-        sites: dict[str, tuple[str, Site, KeyPath]] = {}
-        texts: dict[str, list[str]] = {}
-        for name, (text, site) in self.derived.items():
-            texts[name], sites[name] = [text], ("derived", site, ("expr",))
-        for name, (spec, site) in self.measures.items():
-            texts[name] = [c.expr for c in spec.conditions] + [o.expr for o in spec.outputs.values()]
-            sites[name] = ("measure", site, ())
-        for tid, (tier, site) in tiers.items():
-            crits = [t for c in tier.criteria for t in (c.expr, c.actual, c.required, c.or_expr) if t]
-            extras = [c.extra.expr for c in tier.criteria if c.extra is not None]
-            texts[f"tier {tid}"], sites[f"tier {tid}"] = [tier.held, *crits, *extras], ("tier", site, ())
-        for tid, (target, site) in targets.items():
-            texts[f"target {tid}"], sites[f"target {tid}"] = [target.expr], ("target", site, ("expr",))
-        for src, i, inv in invariants:
-            site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
-            texts[f"invariant {inv.id}"], sites[f"invariant {inv.id}"] = (
-                [inv.expr],
-                ("invariant", site, ("expr",)),
-            )
-        items: dict[str, tuple[int, set[str]]] = {}
-        for name, exprs in texts.items():
-            depth, uses = 0, set()
-            for text in exprs:
-                try:
-                    node = parse(text)
-                except ExprError:
-                    continue  # reported, with its location, when the expression is checked
-                depth = max(depth, tree_depth(node))
-                uses |= {n.name for n in walk(node) if isinstance(n, NameNode) and n.name in texts}
-            items[name] = (depth, uses)
-        costs = chain_costs(items)
-        over = [n for n, c in costs.items() if c > MAX_CHAIN_COST]
-        for name in over:
-            if any(costs.get(u, 0) > MAX_CHAIN_COST for u in items[name][1]):
-                continue  # report where the limit is first crossed, not every item above it
-            kind, site, sub = sites[name]
-            label = name.split(" ")[-1]
-            self.ld.report(
-                "E408",
-                "chain-too-deep",
-                f"{kind} '{label}' 的依赖链过深（计算深度 {costs[name]}，上限 {MAX_CHAIN_COST}），"
-                "请缩短派生值之间的引用链",
-                f"{kind} '{label}' sits on a chain of derived values too deep to evaluate "
-                f"(depth {costs[name]}, limit {MAX_CHAIN_COST}); shorten the chain of references",
-                site,
-                sub=sub,
-            )
-        if over:
-            raise RuleError(sorted(self.ld.diags, key=_diag_order))
-
-    # -- derived values (types inferred on first use; cycles reported once)
-    def _derived_type(self, name: str) -> Ty:
-        if name in self.checking:
-            return ANY  # a cycle: reported by _cycles with the whole path
-        if name in self.derived_nodes:
-            node = self.derived_nodes[name]
-            return node.ty if node is not None and node.ty is not None else ANY
-        text, site = self.derived[name]
-        self.checking.append(name)
-        scope = self.scope()
-        node = self.expr(text, site, ("expr",), None, scope)
-        self.checking.pop()
-        self.derived_nodes[name] = node
-        self.deps[name] = {n for k, n in scope.refs if k in ("derived", "measure")}
-        ty = node.ty if node is not None else ANY
-        self.types[name] = ("derived", ty)
-        return ty
-
-    def _derived(self) -> dict[str, Compiled]:
-        fns = {}
-        for name in self.derived:
-            self._derived_type(name)
-            node = self.derived_nodes.get(name)
-            if node is not None:
-                fns[name] = compile_expr(node)
-        return fns
-
-    # -- measures
-    def _measures(self) -> list[CompiledMeasure]:
-        for name, (spec, _site) in self.measures.items():
-            outs = tuple((o, OUTPUT_TYPES[s.type]) for o, s in spec.outputs.items())
-            self.types[name] = ("measure", MeasureTy(name, outs))
-        out = []
-        for name, (spec, site) in self.measures.items():
-            deps: set[str] = set()
-            conds = []
-            seen_ids: set[str] = set()
-            for i, c in enumerate(spec.conditions):
-                if c.id in seen_ids:
-                    self.ld.report(
-                        "E202",
-                        "duplicate-name",
-                        f"条件 id '{c.id}' 重复",
-                        f"condition id '{c.id}' is repeated",
-                        site,
-                        sub=("conditions", i, "id"),
-                    )
-                seen_ids.add(c.id)
-                scope = self.scope()
-                node = self.expr(c.expr, site, ("conditions", i, "expr"), BOOL, scope)
-                deps |= {n for k, n in scope.refs if k in ("derived", "measure")}
-                shown = sorted(n for k, n in scope.refs if k in ("fact", "derived"))
-                names = self._templates(
-                    site,
-                    ("conditions", i),
-                    [
-                        ("pass_zh", c.pass_zh),
-                        ("pass_en", c.pass_en),
-                        ("fail_zh", c.fail_zh),
-                        ("fail_en", c.fail_en),
-                        ("unknown_zh", c.unknown_zh),
-                        ("unknown_en", c.unknown_en),
-                    ],
-                )
-                self._check_choices(c.assumptions, site, ("conditions", i, "assumptions"))
-                if node is not None:
-                    conds.append(
-                        CompiledCondition(
-                            c,
-                            compile_expr(node),
-                            tuple(shown),
-                            tuple(sorted(names | set(shown))),
-                            node,
-                            self.closure.of([node], c.assumptions),
-                        )
-                    )
-            outputs = []
-            local_scope = self.scope()
-            for oname, ospec in spec.outputs.items():
-                before = set(local_scope.refs)
-                node = self.expr(
-                    ospec.expr, site, ("outputs", oname, "expr"), OUTPUT_TYPES[ospec.type], local_scope
-                )
-                deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
-                local_scope.locals[oname] = OUTPUT_TYPES[ospec.type]
-                self._check_choices(ospec.assumptions, site, ("outputs", oname, "assumptions"))
-                if node is not None:
-                    refs = self.closure.of([node], ospec.assumptions, spec.outputs)
-                    outputs.append(CompiledOutput(oname, ospec, compile_expr(node), refs, node))
-            self.deps[name] = deps
-            self._summary_flags(spec, site)
-            if len(spec.responsible_units_en) != len(spec.responsible_units):
-                self._no_english(site, ("responsible_units",), "、".join(spec.responsible_units))
-            out.append(CompiledMeasure(name, spec, conds, outputs))
-        return out
-
-    def _templates(self, site: Site, sub: KeyPath, texts: Iterable[tuple[str, str]]) -> set[str]:
-        used: set[str] = set()
-        for key, text in texts:
-            for m in TEMPLATE_RE.finditer(text):
-                ref = m.group(1)
-                kind = self.lookup(ref)
-                if kind is None or kind[0] not in ("fact", "param", "derived"):
-                    hz, he = did_you_mean(
-                        ref, [n for n, (k, _) in self.types.items() if k in ("fact", "param", "derived")]
-                    )
-                    self.ld.report(
-                        "E207",
-                        "unknown-template-name",
-                        f"说明文字中的 {{{ref}}} 不是事实、参数或派生值",
-                        f"{{{ref}}} in a reason text is not a fact, parameter or derived value",
-                        site,
-                        sub=(*sub, key),
-                        hint=(hz, he),
-                    )
-                else:
-                    used.add(ref)
-        return used
-
-    def _summary_flags(self, spec: MeasureSpec, site: Site) -> None:
-        """Batch-summary flags must fit the outputs they name."""
-        for oname, o in spec.outputs.items():
-            allowed = {"budget": ("money", "money_by_year"), "count": ("int", "ids")}.get(o.summary)
-            if allowed and o.type not in allowed:
-                self.ld.report(
-                    "E308",
-                    "bad-summary",
-                    f'summary = "{o.summary}" 只能用于 {allowed} 类型的输出',
-                    f'summary = "{o.summary}" needs an output of type {" or ".join(allowed)}',
-                    site,
-                    sub=("outputs", oname, "summary"),
-                )
-        if spec.rank_by:
-            out = spec.outputs.get(spec.rank_by)
-            if out is None or out.type not in ("number", "money", "int", "ratio"):
-                hz, he = did_you_mean(spec.rank_by, list(spec.outputs))
-                self.ld.report(
-                    "E308",
-                    "bad-summary",
-                    f"rank_by 应为本措施的数值输出，'{spec.rank_by}' 不是",
-                    f"rank_by must name a numeric output of this measure; '{spec.rank_by}' is not",
-                    site,
-                    sub=("rank_by",),
-                    hint=(hz, he),
-                )
-
-    def _targets(self, targets: dict[str, tuple[Any, Site]]) -> dict[str, Compiled]:
-        fns = {}
-        for tid, (spec, site) in targets.items():
-            if spec.expr:
-                node = self.expr(spec.expr, site, ("expr",), BOOL)
-                if node is not None:
-                    fns[tid] = compile_expr(node)
-        return fns
-
-    # -- tiers
-    def _tiers(self, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
-        out = []
-        for tid, (spec, site) in sorted(tiers.items(), key=lambda kv: kv[1][0].order):
-            held = self.expr(spec.held, site, ("held",), BOOL)
-            crits = []
-            for i, c in enumerate(spec.criteria):
-                sub: KeyPath = ("criteria", i)
-                own = list(c.assumptions)
-                self._check_choices(own, site, (*sub, "assumptions"))
-                if c.assumption:
-                    cid = f"{tid}.{c.id}"
-                    rule = f"{c.actual} {c.op} {c.required}" if c.op else c.expr
-                    self._assumption(
-                        site,
-                        sub,
-                        f"{cid}: {c.title_zh} {rule}",
-                        c.note,
-                        c.note_en,
-                        c.valid_from or self.policy.valid_from,
-                        f"{cid}: {c.title_en} {rule}",
-                    )
-                    self.book.choices[cid] = (Assumption(cid, c.note, c.note_en), None)
-                    own.append(cid)
-                numeric = bool(c.actual or c.required or c.op)
-                if numeric and not (c.actual and c.required and c.op):
-                    self.ld.report(
-                        "E127",
-                        "bad-criterion",
-                        "数值标准需要同时写 actual、op 和 required",
-                        "a numeric criterion needs actual, op and required",
-                        site,
-                        sub=sub,
-                    )
-                    continue
-                if not numeric and not c.expr:
-                    self.ld.report(
-                        "E127",
-                        "bad-criterion",
-                        "标准需要 expr 或 actual/op/required",
-                        "a criterion needs expr, or actual/op/required",
-                        site,
-                        sub=sub,
-                    )
-                    continue
-                fns: dict[str, Compiled | None] = {}
-                nodes: list[Node | None] = []
-                for key, text, ty in (
-                    ("expr", c.expr, BOOL),
-                    ("actual", c.actual, NUMBER),
-                    ("required", c.required, NUMBER),
-                    ("or_expr", c.or_expr, BOOL),
-                ):
-                    if text:
-                        node = self.expr(text, site, (*sub, key), ty)
-                        nodes.append(node)
-                        fns[key] = compile_expr(node) if node is not None else None
-                extra = None
-                if c.extra is not None:
-                    node = self.expr(c.extra.expr, site, (*sub, "extra", "expr"), NUMBER)
-                    nodes.append(node)
-                    extra = compile_expr(node) if node is not None else None
-                crits.append(
-                    CompiledCriterion(
-                        c,
-                        fns.get("expr"),
-                        fns.get("actual"),
-                        fns.get("required"),
-                        fns.get("or_expr"),
-                        extra,
-                        self.closure.of(nodes, own),
-                    )
-                )
-            if held is not None:
-                out.append(CompiledTier(tid, spec, compile_expr(held), crits, self.closure.of([held])))
-        return out
-
-    # -- cycles between derived values and measures
-    def _cycles(self) -> None:
-        state: dict[str, int] = {}
-        stack: list[str] = []
-        reported: set[frozenset[str]] = set()
-
-        def visit(n: str) -> None:
-            state[n] = 1
-            stack.append(n)
-            for m in sorted(self.deps.get(n, ())):
-                if state.get(m) == 1:
-                    cycle = [*stack[stack.index(m) :], m]
-                    key = frozenset(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        site = (self.derived.get(n) or self.measures.get(n) or (None, None))[1]
-                        path = " -> ".join(cycle)
-                        self.ld.report(
-                            "E406", "cycle", f"循环依赖: {path}", f"dependency cycle: {path}", site
-                        )
-                elif state.get(m) is None:
-                    visit(m)
-            stack.pop()
-            state[n] = 2
-
-        for n in sorted(self.deps):
-            if n not in state:
-                visit(n)
-
-    # -- invariants: must hold at every date where some parameter changes
-    def _invariants(self, invariants: list[Any], histories: dict[str, Any]) -> None:
-        from decimal import localcontext
-
-        dates = sorted({self.policy.valid_from, *(d for h in histories.values() for d in h.starts())})
-        for src, i, inv in invariants:
-            site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
-            scope = self.scope()
-            node = self.expr(inv.expr, site, ("expr",), BOOL, scope)
-            facts = sorted(n for k, n in scope.refs if k in ("fact", "derived", "measure"))
-            if facts:
-                self.ld.report(
-                    "E307",
-                    "invariant-uses-facts",
-                    f"不变式只能引用参数和决策表，不能引用 {facts[0]}",
-                    f"an invariant may use only parameters and tables, not {facts[0]}",
-                    site,
-                    sub=("expr",),
-                )
-                continue
-            if node is None:
-                continue
-            fn = compile_expr(node)
-            for day in dates:
-                params = {n: h.at(day) for n, h in histories.items()}
-                if any(
-                    v is None
-                    for n, v in params.items()
-                    if ("param", n) in scope.refs or ("table", n) in scope.refs
-                ):
-                    continue
-                with localcontext(CONTEXT):
-                    result = fn(Env({}, params, day, _NoResolver()))
-                if result is not True:
-                    self.ld.report(
-                        "E601",
-                        "invariant-failed",
-                        f"不变式不成立（{day} 起）: {inv.message_zh}",
-                        f"invariant fails from {day}: {inv.message_en}",
-                        site,
-                        sub=("expr",),
-                    )
-
-    def _digest(self) -> str:
-        return package_sha256(self.ld.root)
+            found.policy = doc.policy
+            found.policy_site = Site(src, ("policy",), "policy")
+        for tid, target in doc.targets.items():
+            found.targets[tid] = (target, Site(src, ("targets", tid), f"target '{tid}'"))
+        found.invariants.extend((src, i, inv) for i, inv in enumerate(doc.invariants))
+        for tid, tier in doc.tiers.items():
+            found.tiers[tid] = (tier, Site(src, ("tiers", tid), f"tier '{tid}'"))
+        for aid, aspec in doc.assumptions.items():
+            b.choice_specs[aid] = (aspec, Site(src, ("assumptions", aid), f"assumption '{aid}'"))
+        for kind, sect in _SECTIONS:
+            for name, item in getattr(doc, sect).items():
+                b.declare(kind, name, item, Site(src, (sect, name), f"{kind} '{name}'"))
+    return found
 
 
-class _NoResolver:
-    def derived(self, name: str, env: Env) -> Any:
-        return UNKNOWN
-
-    def measure_field(self, name: str, field: str, env: Env) -> Any:
-        return UNKNOWN
-
-
-def _shown(value: Any) -> str:
-    """A parameter or row value as a rule author wrote it, for W501."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_shown(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def _diag_order(d: Diagnostic) -> tuple[Any, ...]:
-    return (d.severity != "error", d.location.file, d.location.line or 0, d.location.column or 0)
+def _all_constants(b: Build, histories: dict[str, Any]) -> frozenset[Decimal]:
+    """Literals, parameter values and table bounds: thresholds worth hitting exactly."""
+    out = set(b.constants)
+    for hist in histories.values():
+        for item in hist.items:
+            v = item.value
+            if isinstance(v, Decimal):
+                out.add(v)
+            elif isinstance(v, TableVersion):
+                for row in v.rows:
+                    out.update(x for c in row.conds for x in (c.lo, c.below) if x is not None)
+    return frozenset(out)

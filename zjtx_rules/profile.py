@@ -300,10 +300,9 @@ def describe_fact(spec: FieldSpec) -> str:
         )
     if spec.not_before:
         lines.append(
-            f"不得早于同一条记录的 {spec.not_before}，否则为企业信息错误"
-            "（JSON Schema 无法表达，由引擎检查） / "
-            f"must not be before {spec.not_before} of the same record, or the profile is refused "
-            "(JSON Schema cannot state this; the engine checks it)"
+            f"不应早于同一条记录的 {spec.not_before}；早于时给出警告 W722，按已到期计算 / "
+            f"should not be before {spec.not_before} of the same record; if it is, warning W722 "
+            "and the record counts as expired"
         )
     return "\n".join(x for x in lines if x)
 
@@ -422,24 +421,28 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def date_order_issues(facts: Mapping[str, FieldSpec], known: Mapping[str, Any]) -> list[ProfileIssue]:
-    """Record date fields declared ``not_before`` a sibling (an expiry before its recognition)."""
-    issues = []
+def date_order_warnings(facts: Mapping[str, FieldSpec], known: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Warnings W722: a record date declared ``not_before`` a sibling that comes before it (an
+    expiry before its recognition). JSON Schema cannot compare two fields, so by the contract
+    (schema = validator) this is a warning, not a rejection; the title simply counts as expired."""
+    out = []
     for name, spec in facts.items():
         pairs = [(f, fs.not_before) for f, fs in (spec.fields or {}).items() if fs.not_before]
         for i, item in enumerate(known.get(name, ()) if pairs else ()):
             for fname, other in pairs:
                 late, early = item.get(fname), item.get(other)
                 if late is not None and early is not None and late < early:
-                    issues.append(
-                        ProfileIssue(
-                            json_path((name, i, fname)),
-                            "date_order",
-                            f"{fname}（{late}）早于 {other}（{early}）",
-                            f"{fname} ({late}) is before {other} ({early})",
-                        )
+                    where = json_path((name, i, fname))
+                    out.append(
+                        {
+                            "code": "W722",
+                            "message_zh": f"{where}: {fname}（{late}）早于 {other}（{early}），请核对；"
+                            "按已到期计算",
+                            "message_en": f"{where}: {fname} ({late}) is before {other} ({early}); "
+                            "please verify; counted as expired",
+                        }
                     )
-    return issues
+    return out
 
 
 def _show(v: Any) -> str:
@@ -504,15 +507,12 @@ class ProfileValidator:
         for name in self._lists:
             if name in known:
                 known[name] = [{k: v for k, v in item.items() if v is not None} for item in known[name]]
-        # The one cross-field rule JSON Schema cannot state; the field's description says it.
-        order = date_order_issues(self.facts, known)
-        if order:
-            raise ProfileError(order)
         return known
 
     def warnings(self, known: Mapping[str, Any]) -> list[dict[str, str]]:
-        """Warnings W720 (credit-code check character) and W721 (a repeated id in a list)."""
-        out = []
+        """Warnings W720 (credit-code check character), W721 (a repeated id in a list) and W722
+        (dates out of order in a record)."""
+        out = date_order_warnings(self.facts, known)
         for name in self._credit_codes:
             code = known.get(name)
             if isinstance(code, str) and credit_code_check_char(code[:17]) != code[17]:

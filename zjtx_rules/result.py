@@ -1,7 +1,10 @@
 """What an evaluation returns: outcomes per measure and per tier, and their JSON form.
 
 The JSON contract (``Evaluation.to_dict``) is described once, by the TypedDicts below, and
-published as JSON Schema by ``zjtx schema result``. Money leaves as a string with exactly two
+published as JSON Schema by ``zjtx schema result``; the compact line that ``batch`` writes by
+default (``Evaluation.to_compact``, ``CompactDict``) by ``zjtx schema compact``. Reasons and
+criteria keep their figures and render their zh/en sentences only when read, so
+``to_dict(texts=False)`` and the compact line never pay for text. Money leaves as a string with exactly two
 decimals; amounts keep their Python types (``Decimal``, ``int``, ``list``, ``dict``) on the
 objects for library users.
 """
@@ -13,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import Any, Literal, NotRequired
+from typing import Any, Literal, NotRequired, overload
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -154,10 +157,55 @@ def result_json_schema() -> dict[str, Any]:
     return schema
 
 
+class CompactPolicyDict(TypedDict):
+    id: str
+    version: str
+    sha256: str
+
+
+class CompactDict(TypedDict):
+    """One result in a few hundred bytes: the default ``zjtx batch`` line (with ``line``).
+
+    Keyed by id, in the package's order: ``statuses`` has every measure; ``amounts`` only the
+    measures that have any; ``missing`` every fact whose absence left a measure undetermined
+    (first use first; which measure needed which is in the full result); ``assumptions`` every
+    assumed figure or rule choice the result rested on (measures and tiers, first use first);
+    ``tiers`` maps a tier to its status. Keeping ``missing`` and ``assumptions`` as flat lists
+    holds a line near 2 KB however many measures a fact or an assumption touches. ``--full``
+    gives the whole result (``EvaluationDict``) instead.
+    """
+
+    line: NotRequired[int]
+    schema_version: str
+    policy: CompactPolicyDict
+    as_of: str
+    profile_id: str | None
+    warnings: list[str]
+    statuses: dict[str, Status]
+    amounts: dict[str, dict[str, AmountJSON]]
+    missing: list[str]
+    assumptions: list[str]
+    tiers: dict[str, TierStatus]
+    targets: list[str]
+
+
+@functools.cache
+def compact_adapter() -> TypeAdapter[CompactDict]:
+    """Validates compact lines against their contract (tests, analysts' tools)."""
+    return TypeAdapter(CompactDict)
+
+
+def compact_json_schema() -> dict[str, Any]:
+    schema = compact_adapter().json_schema()
+    schema["title"] = "zjtx_rules compact batch line"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
 # --- outcomes -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Reason:
     """One condition's verdict. Texts are rendered from the rule's templates when read."""
 
@@ -185,13 +233,21 @@ class Reason:
                 out[name] = v
         return out
 
-    def to_dict(self) -> ReasonDict:
+    def to_dict(self, texts: bool = True) -> ReasonDict:
+        seen = self.seen
+        values = {}
+        for name in self.shown:  # one pass: pick and serialise, as ``values`` would
+            v = seen.get(name)
+            if v is not None and isinstance(v, bool | str | int | Decimal | date):
+                values[name] = json_value(v)
+        if not texts:
+            return {"condition": self.condition, "result": self.result, "values": values}  # type: ignore[typeddict-item]
         return {
             "condition": self.condition,
             "result": self.result,
             "text_zh": self.text_zh,
             "text_en": self.text_en,
-            "values": {k: json_value(v) for k, v in self.values.items()},
+            "values": values,
         }
 
 
@@ -215,7 +271,8 @@ class MeasureOutcome:
         """Whether an amount rests on an assumed figure or rule choice."""
         return bool(self.amount_assumptions.get(output))
 
-    def to_dict(self) -> MeasureDict:
+    def to_dict(self, texts: bool = True) -> MeasureDict:
+        types = self.amount_types
         return {
             "id": self.id,
             "clause": self.clause,
@@ -223,8 +280,8 @@ class MeasureOutcome:
             "title_en": self.title_en,
             "benefit": self.benefit,
             "status": self.status,
-            "amounts": {k: amount_json(v, self.amount_types[k]) for k, v in self.amounts.items()},
-            "reasons": [r.to_dict() for r in self.reasons],
+            "amounts": {k: amount_json(v, types[k]) for k, v in self.amounts.items()},
+            "reasons": [r.to_dict(texts) for r in self.reasons],
             "missing": list(self.missing),
             "responsible_units": list(self.responsible_units),
             "assumptions": assumption_dicts(self.assumptions, self.amount_assumptions),
@@ -319,8 +376,21 @@ class CriterionOutcome:
     def text_en(self) -> str:
         return self.text("en")
 
-    def to_dict(self) -> CriterionDict:
+    def to_dict(self, texts: bool = True) -> CriterionDict:
         s = self.spec
+        if not texts:
+            return {  # type: ignore[typeddict-item]
+                "id": s.id,
+                "title_zh": s.title_zh,
+                "title_en": s.title_en,
+                "status": self.status,
+                "actual": self.actual,
+                "required": self.required,
+                "gap": self.gap,
+                "missing": list(self.missing),
+                "assumption": s.assumption,
+                "source": s.source,
+            }
         return {
             "id": s.id,
             "title_zh": s.title_zh,
@@ -346,13 +416,13 @@ class TierOutcome:
     criteria: list[CriterionOutcome]
     assumptions: list[Assumption] = field(default_factory=list)
 
-    def to_dict(self) -> TierDict:
+    def to_dict(self, texts: bool = True) -> TierDict:
         return {
             "id": self.id,
             "title_zh": self.title_zh,
             "title_en": self.title_en,
             "status": self.status,
-            "criteria": [c.to_dict() for c in self.criteria],
+            "criteria": [c.to_dict(texts) for c in self.criteria],
             "assumptions": assumption_dicts(self.assumptions),
         }
 
@@ -381,15 +451,61 @@ class Evaluation:
                 return t
         raise KeyError(tier_id)
 
-    def to_dict(self) -> EvaluationDict:
+    @overload
+    def to_dict(self) -> EvaluationDict: ...
+    @overload
+    def to_dict(self, texts: Literal[True]) -> EvaluationDict: ...
+    @overload
+    def to_dict(self, texts: bool) -> EvaluationDict | dict[str, Any]: ...
+
+    def to_dict(self, texts: bool = True) -> EvaluationDict | dict[str, Any]:
+        """The whole result as JSON data. ``texts=False`` leaves out the rendered zh/en
+        sentences of reasons and criteria (``text_zh``, ``text_en``), which cost more than
+        the evaluation itself; every other field is as in the contract."""
         return {
             "schema_version": SCHEMA_VERSION,
             "policy": self.policy,
             "as_of": self.as_of.isoformat(),
             "profile_id": self.profile_id,
             "warnings": list(self.warnings),
-            "measures": [m.to_dict() for m in self.measures],
-            "tiers": [t.to_dict() for t in self.tiers],
+            "measures": [m.to_dict(texts) for m in self.measures],
+            "tiers": [t.to_dict(texts) for t in self.tiers],
+            "targets": list(self.targets),
+        }
+
+    def to_compact(self) -> CompactDict:
+        """Statuses, amounts, missing facts and assumption ids, keyed by id (``CompactDict``),
+        built straight from the outcomes in one pass: the default ``zjtx batch`` line."""
+        statuses: dict[str, Status] = {}
+        amounts: dict[str, dict[str, AmountJSON]] = {}
+        missing: dict[str, None] = {}  # ordered sets
+        assumed: dict[str, None] = {}
+        for m in self.measures:
+            statuses[m.id] = m.status
+            if m.amounts:
+                types = m.amount_types
+                amounts[m.id] = {k: amount_json(v, types[k]) for k, v in m.amounts.items()}
+            for f in m.missing:
+                missing[f] = None
+            for a in m.assumptions:
+                assumed[a.id] = None
+        tiers: dict[str, TierStatus] = {}
+        for t in self.tiers:
+            tiers[t.id] = t.status
+            for a in t.assumptions:
+                assumed[a.id] = None
+        p = self.policy
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "policy": {"id": p["id"], "version": p["version"], "sha256": p["sha256"]},
+            "as_of": self.as_of.isoformat(),
+            "profile_id": self.profile_id,
+            "warnings": [w["code"] for w in self.warnings],
+            "statuses": statuses,
+            "amounts": amounts,
+            "missing": list(missing),
+            "assumptions": list(assumed),
+            "tiers": tiers,
             "targets": list(self.targets),
         }
 

@@ -143,12 +143,14 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         lines = text.splitlines()
         src = lines[line - 1] if line and line <= len(lines) else ""
+        said = _TOML_POS.sub("", msg).strip()
+        zh, en = _TOML_WORDS.get(said, (said, said))
         return None, Diagnostic(
             "E101",
             "toml-syntax",
             "error",
-            f"TOML 语法错误: {_TOML_POS.sub('', msg).strip()}",
-            f"TOML syntax error: {_TOML_POS.sub('', msg).strip()}",
+            f"TOML 语法错误: {zh}",
+            f"TOML syntax error: {en}",
             Location(display, line, col),
             source_line=src,
         )
@@ -171,6 +173,21 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             Location(display),
         )
     return SourceFile(path, display, data, text.splitlines(), values, keys), None
+
+
+# tomllib's commonest complaints, in the words of someone editing the file
+_TOML_WORDS = {
+    "Illegal character '\\n'": (
+        "引号未闭合：文本写到行尾还没有结束",
+        "unclosed quote: the text runs to the end of the line",
+    ),
+    "Unclosed array": ("列表 [ 没有对应的 ]", "a list [ has no closing ]"),
+    "Unclosed inline table": ("{ 没有对应的 }", "a { has no closing }"),
+    "Cannot overwrite a value": ("同一个键写了两次", "the same key is written twice"),
+    "Cannot declare": ("同一个表头写了两次", "the same [table] header is written twice"),
+    "Invalid value": ("取值无法识别（文本需要加引号）", "value not understood (text needs quotes)"),
+    "Expected '=' after a key in a key/value pair": ("键后面缺少 =", "a key needs = after it"),
+}
 
 
 _LONG_DIGITS = re.compile(rf"[0-9][0-9_]{{{MAX_DIGITS},}}")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 FactType = Literal[
     "bool", "int", "decimal", "money", "ratio", "date", "enum", "string", "list", "year_money_map"
@@ -19,13 +19,31 @@ OutputType = Literal["money", "int", "number", "ratio", "ids", "money_by_year", 
 Benefit = Literal["cash", "quota", "loan", "pool", "fund", "service", "priority"]
 
 
+def _int_to_decimal(value: Any) -> Any:
+    """TOML writes ``0`` and ``0.5`` as different types; both are numbers to a rule author.
+    Anything else (``"0.5"``, ``true``) is left for strict validation to refuse."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def _list_to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+Number = Annotated[Decimal, BeforeValidator(_int_to_decimal)]
+Text = Annotated[str, Field(min_length=1)]  # a key that must say something when it is there
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Closed keys, exact types: ``"false"`` is not false and ``1`` is not a note."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Titled(Strict):
-    title_zh: str
-    title_en: str
+    title_zh: Text
+    title_en: Text
 
 
 class PolicySpec(Strict):
@@ -40,6 +58,8 @@ class PolicySpec(Strict):
     valid_to: date  # the last day applications are accepted (inclusive)
     note_zh: str = ""
     note_en: str = ""
+    # the plan's own text, a file inside the package: every measure's quote must occur in it
+    source_text: str = ""
 
 
 class TargetSpec(Titled):
@@ -63,9 +83,9 @@ class FieldSpec(Strict):
     unit: str = ""
     unit_en: str = ""  # the unit as an English reader writes it; the page shows it in English mode
     required: bool = False
-    min: Decimal | None = None
-    below: Decimal | None = None  # exclusive upper bound
-    max: Decimal | None = None  # inclusive upper bound
+    min: Number | None = None
+    below: Number | None = None  # exclusive upper bound
+    max: Number | None = None  # inclusive upper bound
     choices: list[str] | None = None
     choice_labels_zh: dict[str, str] | None = None
     choice_labels_en: dict[str, str] | None = None
@@ -78,12 +98,13 @@ class FieldSpec(Strict):
     unique: bool = False  # a record field whose values must differ across the list
     not_before: str | None = None  # a date field that may not precede this sibling date field
     # the range most real values fall in (not a limit): synthetic profiles draw from it
-    typical: tuple[Decimal, Decimal] | None = None
+    typical: Annotated[tuple[Number, Number], BeforeValidator(_list_to_tuple)] | None = None
     note: str = ""
 
 
 class ValueSpec(Strict):
     from_: date = Field(alias="from")
+    until: date | None = None  # the value ends on this day (exclusive); nothing is in force after
     value: Any
     source: str = ""
     assumption: bool = False
@@ -92,7 +113,8 @@ class ValueSpec(Strict):
 
 
 class ParameterSpec(Titled):
-    type: Literal["number", "money", "ratio", "int", "bool", "string", "date", "list"] = "number"
+    # no default: deleting ``type`` must not silently turn a date or a ratio into a number
+    type: Literal["number", "money", "ratio", "int", "bool", "string", "date", "list"]
     unit: str = ""
     values: list[ValueSpec] = Field(min_length=1)
 
@@ -101,23 +123,28 @@ class TableInputSpec(Strict):
     name: str
     type: Literal["enum", "number", "bool"]
     choices: list[str] | None = None
-    min: Decimal | None = None
-    below: Decimal | None = None
+    min: Number | None = None
+    below: Number | None = None
 
 
 class TableVersionSpec(Strict):
     from_: date = Field(alias="from")
+    until: date | None = None  # the version ends on this day (exclusive), like a parameter value
     source: str = ""
     assumption: bool = False
     note: str = ""
     note_en: str = ""
-    rows: list[dict[str, Any]] = Field(min_length=1)
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+    # instead of rows: the rows of the previous version that change (matched by their input
+    # cells), every other row carried over as it was
+    changes: list[dict[str, Any]] = Field(default_factory=list)
     default: Any = None
 
 
 class TableSpec(Titled):
-    hit_policy: Literal["first", "unique"] = "first"
-    result: Literal["number", "int", "money", "ratio", "string", "bool"] = "number"
+    # no defaults: a deleted hit policy or result type changes what the table means
+    hit_policy: Literal["first", "unique"]
+    result: Literal["number", "int", "money", "ratio", "string", "bool"]
     inputs: list[TableInputSpec] = Field(min_length=1, max_length=6)
     versions: list[TableVersionSpec] = Field(min_length=1)
 
@@ -187,9 +214,9 @@ class DetailSpec(Strict):
 
 
 class MeasureSpec(Titled):
-    clause: str
+    clause: Text
     section_zh: str = ""
-    quote: str
+    quote: Text
     benefit: Benefit
     responsible_units: list[str] = Field(min_length=1)
     responsible_units_en: list[str] = Field(default_factory=list)  # same order as responsible_units
@@ -200,6 +227,9 @@ class MeasureSpec(Titled):
     details: list[DetailSpec] = Field(default_factory=list)
     rank_by: str = ""  # an output that ranks eligible enterprises in batch summaries
     select_at_least: int = Field(default=0, ge=0)
+    closed_from: date | None = None  # the measure accepts no one from this day on
+    closed_note_zh: str = ""
+    closed_note_en: str = ""
     note: str = ""
 
 

@@ -1,0 +1,385 @@
+"""The state of one load: declared names and their types, and the helpers every document's
+checks share (reporting, expressions with their sense checks, assumptions, rule choices).
+
+Each document is checked by its own module (``facts``, ``parameters``, ``decision_tables``,
+``derived``, ``choices``, ``measures``, ``readiness``, ``policy``, ``invariants``, ``graph``);
+``loader.load_rules`` calls them in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..assumptions import AssumptionBook, Closure
+from ..expr.check import Checker, Scope, did_you_mean
+from ..expr.nodes import Node, Num, walk
+from ..expr.parser import KEYWORDS, ExprError, parse
+from ..expr.types import ANY, BOOL, DATE, NUMBER, STRING, ListTy, MapTy, Ty
+from ..expr.values import BUILTINS
+from ..periods import History
+from ..sense import Constant, constant_comparisons
+from ..source import KeyPath
+from ..spec import AssumptionSpec, FieldSpec, MeasureSpec, PolicySpec, TableSpec
+from ..wording import kind_of, shown
+from .files import Loader, Site
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+OUTPUT_TYPES: dict[str, Ty] = {
+    "money": NUMBER,
+    "int": NUMBER,
+    "number": NUMBER,
+    "ratio": NUMBER,
+    "ids": ListTy(STRING),
+    "money_by_year": MapTy(NUMBER, NUMBER),
+    "bool": BOOL,
+    "text": STRING,
+}
+PARAM_TYPES: dict[str, Ty] = {
+    "number": NUMBER,
+    "money": NUMBER,
+    "ratio": NUMBER,
+    "int": NUMBER,
+    "bool": BOOL,
+    "string": STRING,
+    "date": DATE,
+}
+
+
+_PARAM_WORDS = {
+    "number": ("数字（不加引号）", "a number (without quotes)"),
+    "money": ("金额数字（元，不加引号）", "an amount in yuan (a number without quotes)"),
+    "ratio": ("比例数字，如 0.05 表示 5%", "a ratio such as 0.05 for 5%"),
+    "int": ("整数", "a whole number"),
+    "bool": ("true 或 false（不加引号）", "true or false (without quotes)"),
+    "string": ("加引号的文本", "text in quotes"),
+    "date": ("日期，如 2024-01-01", "a date such as 2024-01-01"),
+    "list": ("非空列表（全为文本或全为数字）", "a non-empty list, all texts or all numbers"),
+}
+
+
+class Build:
+    """One pass over a package: names, types, checks, then compiled closures."""
+
+    policy: PolicySpec  # set by the driver before any document is checked
+
+    def __init__(self, loader: Loader) -> None:
+        self.ld = loader
+        self.facts: dict[str, tuple[FieldSpec, Site]] = {}
+        self.params: dict[str, tuple[Any, Site]] = {}
+        self.tables: dict[str, tuple[TableSpec, Site]] = {}
+        self.derived: dict[str, tuple[str, Site]] = {}
+        self.measures: dict[str, tuple[MeasureSpec, Site]] = {}
+        self.types: dict[str, tuple[str, Ty]] = {}
+        self.derived_nodes: dict[str, Node | None] = {}
+        self.deps: dict[str, set[str]] = {}
+        self.checking: list[str] = []
+        self.constants: set[Decimal] = set()  # every number the rules compare against
+        self.choice_specs: dict[str, tuple[AssumptionSpec, Site]] = {}
+        self.derived_choices: dict[str, list[str]] = {}
+        self.book = AssumptionBook()
+        self.used: set[str] = set()  # every name some expression or reason text refers to
+        self.closure = Closure({}, {})
+
+    def declare(self, kind: str, name: str, item: Any, site: Site) -> None:
+        if not NAME_RE.match(name) or name in KEYWORDS or name in BUILTINS or name == "as_of":
+            self.ld.report(
+                "E201",
+                "bad-name",
+                f"名称 '{name}' 无效：应为小写字母开头的 a-z0-9_，且不是保留字",
+                f"invalid name '{name}': use a-z, 0-9 and _, starting with a letter; "
+                "not a keyword or built-in function",
+                site,
+            )
+            return
+        if name in self.types:
+            other = self.types[name][0]
+            self.ld.report(
+                "E202",
+                "duplicate-name",
+                f"名称 '{name}' 重复（已作为 {other} 声明）",
+                f"name '{name}' is declared twice (already a {other})",
+                site,
+            )
+            return
+        store = {
+            "fact": self.facts,
+            "param": self.params,
+            "table": self.tables,
+            "derived": self.derived,
+            "measure": self.measures,
+        }[kind]
+        store[name] = (item.expr if kind == "derived" else item, site)
+        if kind == "derived":
+            self.derived_choices[name] = list(item.assumptions)
+        self.types[name] = (kind, ANY)
+
+    def lookup(self, name: str) -> tuple[str, Ty] | None:
+        found = self.types.get(name)
+        if found is None:
+            return None
+        self.used.add(name)
+        kind, ty = found
+        if kind == "derived" and ty == ANY:
+            ty = self.derived_type(name)
+        return kind, ty
+
+    def names(self) -> list[str]:
+        return list(self.types)
+
+    def scope(self) -> Scope:
+        return Scope(self.lookup, self.names)
+
+    def expr(
+        self, text: str, site: Site, sub: KeyPath, expected: Ty | None, scope: Scope | None = None
+    ) -> Node | None:
+        scope = scope or self.scope()
+        try:
+            node = parse(text)
+            self.constants.update(n.value for n in walk(node) if isinstance(n, Num))
+            checker = Checker(scope)
+            if expected is None:
+                checker.check(node)
+            else:
+                checker.expect(node, expected)
+        except ExprError as err:
+            if self._follow_on(err, text):
+                self.ld.suppressed += 1
+                return None
+            self.ld.report(
+                err.code,
+                err.name,
+                err.message_zh,
+                err.message_en,
+                site,
+                sub=sub,
+                span=err.span,
+                hint=(err.hint_zh, err.hint_en),
+            )
+            return None
+        self.sense(constant_comparisons(node, self.fact_spec), site, sub)
+        return node
+
+    def _follow_on(self, err: ExprError, text: str) -> bool:
+        """An error that only repeats a broken file or declaration already reported: a name
+        it declared, or a type that an expression which failed earlier left unknown (``any``
+        arises only from an error already reported, or a cycle, reported on its own)."""
+        if err.message_en.endswith("got any"):
+            return any(d.severity == "error" for d in self.ld.diags)
+        if err.code == "E203" and (self.ld.broken or self.ld.wholesale):
+            return self.ld.wholesale or text[err.span[0] : err.span[1]] in self.ld.broken
+        return False
+
+    def broken_name(self, name: str) -> bool:
+        if self.ld.wholesale or name in self.ld.broken:
+            self.ld.suppressed += 1
+            return True
+        return False
+
+    def fact_spec(self, name: str) -> FieldSpec | None:
+        return self.facts[name][0] if name in self.facts else None
+
+    def sense(self, constants: Iterable[Constant], site: Site, sub: KeyPath) -> None:
+        """A comparison the fact's bounds decide is a slip, usually of scale (E309, E310)."""
+        for found in constants:
+            word_zh, word_en = ("恒为真", "always true") if found.always else ("永远不成立", "never true")
+            hint = ("", "")
+            if found.suggestion is not None:
+                better = shown(found.suggestion)
+                hint = (f"是否应为 {better}（数量级不同）？", f"did you mean {better} (a different scale)?")
+            self.ld.report(
+                "E310" if found.always else "E309",
+                "always-true" if found.always else "never-true",
+                f"此比较{word_zh}：事实 '{found.fact}' 声明的范围是 {found.bounds}",
+                f"this comparison is {word_en}: fact '{found.fact}' is declared as {found.bounds}",
+                site,
+                sub=sub,
+                span=found.span,
+                hint=hint,
+            )
+
+    def no_english(self, site: Site, sub: KeyPath, what: str) -> None:
+        """The English page would show a raw value or Chinese text where this label is missing."""
+        self.ld.report(
+            "W801",
+            "missing-english-label",
+            f"缺少英文标签: {what}",
+            f"no English label for: {what}",
+            site,
+            sub=sub,
+            severity="warning",
+        )
+
+    def orphan_note(self, site: Site, sub: KeyPath, assumption: bool, note_en: str) -> None:
+        """``note_en`` explains an assumption; without ``assumption = true`` beside it, the flag
+        was most likely deleted (E133), which would silently present a guess as the plan's."""
+        if note_en and not assumption:
+            self.ld.report(
+                "E133",
+                "note-without-assumption",
+                "有 note_en 却没有 assumption = true：假设标记是否被删掉了？",
+                "note_en without assumption = true: was the assumption flag deleted?",
+                site,
+                sub=(*sub, "note_en"),
+                at_key=True,
+            )
+
+    def value_end(self, site: Site, values: list[Any], i: int, key: str) -> date | None:
+        """Check that value (or table version) ``i`` starts after the one before, and ends
+        (``until``) after it starts and no later than the next begins (E407); return its end
+        when a gap follows it."""
+        val = values[i]
+        if i > 0 and val.from_ <= values[i - 1].from_:
+            self.period_error(
+                site,
+                (key, i, "from"),
+                f"应按日期先后排列：{val.from_} 不晚于上一条的 {values[i - 1].from_}",
+                f"{key} must be in date order: {val.from_} is not after the previous {values[i - 1].from_}",
+            )
+        if val.until is None:
+            return None
+        nxt = values[i + 1].from_ if i + 1 < len(values) else None
+        if val.until <= val.from_:
+            self.period_error(
+                site,
+                (key, i, "until"),
+                f"until（{val.until}）应晚于 from（{val.from_}）",
+                f"until ({val.until}) must be after from ({val.from_})",
+            )
+            return None
+        if nxt is not None and val.until > nxt:
+            self.period_error(
+                site,
+                (key, i, "until"),
+                f"until（{val.until}）晚于下一条的开始日 {nxt}，两条取值重叠",
+                f"until ({val.until}) is after the next one starts ({nxt}); the two overlap",
+            )
+            return None
+        return None if val.until == nxt else val.until
+
+    def period_error(self, site: Site, sub: KeyPath, zh: str, en: str) -> None:
+        self.ld.report("E407", "bad-period", zh, en, site, sub=sub)
+
+    def param_value(self, ptype: str, raw: Any, site: Site, sub: KeyPath) -> Any:
+        def bad(expected: str) -> None:
+            zh, en = _PARAM_WORDS.get(expected, (expected, expected))
+            got_zh, got_en = kind_of(raw)
+            self.ld.report(
+                "E306",
+                "bad-parameter",
+                f"取值应为{zh}，实际是{got_zh}",
+                f"expected {en}; got {got_en}",
+                site,
+                sub=sub,
+            )
+
+        if ptype in ("number", "money", "ratio", "int"):
+            if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+                bad(ptype)
+                return None
+            if ptype == "int" and Decimal(raw) != Decimal(raw).to_integral_value():
+                bad("int")
+                return None
+            return Decimal(raw)
+        if ptype == "bool":
+            if not isinstance(raw, bool):
+                bad("bool")
+                return None
+            return raw
+        if ptype == "string":
+            if not isinstance(raw, str):
+                bad("string")
+                return None
+            return raw
+        if ptype == "date":
+            if not isinstance(raw, date):
+                bad("date")
+                return None
+            return raw
+        if not isinstance(raw, list) or not raw:
+            bad("list")
+            return None
+        if all(isinstance(x, str) for x in raw):
+            return list(raw)
+        if all(isinstance(x, int | Decimal) and not isinstance(x, bool) for x in raw):
+            return [Decimal(x) for x in raw]
+        bad("list")
+        return None
+
+    def coverage(self, history: History[Any], site: Site) -> None:
+        first = history.first_start()
+        if first is not None and first > self.policy.valid_from:
+            self.ld.report(
+                "E405",
+                "no-value-in-period",
+                f"{self.policy.valid_from} 至 {first - timedelta(days=1)} 之间没有取值（政策期内）",
+                f"no value from {self.policy.valid_from} to {first - timedelta(days=1)}, "
+                "inside the policy period",
+                site,
+            )
+
+    def assumption(
+        self,
+        site: Site,
+        sub: KeyPath,
+        value: str,
+        note: str,
+        note_en: str,
+        start: date | None,
+        value_en: str = "",
+    ) -> None:
+        """Report one assumption (W501), once, with its value and a note in each language."""
+        if not note or not note_en:
+            self.ld.report(
+                "E132",
+                "assumption-without-note",
+                "假设必须写 note（中文）和 note_en（英文）说明依据",
+                "an assumption needs a note (Chinese) and a note_en (English) saying where it comes from",
+                site,
+                sub=sub,
+            )
+        since_zh, since_en = (f"，自 {start} 起", f" from {start}") if start else ("", "")
+        self.ld.report(
+            "W501",
+            "assumption",
+            f"假设（政策原文未规定）: {value}{since_zh}。{note}",
+            f"assumed (not stated by the policy): {value_en or value}{since_en}. {note_en}",
+            site,
+            sub=sub,
+            severity="warning",
+        )
+
+    def check_choices(self, ids: Iterable[str], site: Site, sub: KeyPath) -> None:
+        for aid in ids:
+            if aid not in self.choice_specs and not self.broken_name(aid):
+                hz, he = did_you_mean(aid, list(self.choice_specs))
+                self.ld.report(
+                    "E208",
+                    "unknown-assumption",
+                    f"未声明的假设 '{aid}'（应在 [assumptions] 段声明）",
+                    f"assumption '{aid}' is not declared under [assumptions]",
+                    site,
+                    sub=sub,
+                    hint=(hz, he),
+                )
+
+    def derived_type(self, name: str) -> Ty:
+        if name in self.checking:
+            return ANY  # a cycle: reported by _cycles with the whole path
+        if name in self.derived_nodes:
+            node = self.derived_nodes[name]
+            return node.ty if node is not None and node.ty is not None else ANY
+        text, site = self.derived[name]
+        self.checking.append(name)
+        scope = self.scope()
+        node = self.expr(text, site, ("expr",), None, scope)
+        self.checking.pop()
+        self.derived_nodes[name] = node
+        self.deps[name] = {n for k, n in scope.refs if k in ("derived", "measure")}
+        ty = node.ty if node is not None else ANY
+        self.types[name] = ("derived", ty)
+        return ty

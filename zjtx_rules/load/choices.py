@@ -1,0 +1,40 @@
+"""Rule choices (``[assumptions.ID]``): readings of the plan that are not figures.
+
+Entry point: ``rule_choices``."""
+
+from __future__ import annotations
+
+from ..assumptions import Assumption
+from ..expr.compile import compile_expr
+from ..expr.types import BOOL
+from .build import NAME_RE, Build
+
+
+def rule_choices(b: Build) -> None:
+    """Each rule choice reported once (W501) with its note; ids that conditions name must exist."""
+    for aid, (spec, site) in b.choice_specs.items():
+        if not NAME_RE.match(aid) or b.types.get(aid, ("fact",))[0] in ("param", "table"):
+            b.ld.report(
+                "E201",
+                "bad-name",
+                f"假设 id '{aid}' 无效或与参数、决策表重名",
+                f"assumption id '{aid}' is invalid or is already a parameter or table",
+                site,
+            )
+            continue
+        b.assumption(
+            site,
+            (),
+            f"{aid}: {spec.value_zh}",
+            spec.note_zh,
+            spec.note_en,
+            None,  # a reading, not a dated figure
+            f"{aid}: {spec.value_en}",
+        )
+        applies = None
+        if spec.applies:
+            node = b.expr(spec.applies, site, ("applies",), BOOL)
+            applies = compile_expr(node) if node is not None else None
+        b.book.choices[aid] = (Assumption(aid, spec.note_zh, spec.note_en), applies)
+    for name, ids in b.derived_choices.items():
+        b.check_choices(ids, b.derived[name][1], ("assumptions",))

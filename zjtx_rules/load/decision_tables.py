@@ -1,0 +1,256 @@
+"""Decision tables: inputs, versions (whole, or the rows that changed), rows, coverage.
+
+Entry point: ``decision_tables``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..assumptions import Assumption, TableNotes
+from ..expr.types import BOOL, NUMBER, Prim, TableTy, Ty
+from ..periods import Dated, History
+from ..source import KeyPath
+from ..spec import TableSpec
+from ..tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
+from ..wording import kind_of, listing, plain, shown
+from .build import PARAM_TYPES, Build
+from .files import Site, key_hint
+
+
+def decision_tables(b: Build, histories: dict[str, Any]) -> None:
+    """Type, parse and check every table version; add each table's history to ``histories``."""
+    for name, (spec, site) in b.tables.items():
+        in_types: list[Ty] = []
+        for inp in spec.inputs:
+            if inp.type == "enum":
+                in_types.append(Prim("string", frozenset(inp.choices or ())))
+                if not inp.choices:
+                    b.ld.report(
+                        "E125", "bad-table", "enum 输入需要 choices", "an enum input needs choices", site
+                    )
+            else:
+                in_types.append(NUMBER if inp.type == "number" else BOOL)
+        result_ty = PARAM_TYPES[spec.result]
+        b.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
+        items: list[Dated[TableVersion | None]] = []
+        notes: list[Dated[TableNotes]] = []
+        every_rows = _version_rows(b, spec, site)
+        spec = spec.model_copy(
+            update={
+                "versions": [
+                    v.model_copy(update={"rows": [r for r, _ in rs], "changes": []})
+                    for v, rs in zip(spec.versions, every_rows, strict=True)
+                ]
+            }
+        )
+        b.tables[name] = (spec, site)  # every version whole, for views and diffs
+        for vi, ver in enumerate(spec.versions):
+            rows = []
+            row_notes: list[Assumption | None] = []
+            whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
+            b.orphan_note(site, ("versions", vi), ver.assumption, ver.note_en)
+            ends = b.value_end(site, spec.versions, vi, "versions")
+            for raw, row_at in every_rows[vi]:
+                row = _row(b, spec, raw, site, row_at)
+                if row is not None:
+                    rows.append(row)
+                    row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
+                    b.orphan_note(site, row_at, row.assumption or ver.assumption, row.note_en)
+                    if row.assumption and not ver.assumption:
+                        cells = ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
+                        b.assumption(
+                            site,
+                            row_at,
+                            f"{name}({cells}) = {plain(row.value)}",
+                            row.note,
+                            row.note_en,
+                            ver.from_,
+                        )
+            default = None
+            if ver.default is not None:
+                default = b.param_value(spec.result, ver.default, site, ("versions", vi, "default"))
+            if ver.assumption:
+                every = "; ".join(
+                    ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
+                    + f" -> {plain(raw.get('value'))}"
+                    for raw in ver.rows
+                )
+                b.assumption(site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_)
+            notes.append(
+                Dated(ver.from_, TableNotes(tuple(row_notes), whole if default is not None else None))
+            )
+            if not ver.source:
+                b.ld.report(
+                    "E131",
+                    "no-source",
+                    "决策表版本缺少 source",
+                    "a decision-table version needs a source",
+                    site,
+                    sub=("versions", vi),
+                )
+            if len(rows) != len(ver.rows):
+                continue
+            version = TableVersion(rows, default, spec.hit_policy)
+            for code, zh, en, bad_row in table_problems(spec.inputs, version):
+                where: KeyPath = ("versions", vi) if bad_row is None else ("versions", vi, "rows", bad_row)
+                b.ld.report(code, "table-rows", zh, en, site, sub=where)
+            items.append(Dated(ver.from_, version))
+            if ends is not None:  # nothing is in force from ``until`` to the next version
+                items.append(Dated(ends, None))
+                notes.append(Dated(ends, TableNotes((), None)))
+        history = History(items)
+        histories[name] = history
+        if any(n.value.any for n in notes):
+            b.book.tables[name] = History(notes)
+        b.coverage(history, site)
+
+
+def _version_rows(b: Build, spec: TableSpec, site: Site) -> list[list[tuple[dict[str, Any], KeyPath]]]:
+    """Each version's rows with where each was written. A version with ``changes`` instead
+    of ``rows`` is the version before it with the rows whose input cells match a change
+    replaced by that change (E410 when a change matches no row)."""
+    inputs = [i.name for i in spec.inputs]
+    out: list[list[tuple[dict[str, Any], KeyPath]]] = []
+    for vi, ver in enumerate(spec.versions):
+        own: list[tuple[dict[str, Any], KeyPath]] = [
+            (r, ("versions", vi, "rows", ri)) for ri, r in enumerate(ver.rows)
+        ]
+        if not ver.changes:
+            if not ver.rows:
+                b.ld.report(
+                    "E122",
+                    "missing-key",
+                    "决策表版本需要 rows（或在后续版本中用 changes）",
+                    "a table version needs rows (or, after the first version, changes)",
+                    site,
+                    sub=("versions", vi),
+                )
+            out.append(own)
+            continue
+        if ver.rows or vi == 0:
+            b.ld.report(
+                "E410",
+                "bad-changes",
+                "changes 只能用于后续版本，且不能与 rows 同时出现",
+                "changes belongs on a later version, instead of rows (not with them)",
+                site,
+                sub=("versions", vi, "changes"),
+                at_key=True,
+            )
+            out.append(own)
+            continue
+        merged = list(out[-1])
+        for ci, change in enumerate(ver.changes):
+            cells = {k: v for k, v in change.items() if k in inputs}
+            at = next(
+                (
+                    i
+                    for i, (r, _) in enumerate(merged)
+                    if {k: r.get(k) for k in inputs} == {**dict.fromkeys(inputs), **cells}
+                ),
+                None,
+            )
+            if at is None:
+                b.ld.report(
+                    "E410",
+                    "bad-changes",
+                    f"changes 的第 {ci + 1} 行（{shown(cells)}）与上一版本的任何一行都不对应",
+                    f"change {ci + 1} ({shown(cells)}) matches no row of the version before",
+                    site,
+                    sub=("versions", vi, "changes", ci),
+                )
+                continue
+            merged[at] = (change, ("versions", vi, "changes", ci))
+        out.append(merged)
+    return out
+
+
+def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPath) -> Row | None:
+    names = [i.name for i in spec.inputs]
+    unknown = [k for k in raw if k not in names and k not in ROW_META]
+    for k in unknown:
+        hz, he = key_hint(k, [*names, *sorted(ROW_META)])
+        b.ld.report(
+            "E121",
+            "unknown-key",
+            f"未知的键 '{k}'",
+            f"unknown key '{k}'",
+            site,
+            sub=(*sub, k),
+            hint=(hz, he),
+            at_key=True,
+        )
+    if "value" not in raw:
+        b.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value", site, sub=sub)
+        return None
+    conds = []
+    for inp in spec.inputs:
+        try:
+            conds.append(parse_row_cond(inp, raw.get(inp.name)))
+        except ValueError as exc:
+            zh, en = _cell_words(inp, raw.get(inp.name), str(exc))
+            b.ld.report(
+                "E401",
+                "bad-row",
+                f"决策表行条件无效: {zh}",
+                f"invalid row condition: {en}",
+                site,
+                sub=(*sub, inp.name),
+            )
+            return None
+    value = b.param_value(spec.result, raw["value"], site, (*sub, "value"))
+    meta_ok = True
+    for key, kind in (("assumption", bool), ("note", str), ("note_en", str), ("source", str)):
+        if key in raw and not isinstance(raw[key], kind):
+            got_zh, got_en = kind_of(raw[key])
+            want_zh, want_en = (
+                ("true 或 false（不加引号）", "true or false (without quotes)")
+                if kind is bool
+                else ("加引号的文本", "text in quotes")
+            )
+            b.ld.report(
+                "E123",
+                "bad-value",
+                f"'{key}' 的取值无效：应为{want_zh}，实际是{got_zh}",
+                f"bad value for '{key}': expected {want_en}; got {got_en}",
+                site,
+                sub=(*sub, key),
+            )
+            meta_ok = False
+    if value is None or unknown or not meta_ok:
+        return None
+    return Row(
+        tuple(conds),
+        value,
+        bool(raw.get("assumption", False)),
+        str(raw.get("note", "")),
+        str(raw.get("note_en", "")),
+    )
+
+
+_CELL_WORDS = {
+    "expected true or false": ("应为 true 或 false（不加引号）", "expected true or false (without quotes)"),
+    "min and below must be numbers": (
+        "min 和 below 应为数字（不加引号）",
+        "min and below must be numbers (without quotes)",
+    ),
+    "min must be less than below": ("min 应小于 below", "min must be less than below"),
+}
+
+
+def _cell_words(inp: Any, cell: Any, said: str) -> tuple[str, str]:
+    """A cell problem as the rule author wrote the cell, in both languages."""
+    if inp.type == "enum":
+        choices = listing(inp.choices or [])
+        got_zh, got_en = kind_of(cell)
+        return (
+            f"输入 '{inp.name}' 的取值应为 {choices} 之一（或它们的列表），实际是{got_zh}",
+            f"input '{inp.name}' takes one of {choices} (or a list of them); got {got_en}",
+        )
+    return _CELL_WORDS.get(
+        said,
+        (
+            "数值输入应写成 { min = …, below = … }（左闭右开区间）",
+            "a number input takes { min = …, below = … } (a half-open interval)",
+        ),
+    )

@@ -1,0 +1,67 @@
+"""Invariants: must hold at every date where some parameter or table changes.
+
+Entry point: ``invariants``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..expr.compile import Env, compile_expr
+from ..expr.types import BOOL
+from ..expr.values import CONTEXT, UNKNOWN
+from .build import Build
+from .files import Site
+
+
+def invariants(b: Build, invariants: list[Any], histories: dict[str, Any]) -> None:
+    """Evaluate each invariant at every date where a parameter or table changes (E601)."""
+    from decimal import localcontext
+
+    dates = sorted({b.policy.valid_from, *(d for h in histories.values() for d in h.starts())})
+    for src, i, inv in invariants:
+        site = Site(src, ("invariants", i), f"invariant '{inv.id}'")
+        scope = b.scope()
+        node = b.expr(inv.expr, site, ("expr",), BOOL, scope)
+        facts = sorted(n for k, n in scope.refs if k in ("fact", "derived", "measure"))
+        if facts:
+            b.ld.report(
+                "E307",
+                "invariant-uses-facts",
+                f"不变式只能引用参数和决策表，不能引用 {facts[0]}",
+                f"an invariant may use only parameters and tables, not {facts[0]}",
+                site,
+                sub=("expr",),
+            )
+            continue
+        if node is None:
+            continue
+        fn = compile_expr(node)
+        for day in dates:
+            params = {n: h.at(day) for n, h in histories.items()}
+            if any(
+                v is None
+                for n, v in params.items()
+                if ("param", n) in scope.refs or ("table", n) in scope.refs
+            ):
+                continue
+            with localcontext(CONTEXT):
+                result = fn(Env({}, params, day, _NoResolver()))
+            if result is not True:
+                b.ld.report(
+                    "E601",
+                    "invariant-failed",
+                    f"不变式不成立（{day} 起）: {inv.message_zh}",
+                    f"invariant fails from {day}: {inv.message_en}",
+                    site,
+                    sub=("expr",),
+                )
+
+
+class _NoResolver:
+    """Invariants see parameters and tables only: anything else is unknown."""
+
+    def derived(self, name: str, env: Env) -> Any:
+        return UNKNOWN
+
+    def measure_field(self, name: str, field: str, env: Env) -> Any:
+        return UNKNOWN

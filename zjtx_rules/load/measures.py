@@ -1,0 +1,166 @@
+"""Measures: conditions, outputs, reason texts, summary flags, closing dates.
+
+Entry point: ``measures``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..engine import CompiledCondition, CompiledMeasure, CompiledOutput
+from ..expr.check import did_you_mean
+from ..expr.compile import compile_expr
+from ..expr.types import BOOL, MeasureTy
+from ..source import KeyPath
+from ..spec import ConditionSpec, MeasureSpec
+from .build import OUTPUT_TYPES, TEMPLATE_RE, Build
+from .files import Site
+
+
+def measures(b: Build) -> list[CompiledMeasure]:
+    """Check and compile every measure: conditions, outputs, reason texts and summary flags."""
+    for name, (spec, _site) in b.measures.items():
+        outs = tuple((o, OUTPUT_TYPES[s.type]) for o, s in spec.outputs.items())
+        b.types[name] = ("measure", MeasureTy(name, outs))
+    out = []
+    for name, (spec, site) in b.measures.items():
+        spec = _closing(b, spec, site)
+        deps: set[str] = set()
+        conds = []
+        seen_ids: set[str] = set()
+        for i, c in enumerate(spec.conditions):
+            if c.id in seen_ids:
+                b.ld.report(
+                    "E202",
+                    "duplicate-name",
+                    f"条件 id '{c.id}' 重复",
+                    f"condition id '{c.id}' is repeated",
+                    site,
+                    sub=("conditions", i, "id"),
+                )
+            seen_ids.add(c.id)
+            scope = b.scope()
+            node = b.expr(c.expr, site, ("conditions", i, "expr"), BOOL, scope)
+            deps |= {n for k, n in scope.refs if k in ("derived", "measure")}
+            shown = sorted(n for k, n in scope.refs if k in ("fact", "derived"))
+            names = _templates(
+                b,
+                site,
+                ("conditions", i),
+                [
+                    ("pass_zh", c.pass_zh),
+                    ("pass_en", c.pass_en),
+                    ("fail_zh", c.fail_zh),
+                    ("fail_en", c.fail_en),
+                    ("unknown_zh", c.unknown_zh),
+                    ("unknown_en", c.unknown_en),
+                ],
+            )
+            b.check_choices(c.assumptions, site, ("conditions", i, "assumptions"))
+            if node is not None:
+                conds.append(
+                    CompiledCondition(
+                        c,
+                        compile_expr(node),
+                        tuple(shown),
+                        tuple(sorted(names | set(shown))),
+                        node,
+                        b.closure.of([node], c.assumptions),
+                    )
+                )
+        outputs = []
+        local_scope = b.scope()
+        for oname, ospec in spec.outputs.items():
+            before = set(local_scope.refs)
+            node = b.expr(ospec.expr, site, ("outputs", oname, "expr"), OUTPUT_TYPES[ospec.type], local_scope)
+            deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
+            local_scope.locals[oname] = OUTPUT_TYPES[ospec.type]
+            b.check_choices(ospec.assumptions, site, ("outputs", oname, "assumptions"))
+            if node is not None:
+                refs = b.closure.of([node], ospec.assumptions, spec.outputs)
+                outputs.append(CompiledOutput(oname, ospec, compile_expr(node), refs, node))
+        b.deps[name] = deps
+        _summary_flags(b, spec, site)
+        if len(spec.responsible_units_en) != len(spec.responsible_units):
+            b.no_english(site, ("responsible_units",), "、".join(spec.responsible_units))
+        out.append(CompiledMeasure(name, spec, conds, outputs))
+    return out
+
+
+def _closing(b: Build, spec: MeasureSpec, site: Site) -> MeasureSpec:
+    """A measure with ``closed_from`` gets one more condition, ``as_of < closed_from``, so
+    a closed measure is ineligible from that day with a reason that says so."""
+    day = spec.closed_from
+    if day is None:
+        return spec
+    if day <= b.policy.valid_from:
+        b.period_error(
+            site,
+            ("closed_from",),
+            f"closed_from（{day}）应晚于政策开始日 {b.policy.valid_from}",
+            f"closed_from ({day}) must be after the policy starts ({b.policy.valid_from})",
+        )
+    why_zh = f"（{spec.closed_note_zh}）" if spec.closed_note_zh else ""
+    why_en = f" ({spec.closed_note_en})" if spec.closed_note_en else ""
+    closing = ConditionSpec(
+        id="not_closed",
+        expr=f"as_of < {day.isoformat()}",
+        pass_zh=f"本措施 {day} 起停止受理，评估日在此之前",
+        pass_en=f"the measure closes on {day}; the evaluation date is before that",
+        fail_zh=f"本措施自 {day} 起停止受理{why_zh}",
+        fail_en=f"the measure is closed from {day}{why_en}",
+    )
+    return spec.model_copy(update={"conditions": [*spec.conditions, closing]})
+
+
+def _templates(b: Build, site: Site, sub: KeyPath, texts: Iterable[tuple[str, str]]) -> set[str]:
+    used: set[str] = set()
+    for key, text in texts:
+        for m in TEMPLATE_RE.finditer(text):
+            ref = m.group(1)
+            kind = b.lookup(ref)
+            if kind is None and b.broken_name(ref):
+                continue
+            if kind is None or kind[0] not in ("fact", "param", "derived"):
+                hz, he = did_you_mean(
+                    ref, [n for n, (k, _) in b.types.items() if k in ("fact", "param", "derived")]
+                )
+                b.ld.report(
+                    "E207",
+                    "unknown-template-name",
+                    f"说明文字中的 {{{ref}}} 不是事实、参数或派生值",
+                    f"{{{ref}}} in a reason text is not a fact, parameter or derived value",
+                    site,
+                    sub=(*sub, key),
+                    hint=(hz, he),
+                )
+            else:
+                used.add(ref)
+    return used
+
+
+def _summary_flags(b: Build, spec: MeasureSpec, site: Site) -> None:
+    """Batch-summary flags must fit the outputs they name."""
+    for oname, o in spec.outputs.items():
+        allowed = {"budget": ("money", "money_by_year"), "count": ("int", "ids")}.get(o.summary)
+        if allowed and o.type not in allowed:
+            b.ld.report(
+                "E308",
+                "bad-summary",
+                f'summary = "{o.summary}" 只能用于 {allowed} 类型的输出',
+                f'summary = "{o.summary}" needs an output of type {" or ".join(allowed)}',
+                site,
+                sub=("outputs", oname, "summary"),
+            )
+    if spec.rank_by:
+        out = spec.outputs.get(spec.rank_by)
+        if out is None or out.type not in ("number", "money", "int", "ratio"):
+            hz, he = did_you_mean(spec.rank_by, list(spec.outputs))
+            b.ld.report(
+                "E308",
+                "bad-summary",
+                f"rank_by 应为本措施的数值输出，'{spec.rank_by}' 不是",
+                f"rank_by must name a numeric output of this measure; '{spec.rank_by}' is not",
+                site,
+                sub=("rank_by",),
+                hint=(hz, he),
+            )

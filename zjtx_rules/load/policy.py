@@ -1,0 +1,107 @@
+"""The ``[policy]`` document: its period, its source text and the quotes checked against it,
+and its targets.
+
+Entry points: ``check_policy``, then ``targets`` once names are known."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..expr.compile import Compiled, compile_expr
+from ..expr.types import BOOL
+from ..source import MAX_PACKAGE_BYTES, is_regular_file
+from .build import Build
+from .files import Site
+
+
+def check_policy(b: Build, policy: Any, site: Site) -> None:
+    """The policy period in order (E407); clauses and quotes against the plan's text."""
+    if policy.valid_to < policy.valid_from:
+        b.period_error(
+            site,
+            ("valid_to",),
+            f"政策期倒置：valid_to（{policy.valid_to}）早于 valid_from（{policy.valid_from}）",
+            f"policy period reversed: valid_to ({policy.valid_to}) "
+            f"is before valid_from ({policy.valid_from})",
+        )
+    _clauses_and_quotes(b, _source_text(b, policy, site))
+
+
+def _source_text(b: Build, policy: Any, site: Site) -> str | None:
+    """The plan's text named by ``source_text``, whitespace removed (None: not declared)."""
+    if not policy.source_text:
+        return None
+    root = b.ld.root.resolve()
+    path = (root / policy.source_text).resolve()
+    problem = None
+    if not path.is_relative_to(root):
+        problem = ("应指向规则包目录内的文件", "must name a file inside the rule package")
+    elif not is_regular_file(path):
+        problem = ("找不到该文件（或不是普通文件）", "no such regular file")
+    elif path.stat().st_size > MAX_PACKAGE_BYTES:
+        problem = ("文件过大", "file too large")
+    if problem is None:
+        try:
+            return _squeeze(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            problem = ("无法按 UTF-8 读取", "cannot be read as UTF-8 text")
+    b.ld.report(
+        "E143",
+        "bad-source-text",
+        f"source_text '{policy.source_text}' {problem[0]}",
+        f"source_text '{policy.source_text}' {problem[1]}",
+        site,
+        sub=("source_text",),
+    )
+    return None
+
+
+def _clauses_and_quotes(b: Build, text: str | None) -> None:
+    """Each clause encoded once (E409); each quote found in the plan's text (E142)."""
+    seen: dict[str, str] = {}
+    for name, (spec, site) in b.measures.items():
+        if spec.clause in seen:
+            b.ld.report(
+                "E409",
+                "duplicate-clause",
+                f"条款 {spec.clause} 已由措施 '{seen[spec.clause]}' 编码",
+                f"clause {spec.clause} is already encoded by measure '{seen[spec.clause]}'",
+                site,
+                sub=("clause",),
+            )
+        seen.setdefault(spec.clause, name)
+        if text is None:
+            continue
+        pieces = [p for p in re.split(r"…+|\.\.\.", _squeeze(spec.quote)) if p]
+        missing = next((p for p in pieces if p not in text), None)
+        if missing is not None:
+            ok = 0
+            while ok < len(missing) and missing[: ok + 1] in text:
+                ok += 1
+            missing = missing[max(0, ok - 4) :]  # from just before it departs from the plan
+            b.ld.report(
+                "E142",
+                "quote-not-in-source",
+                f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用，省略处用 …",
+                f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
+                "quote word for word and mark cuts with …",
+                site,
+                sub=("quote",),
+            )
+
+
+def _squeeze(text: str) -> str:
+    """Text without whitespace: line breaks in a quote or the plan are not part of the words."""
+    return re.sub(r"\s+", "", text)
+
+
+def targets(b: Build, targets: dict[str, tuple[Any, Site]]) -> dict[str, Compiled]:
+    """Compile the expression that says which enterprises count toward each target."""
+    fns = {}
+    for tid, (spec, site) in targets.items():
+        if spec.expr:
+            node = b.expr(spec.expr, site, ("expr",), BOOL)
+            if node is not None:
+                fns[tid] = compile_expr(node)
+    return fns

@@ -1,0 +1,119 @@
+"""Readiness tiers and their criteria.
+
+Entry point: ``tiers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..assumptions import Assumption
+from ..engine import CompiledCriterion, CompiledTier
+from ..expr.compile import Compiled, compile_expr
+from ..expr.nodes import Node
+from ..expr.types import BOOL, NUMBER
+from ..sense import judge
+from ..source import KeyPath
+from .build import Build
+from .files import Site
+
+
+def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
+    """Check and compile every tier and its criteria, in tier order."""
+    out = []
+    orders: dict[int, str] = {}
+    for tid, (spec, site) in sorted(tiers.items(), key=lambda kv: kv[1][0].order):
+        if spec.order in orders:  # the path of growth would then depend on file order
+            b.ld.report(
+                "E411",
+                "duplicate-order",
+                f"层级 order = {spec.order} 已由 '{orders[spec.order]}' 使用",
+                f"tier order {spec.order} is already taken by '{orders[spec.order]}'",
+                site,
+                sub=("order",),
+            )
+        orders.setdefault(spec.order, tid)
+        held = b.expr(spec.held, site, ("held",), BOOL)
+        crits = []
+        for i, c in enumerate(spec.criteria):
+            sub: KeyPath = ("criteria", i)
+            own = list(c.assumptions)
+            b.check_choices(own, site, (*sub, "assumptions"))
+            if c.valid_from and c.valid_until and c.valid_until <= c.valid_from:
+                b.period_error(
+                    site,
+                    (*sub, "valid_until"),
+                    f"valid_until（{c.valid_until}）应晚于 valid_from（{c.valid_from}）",
+                    f"valid_until ({c.valid_until}) must be after valid_from ({c.valid_from})",
+                )
+            b.orphan_note(site, sub, c.assumption, c.note_en)
+            if c.assumption:
+                cid = f"{tid}.{c.id}"
+                rule = f"{c.actual} {c.op} {c.required}" if c.op else c.expr
+                b.assumption(
+                    site,
+                    sub,
+                    f"{cid}: {c.title_zh} {rule}",
+                    c.note,
+                    c.note_en,
+                    c.valid_from or b.policy.valid_from,
+                    f"{cid}: {c.title_en} {rule}",
+                )
+                b.book.choices[cid] = (Assumption(cid, c.note, c.note_en), None)
+                own.append(cid)
+            numeric = bool(c.actual or c.required or c.op)
+            if numeric and not (c.actual and c.required and c.op):
+                b.ld.report(
+                    "E127",
+                    "bad-criterion",
+                    "数值标准需要同时写 actual、op 和 required",
+                    "a numeric criterion needs actual, op and required",
+                    site,
+                    sub=sub,
+                )
+                continue
+            if not numeric and not c.expr:
+                b.ld.report(
+                    "E127",
+                    "bad-criterion",
+                    "标准需要 expr 或 actual/op/required",
+                    "a criterion needs expr, or actual/op/required",
+                    site,
+                    sub=sub,
+                )
+                continue
+            fns: dict[str, Compiled | None] = {}
+            nodes: list[Node | None] = []
+            by_key: dict[str, Node | None] = {}
+            for key, text, ty in (
+                ("expr", c.expr, BOOL),
+                ("actual", c.actual, NUMBER),
+                ("required", c.required, NUMBER),
+                ("or_expr", c.or_expr, BOOL),
+            ):
+                if text:
+                    node = by_key[key] = b.expr(text, site, (*sub, key), ty)
+                    nodes.append(node)
+                    fns[key] = compile_expr(node) if node is not None else None
+            actual, required = by_key.get("actual"), by_key.get("required")
+            if actual is not None and required is not None and c.op:
+                found = judge(actual, c.op, required, b.fact_spec, required.span)
+                b.sense([found] if found else [], site, (*sub, "required"))
+            extra = None
+            if c.extra is not None:
+                node = b.expr(c.extra.expr, site, (*sub, "extra", "expr"), NUMBER)
+                nodes.append(node)
+                extra = compile_expr(node) if node is not None else None
+            crits.append(
+                CompiledCriterion(
+                    c,
+                    fns.get("expr"),
+                    fns.get("actual"),
+                    fns.get("required"),
+                    fns.get("or_expr"),
+                    extra,
+                    b.closure.of(nodes, own),
+                )
+            )
+        if held is not None:
+            out.append(CompiledTier(tid, spec, compile_expr(held), crits, b.closure.of([held])))
+    return out
