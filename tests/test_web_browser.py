@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,48 +21,25 @@ import pytest
 
 from zjtx_rules.web import create_app
 
+from .browser import chromium, needs_chromium
 from .conftest import BUNDLED, EXAMPLES
 from .test_web_api import _start
 
-webdriver = pytest.importorskip("selenium.webdriver")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-    reason="Debian chromium and chromium-driver are not installed",
-)
+pytest.importorskip("selenium.webdriver")
+pytestmark = needs_chromium
 LITTLE_GIANT_TOTAL = "1,344,386.50"  # talent reward 1,310,061.50 + patent subsidy 34,325.00
 DESKTOP = (1400, 1000)
 
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[tuple[Any, int]]:
-    from selenium.webdriver.chrome.service import Service
-
     server, port = _start(create_app(BUNDLED))
-    profile_dir = tempfile.mkdtemp(prefix="zjtx-chromium-")
-    opts = webdriver.ChromeOptions()
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile_dir}",
-        f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
-    ):
-        opts.add_argument(arg)
-    opts.binary_location = CHROMIUM
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    yield driver, port
-    driver.quit()
-    server.shutdown()
-    server.server_close()
-    shutil.rmtree(profile_dir, ignore_errors=True)
+    try:
+        with chromium(f"--window-size={DESKTOP[0]},{DESKTOP[1]}", browser_log=True) as driver:
+            yield driver, port
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture()

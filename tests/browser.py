@@ -1,0 +1,54 @@
+"""Headless Debian Chromium for the browser tests (calculator page, rules document).
+
+One place for the flags this machine needs: no sandbox as root, no background networking
+(the closed network refuses it), and a fresh profile per browser.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+needs_chromium = pytest.mark.skipif(
+    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+    reason="Debian chromium and chromium-driver are not installed",
+)
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+@contextmanager
+def chromium(*extra: str, browser_log: bool = False) -> Iterator[Any]:
+    """A Selenium driver for a fresh headless Chromium, quit and its profile removed after."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile_dir = tempfile.mkdtemp(prefix="zjtx-chromium-")
+    opts = webdriver.ChromeOptions()
+    for arg in (*FLAGS, f"--user-data-dir={profile_dir}", *extra):
+        opts.add_argument(arg)
+    opts.binary_location = CHROMIUM
+    if browser_log:
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile_dir, ignore_errors=True)
