@@ -491,7 +491,7 @@ class _Run:
                 if v is UNKNOWN:
                     missing.extend(env.missing)
                     continue
-                amounts[out.name] = _finish(v, out.spec)
+                amounts[out.name] = finish_output(v, out.spec)
                 types[out.name] = out.spec.type
         env.missing, env.locals = outer_missing, outer_locals
         final: Status = "eligible" if status is True else "ineligible" if status is False else "undetermined"
@@ -595,8 +595,9 @@ def _active(spec: CriterionSpec, day: date) -> bool:
     return not (spec.valid_until is not None and day >= spec.valid_until)
 
 
-def _finish(value: Any, spec: OutputSpec) -> Any:
-    """Apply an output's declared type and named rounding (half-up to the fen by default)."""
+def finish_output(value: Any, spec: OutputSpec) -> Any:
+    """Apply an output's declared type and named rounding (half-up to the fen by default).
+    Also what ``zjtx evaluate --explain`` reports, so the trace ends on the result's figure."""
     mode = ROUND_HALF_UP if spec.rounding == "half_up" else ROUND_DOWN
     if spec.type == "money":
         return value.quantize(FEN, rounding=mode)

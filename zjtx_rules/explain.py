@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
-from .engine import FEN, CompiledMeasure, RuleSet, parse_as_of
+from .engine import CompiledMeasure, RuleSet, finish_output, parse_as_of
 from .errors import EvaluationError, UsageError
 from .expr.compile import Env
 from .expr.interpret import interpret, tracing
 from .expr.nodes import Bool, DateLit, Lambda, Node, Num, Str
 from .expr.pretty import flat
 from .expr.values import CONTEXT, UNKNOWN
-from .spec import OutputSpec
 
 MAX_TEXT = 110
 MAX_VALUE = 90
@@ -187,22 +186,8 @@ def explain(rules: RuleSet, profile: Any, measure: str, as_of: date | str | None
     trace.status = status
     trace.missing = missing if status != "ineligible" else []
     specs = {o.name: o.spec for o in m.outputs}
-    trace.outputs = {n: _rounded(v, specs[n]) for n, v in raw.items()}
+    trace.outputs = {n: v if v is UNKNOWN else finish_output(v, specs[n]) for n, v in raw.items()}
     return trace
-
-
-def _rounded(value: Any, spec: OutputSpec) -> Any:
-    """An output as the result reports it: the declared type and named rounding."""
-    if value is UNKNOWN:
-        return value
-    mode = ROUND_HALF_UP if spec.rounding == "half_up" else ROUND_DOWN
-    if spec.type == "money":
-        return value.quantize(FEN, rounding=mode)
-    if spec.type == "money_by_year":
-        return {int(k): v.quantize(FEN, rounding=mode) for k, v in value.items()}
-    if spec.type == "int":
-        return int(value.to_integral_value(rounding=mode))
-    return value
 
 
 def show(value: Any) -> str:
