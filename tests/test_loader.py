@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,16 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return dest
+
+
+def first_error(pkg: Path, code: str) -> Any:
+    """Load a broken package: it must be refused with ``code``, worded in zh and en."""
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    found = [d for d in info.value.diagnostics if d.code == code]
+    assert found, [d.render() for d in info.value.diagnostics]
+    assert found[0].message_zh and found[0].message_en
+    return found[0]
 
 
 CASES = [
@@ -129,13 +140,7 @@ def test_each_load_error_is_located(
     line: int | None,
     column: int | None,
 ) -> None:
-    pkg = broken(tmp_path, file, old, new)
-    with pytest.raises(RuleError) as info:
-        zjtx_rules.load_rules(pkg)
-    found = [d for d in info.value.diagnostics if d.code == code]
-    assert found, [d.render() for d in info.value.diagnostics]
-    d = found[0]
-    assert d.message_zh and d.message_en
+    d = first_error(broken(tmp_path, file, old, new), code)
     if line is not None:
         assert d.location.file.endswith(file) or code == "E405"
         assert d.location.line is not None

@@ -16,7 +16,7 @@ from zjtx_rules import RuleError
 from zjtx_rules.cli import main
 
 from .conftest import BUNDLED, MINI
-from .test_loader import broken
+from .test_loader import broken, first_error
 
 SECOND_VERSION = """
 [[tables.bonus.versions]]
@@ -146,13 +146,7 @@ STRICT_CASES = [
 def test_each_strict_load_error_is_located(
     tmp_path: Path, file: str, old: str, new: str, code: str, line: int, column: int
 ) -> None:
-    pkg = broken(tmp_path, file, old, new)
-    with pytest.raises(RuleError) as info:
-        zjtx_rules.load_rules(pkg)
-    found = [d for d in info.value.diagnostics if d.code == code]
-    assert found, [d.render() for d in info.value.diagnostics]
-    d = found[0]
-    assert d.message_zh and d.message_en
+    d = first_error(broken(tmp_path, file, old, new), code)
     assert d.location.file.endswith(file)
     assert (d.location.line, d.location.column) == (line, column), d.render()
 
