@@ -421,30 +421,6 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def date_order_warnings(facts: Mapping[str, FieldSpec], known: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Warnings W722: a record date declared ``not_before`` a sibling that comes before it (an
-    expiry before its recognition). JSON Schema cannot compare two fields, so by the contract
-    (schema = validator) this is a warning, not a rejection; the title simply counts as expired."""
-    out = []
-    for name, spec in facts.items():
-        pairs = [(f, fs.not_before) for f, fs in (spec.fields or {}).items() if fs.not_before]
-        for i, item in enumerate(known.get(name, ()) if pairs else ()):
-            for fname, other in pairs:
-                late, early = item.get(fname), item.get(other)
-                if late is not None and early is not None and late < early:
-                    where = json_path((name, i, fname))
-                    out.append(
-                        {
-                            "code": "W722",
-                            "message_zh": f"{where}: {fname}（{late}）早于 {other}（{early}），请核对；"
-                            "按已到期计算",
-                            "message_en": f"{where}: {fname} ({late}) is before {other} ({early}); "
-                            "please verify; counted as expired",
-                        }
-                    )
-    return out
-
-
 def _show(v: Any) -> str:
     """An input value for a message, short, without converting a huge integer to text."""
     if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
@@ -477,6 +453,12 @@ class ProfileValidator:
             if fs.unique
         ]
         self._credit_codes = [n for n, s in facts.items() if s.format == "credit_code"]
+        self._date_order = [
+            (n, f, fs.not_before)
+            for n, s in facts.items()
+            for f, fs in (s.fields or {}).items()
+            if fs.not_before
+        ]
 
     def json_schema(self) -> dict[str, Any]:
         """The JSON Schema of a profile, each property described by its fact's labels and question."""
@@ -512,7 +494,23 @@ class ProfileValidator:
     def warnings(self, known: Mapping[str, Any]) -> list[dict[str, str]]:
         """Warnings W720 (credit-code check character), W721 (a repeated id in a list) and W722
         (dates out of order in a record)."""
-        out = date_order_warnings(self.facts, known)
+        out = []
+        # W722: a record date declared ``not_before`` a sibling that comes before it. JSON Schema
+        # cannot compare two fields, so by the contract this warns; the record counts as expired.
+        for name, fname, other in self._date_order:
+            for i, item in enumerate(known.get(name, ())):
+                late, early = item.get(fname), item.get(other)
+                if late is not None and early is not None and late < early:
+                    where = json_path((name, i, fname))
+                    out.append(
+                        {
+                            "code": "W722",
+                            "message_zh": f"{where}: {fname}（{late}）早于 {other}（{early}），请核对；"
+                            "按已到期计算",
+                            "message_en": f"{where}: {fname} ({late}) is before {other} ({early}); "
+                            "please verify; counted as expired",
+                        }
+                    )
         for name in self._credit_codes:
             code = known.get(name)
             if isinstance(code, str) and credit_code_check_char(code[:17]) != code[17]:
