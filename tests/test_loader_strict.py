@@ -25,6 +25,14 @@ source = "test"
 changes = [ { tier = "gold", value = 400 } ]
 """
 
+TARGET = """
+[targets.grants]
+title_zh = "补助"
+title_en = "Grants"
+count = 3
+quote = "test"
+"""
+
 STRICT_CASES = [
     # (file, old, new, code, line, column)
     # exact types: "true" is not true, 1 is not a note, a title is not empty
@@ -107,9 +115,36 @@ STRICT_CASES = [
         16,
         15,
     ),
+    (
+        "parameters.toml",
+        '{ from = 2022-01-01, value = 0.10, source = "test" }',
+        '{ from = 2021-12-31, value = 0.10, source = "test" }',
+        "E412",
+        6,
+        12,
+    ),
     ("measures.toml", 'clause = "2"', 'clause = "1"', "E409", 34, 10),
     ("measures.toml", 'quote = "test"', 'quote = "not in the plan"', "E142", 5, 9),
     ("policy.toml", 'source_text = "plan.txt"', 'source_text = "../plan.txt"', "E143", 9, 15),
+    ("policy.toml", 'source_text = "plan.txt"\n', "", "E122", 1, 1),
+    # a target's count is the plan's figure, written in its quote
+    ("policy.toml", "valid_to = 2023-12-31", "valid_to = 2023-12-31\n" + TARGET, "E144", 16, 9),
+    (
+        "policy.toml",
+        "valid_to = 2023-12-31",
+        "valid_to = 2023-12-31\n" + TARGET.replace('quote = "test"', 'quote = "补助3家"'),
+        "E142",
+        17,
+        9,
+    ),
+    (
+        "policy.toml",
+        "valid_to = 2023-12-31",
+        "valid_to = 2023-12-31\n" + TARGET.replace('quote = "test"\n', ""),
+        "E122",
+        13,
+        1,
+    ),
     # a table version that changes single rows
     (
         "parameters.toml",

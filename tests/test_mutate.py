@@ -159,4 +159,33 @@ def test_text_only_edits_are_counted_apart() -> None:
     report = mutate(MINI)
     assert report.counts(text=True)["total"] > 0
     assert all(not o.mutant.text_only for o in report.behaviour)
-    assert report.caught_share == 1 - report.counts()["survived"] / report.counts()["total"]
+    c = report.counts()
+    assert report.caught_share == (c["total"] - c["survived"]) / c["total"]
+
+
+def test_labels_inside_a_map_details_and_typical_are_text_only() -> None:
+    """Deleting one entry of a label map, editing a ``details`` block or a fact's ``typical``
+    range changes no evaluation, so these edits are not counted in the share."""
+    text = (
+        "[facts.kind]\n"
+        'type = "choice"\n'
+        'choice_labels_zh = { a = "甲", b = "乙" }\n'
+        "[facts.n]\n"
+        'type = "number"\n'
+        "typical = [1, 20]\n"
+        "max = 30\n"
+        "[[measures.m.details]]\n"
+        "assumption = true\n"
+    )
+    ms = mutants_of(text, "t.toml")
+    by_line: dict[int, set[bool]] = {}
+    for m in ms:
+        by_line.setdefault(m.line, set()).add(m.text_only)
+    assert by_line[3] == {True} and by_line[6] == {True} and by_line[9] == {True}
+    assert by_line[7] == {False}  # the bound decides which profiles are accepted
+
+
+def test_invariants_are_not_mutated() -> None:
+    text = '[[invariants]]\nid = "i"\nexpr = "a > 1"\n[parameters.a]\nvalue = 3\n'
+    lines = {m.line for m in mutants_of(text, "t.toml")}
+    assert lines and not lines & {1, 2, 3}

@@ -18,23 +18,27 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .casesummary import compare, summary_of
 from .engine import RuleSet
 from .errors import Diagnostic, Location, ProfileError, RuleError, UsageError, ZjtxError
 from .profile import parse_json
 from .source import SourceFile, is_regular_file, read_toml
-from .spec import CaseFileSpec, CaseSpec
+from .spec import CaseFileSpec, CaseSpec, SummaryCaseSpec
 from .wording import schema_message
 
 
 @dataclass
 class Case:
-    spec: CaseSpec
+    """A ``[[cases]]`` entry (one profile), or a ``[[summaries]]`` entry (a small batch)."""
+
+    spec: CaseSpec | SummaryCaseSpec
     source: SourceFile
     index: int
 
     @property
     def location(self) -> Location:
-        return self.source.location(("cases", self.index))
+        key = "summaries" if isinstance(self.spec, SummaryCaseSpec) else "cases"
+        return self.source.location((key, self.index))
 
 
 @dataclass
@@ -83,6 +87,7 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | No
                 )
             continue
         cases.extend(Case(c, src, i) for i, c in enumerate(doc.cases))
+        cases.extend(Case(s, src, i) for i, s in enumerate(doc.summaries))
     if diags:
         raise RuleError(diags)
     if select:
@@ -119,6 +124,7 @@ def _display(path: Path) -> str:
 
 def case_profile(case: Case) -> Any:
     spec = case.spec
+    assert isinstance(spec, CaseSpec)
     if spec.profile_file:
         path = case.source.path.parent / spec.profile_file
         if not is_regular_file(path):  # a pipe or a device would block or never end
@@ -147,6 +153,14 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
     spec = case.spec
     result = CaseResult(spec.name, case.location)
     diffs = result.diffs
+    if isinstance(spec, SummaryCaseSpec):
+        try:
+            summary = summary_of(rules, spec, case.source.path.parent)
+        except (ZjtxError, OSError) as exc:
+            diffs.append(f"error: {exc}")
+            return result
+        diffs.extend(compare(spec.expect, summary, "summary"))
+        return result
     try:
         profile = case_profile(case)
         evaluation = rules.evaluate(profile, spec.as_of)

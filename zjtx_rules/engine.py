@@ -326,7 +326,7 @@ class RuleSet:
                     "title_zh": s.title_zh,
                     "title_en": s.title_en,
                     "count": s.count,
-                    "by": s.by.isoformat(),
+                    "by": (s.by or p.valid_to).isoformat(),
                     "clause": s.clause,
                     "per_year": s.per_year,
                 }

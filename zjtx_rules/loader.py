@@ -93,7 +93,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
             )
         raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
     b.policy = the_policy
-    policy.check_policy(b, the_policy, policy_site)
+    policy.check_policy(b, the_policy, policy_site, found.targets)
     graph.chain_limit(b, found.tiers, found.targets, found.invariants)
     histories = parameters.parameters(b)
     decision_tables.decision_tables(b, histories)

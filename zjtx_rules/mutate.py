@@ -42,11 +42,21 @@ _INNER_STRING = re.compile(r"\\\"[^\"\\]*\\\"|'[^']*'")
 
 OUTCOMES = ("rejected", "caught", "crashed", "survived")
 TEXT_KEYS = frozenset({"note", "source", "source_document", "quote", "unit"})
+# Keys no evaluation reads besides prose: a measure's ``details`` (text for the rules page)
+# and a fact's ``typical`` range (example values for ``zjtx generate`` and the rules page).
+NO_DECISION_KEYS = frozenset({"details", "typical"})
 
 
 def is_text_key(key: str | int) -> bool:
     """Keys whose value is prose for people: deleting one changes no decision."""
     return isinstance(key, str) and (key in TEXT_KEYS or key.endswith(("_zh", "_en")))
+
+
+def is_text_path(path: KeyPath) -> bool:
+    """An edit at ``path`` changes words or examples only, never a decision: the path runs
+    through prose (a label inside ``choice_labels_zh``, a note), a ``details`` block or a
+    ``typical`` range."""
+    return any(is_text_key(k) or k in NO_DECISION_KEYS for k in path if isinstance(k, str))
 
 
 @dataclass(frozen=True)
@@ -186,7 +196,8 @@ class MutationReport:
 
 
 def rule_files(root: Path) -> list[Path]:
-    """The package's rule files (cases are not mutated: they are the judges)."""
+    """The package's rule files. Cases are not mutated, nor are ``[[invariants]]``: they
+    are the judges, checks on the rules rather than rules."""
     return sorted(p for p in root.glob("*.toml") if p.is_file())
 
 
@@ -198,7 +209,7 @@ def item_of(path: KeyPath) -> str:
         return "(top)"
     if names[0] == "measures" and len(names) > 1:
         return f"measure {names[1]}"
-    if names[0] in ("policy", "invariants"):
+    if names[0] == "policy":
         return names[0]
     return ".".join(names[:2])
 
@@ -287,10 +298,12 @@ def mutants_of(text: str, file: str) -> list[Mutant]:
     seen: set[tuple[int, int, str]] = set()
 
     def add(start: int, end: int, new: tuple[str, ...], kind: str, path: KeyPath) -> None:
+        if path[:1] == ("invariants",):  # invariants judge the package, like its cases
+            return
         if tuple(lines[start:end]) == new or (start, end, "".join(new)) in seen:
             return
         seen.add((start, end, "".join(new)))
-        text_only = kind == "drop-detail" or (kind == "delete-key" and is_text_key(path[-1]))
+        text_only = kind == "drop-detail" or is_text_path(path)
         out.append(Mutant(file, start, end, new, kind, item_of(path), text_only))
 
     # edits of a value token in place

@@ -23,6 +23,7 @@ from .expr.parser import parse
 from .expr.values import BUILTINS
 from .loader import Loader, load_rules
 from .spec import (
+    CaseSpec,
     DerivedSpec,
     FieldSpec,
     InvariantSpec,
@@ -99,7 +100,7 @@ class PackageView:
         return [m for m in self.measures if m == name or name in self.closure(m).get(kind, set())]
 
     def cases_for(self, measure: str) -> list[Case]:
-        return [c for c in self.cases if measure in c.spec.expect]
+        return [c for c in self.cases if isinstance(c.spec, CaseSpec) and measure in c.spec.expect]
 
     def assumptions(self) -> list[Assumption]:
         """The assumptions register, in the order a reader meets them."""

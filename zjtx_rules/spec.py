@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 FactType = Literal[
     "bool", "int", "decimal", "money", "ratio", "date", "enum", "string", "list", "year_money_map"
@@ -59,13 +59,14 @@ class PolicySpec(Strict):
     note_zh: str = ""
     note_en: str = ""
     # the plan's own text, a file inside the package: every measure's quote must occur in it
-    source_text: str = ""
+    source_text: str = Field(min_length=1)
 
 
 class TargetSpec(Titled):
     count: int = Field(ge=0)
-    by: date
+    by: date | None = None  # the policy's last day (``valid_to``) unless it says otherwise
     expr: str = ""  # an enterprise counts toward the target when this is true
+    quote: str  # the plan's words that set the target, with its count written in them
     source: str = ""
     note: str = ""
     clause: str = ""  # a clause's own target (section 一's targets have none)
@@ -307,5 +308,32 @@ class CaseSpec(Strict):
     expect_error_paths: list[str] | None = None
 
 
+class SummaryCaseSpec(Strict):
+    """A batch of profiles and what its summary must say (see ``casesummary``)."""
+
+    name: str
+    as_of: date
+    profile_files: list[str] = Field(default_factory=list)
+    profiles: list[dict[str, Any]] = Field(default_factory=list)
+    expect: dict[str, Any] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _some_profile(self) -> SummaryCaseSpec:
+        if not self.profile_files and not self.profiles:
+            raise ValueError(
+                "汇总用例需要 profile_files 或 profiles | a summary case needs profile_files or profiles"
+            )
+        return self
+
+
 class CaseFileSpec(Strict):
-    cases: list[CaseSpec] = Field(min_length=1)
+    cases: list[CaseSpec] = Field(default_factory=list)
+    summaries: list[SummaryCaseSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some_case(self) -> CaseFileSpec:
+        if not self.cases and not self.summaries:
+            raise ValueError(
+                "用例文件需要 [[cases]] 或 [[summaries]] | a case file needs [[cases]] or [[summaries]]"
+            )
+        return self

@@ -124,7 +124,7 @@ class Summary:
                     "title_zh": t.title_zh,
                     "title_en": t.title_en,
                     "target": t.count,
-                    "by": t.by.isoformat(),
+                    "by": (t.by or rules.policy.valid_to).isoformat(),
                     "count": self.targets.get(tid, 0) if tid in rules.target_fns else None,
                     "note": t.note,
                     "clause": t.clause,

@@ -100,6 +100,9 @@ def schema_message(err: dict[str, Any]) -> tuple[str, str]:
         }[kind]
         bound = shown(ctx.get(words[0]))
         return f"应{words[1]} {bound}，实际是{got_zh}", f"must be {words[2]} {bound}; got {got_en}"
+    if kind == "value_error" and " | " in str(ctx.get("error", "")):  # our own check: "zh | en"
+        zh, en = str(ctx["error"]).split(" | ", 1)
+        return zh, en
     if kind == "string_pattern_mismatch":
         return (
             f"应为小写字母开头、只含 a-z 0-9 _ 的名称，实际是{got_zh}",

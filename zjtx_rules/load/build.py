@@ -310,8 +310,22 @@ class Build:
         bad("list")
         return None
 
-    def coverage(self, history: History[Any], site: Site) -> None:
+    def coverage(self, history: History[Any], site: Site, key: str) -> None:
+        """The first value starts on the policy's first day: later leaves a gap (E405);
+        earlier is a value for days the package does not cover, most often a slip (E412)."""
         first = history.first_start()
+        if first is not None and first < self.policy.valid_from:
+            self.ld.report(
+                "E412",
+                "value-before-period",
+                f"第一个取值从 {first} 起，早于政策期（{self.policy.valid_from} 起）；"
+                f"本规则包的取值从政策期第一天起：请写 from = {self.policy.valid_from}",
+                f"the first value starts on {first}, before the policy period (from "
+                f"{self.policy.valid_from}); the package's values start on its first day: "
+                f"write from = {self.policy.valid_from}",
+                site,
+                sub=(key, 0, "from"),
+            )
         if first is not None and first > self.policy.valid_from:
             self.ld.report(
                 "E405",

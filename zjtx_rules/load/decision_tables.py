@@ -102,7 +102,7 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
         histories[name] = history
         if any(n.value.any for n in notes):
             b.book.tables[name] = History(notes)
-        b.coverage(history, site)
+        b.coverage(history, site, "versions")
 
 
 def _version_rows(b: Build, spec: TableSpec, site: Site) -> list[list[tuple[dict[str, Any], KeyPath]]]:

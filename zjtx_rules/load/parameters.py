@@ -53,5 +53,5 @@ def parameters(b: Build) -> dict[str, Any]:
         if any(n.value is not None for n in notes):
             b.book.params[name] = History(notes)
         b.types[name] = ("param", ty)
-        b.coverage(history, site)
+        b.coverage(history, site, "values")
     return histories

@@ -15,8 +15,9 @@ from .build import Build
 from .files import Site
 
 
-def check_policy(b: Build, policy: Any, site: Site) -> None:
-    """The policy period in order (E407); clauses and quotes against the plan's text."""
+def check_policy(b: Build, policy: Any, site: Site, targets: dict[str, tuple[Any, Site]]) -> None:
+    """The policy period in order (E407); clauses and quotes against the plan's text; each
+    target's count written in its quote (E144)."""
     if policy.valid_to < policy.valid_from:
         b.period_error(
             site,
@@ -25,7 +26,10 @@ def check_policy(b: Build, policy: Any, site: Site) -> None:
             f"policy period reversed: valid_to ({policy.valid_to}) "
             f"is before valid_from ({policy.valid_from})",
         )
-    _clauses_and_quotes(b, _source_text(b, policy, site))
+    text = _source_text(b, policy, site)
+    _clauses_and_quotes(b, text)
+    for spec, tsite in targets.values():
+        _target_quote(b, spec, tsite, text)
 
 
 def _source_text(b: Build, policy: Any, site: Site) -> str | None:
@@ -73,22 +77,52 @@ def _clauses_and_quotes(b: Build, text: str | None) -> None:
         seen.setdefault(spec.clause, name)
         if text is None:
             continue
-        pieces = [p for p in re.split(r"…+|\.\.\.", _squeeze(spec.quote)) if p]
-        missing = next((p for p in pieces if p not in text), None)
+        missing = _quote_missing(spec.quote, text)
         if missing is not None:
-            ok = 0
-            while ok < len(missing) and missing[: ok + 1] in text:
-                ok += 1
-            missing = missing[max(0, ok - 4) :]  # from just before it departs from the plan
-            b.ld.report(
-                "E142",
-                "quote-not-in-source",
-                f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用，省略处用 …",
-                f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
-                "quote word for word and mark cuts with …",
-                site,
-                sub=("quote",),
-            )
+            _quote_error(b, site, missing)
+
+
+def _quote_missing(quote: str, text: str) -> str | None:
+    """The part of ``quote`` (from just before it departs from ``text``) that the plan's text
+    does not contain, or None when every piece between ``…`` cuts occurs in it."""
+    pieces = [p for p in re.split(r"…+|\.\.\.", _squeeze(quote)) if p]
+    missing = next((p for p in pieces if p not in text), None)
+    if missing is None:
+        return None
+    ok = 0
+    while ok < len(missing) and missing[: ok + 1] in text:
+        ok += 1
+    return missing[max(0, ok - 4) :]
+
+
+def _target_quote(b: Build, spec: Any, site: Site, text: str | None) -> None:
+    """A target's count is the plan's figure: it must be written in the target's quote, and
+    the quote in the plan (so a count one off, or a quote edited to match it, is refused)."""
+    if text is not None and (missing := _quote_missing(spec.quote, text)) is not None:
+        _quote_error(b, site, missing)
+    figures = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", spec.quote)}
+    if spec.count not in figures:
+        b.ld.report(
+            "E144",
+            "count-not-in-quote",
+            f"目标数 count = {spec.count} 没有出现在 quote 中；quote 应是原文里写出这个数字的那句话",
+            f"count = {spec.count} does not occur in the quote; quote the plan's words that "
+            "state this figure",
+            site,
+            sub=("count",),
+        )
+
+
+def _quote_error(b: Build, site: Site, missing: str) -> None:
+    b.ld.report(
+        "E142",
+        "quote-not-in-source",
+        f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用，省略处用 …",
+        f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
+        "quote word for word and mark cuts with …",
+        site,
+        sub=("quote",),
+    )
 
 
 def _squeeze(text: str) -> str:

@@ -1,0 +1,100 @@
+"""Summary cases: a small batch of profiles and what its summary must say.
+
+Analysts forecast budgets and follow the plan's targets from batch summaries (``zjtx batch
+--summary``), so the parts of a rule package that only summaries read (targets, a measure's
+``summary`` outputs, rankings) need cases too. A ``[[summaries]]`` table in a case file names
+profiles (``profile_files`` relative to the case file, and/or inline ``profiles``), an
+``as_of`` date and ``expect``: any part of the summary's JSON. Lists of entries with an ``id``
+(measures, targets) or a ``measure`` (rankings) are written as tables keyed by it, so a case
+names only what it pins::
+
+    [[summaries]]
+    name = "two enterprises: targets and the talent budget"
+    as_of = 2025-06-30
+    profile_files = ["profiles/municipal.json", "profiles/little_giant.json"]
+    expect.targets.municipal_zjtx = { count = 2, target = 500 }
+    expect.measures.talent_reward = { eligible = 2, budget_total = "123.00" }
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .engine import RuleSet
+from .errors import ProfileError, UsageError
+from .profile import parse_json
+from .source import is_regular_file
+from .spec import SummaryCaseSpec
+from .summary import Summary, record_of
+
+ABSENT = "<absent>"  # as in a case's amounts: the summary has no such figure (null or missing)
+_KEYED = {"measures": "id", "targets": "id", "rankings": "measure"}
+
+
+def summary_of(rules: RuleSet, spec: SummaryCaseSpec, folder: Path) -> dict[str, Any]:
+    """The batch summary of the case's profiles, in the order given (files first)."""
+    profiles: list[Any] = []
+    for name in spec.profile_files:
+        path = folder / name
+        if not is_regular_file(path):  # a pipe or a device would block or never end
+            raise UsageError(f"不是普通文件: {path}", f"not a regular file: {path}")
+        profiles.append(parse_json(path.read_bytes()))
+    profiles.extend(spec.profiles)
+    summary = Summary(rules)
+    for line, profile in enumerate(profiles, start=1):
+        try:
+            result: dict[str, Any] = dict(rules.evaluate(profile, spec.as_of).to_dict())
+        except ProfileError as exc:
+            result = {"error": str(exc)}
+        summary.add(record_of(rules, line, result))
+    return keyed(summary.to_dict())
+
+
+def keyed(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary with its lists of measures, targets and rankings turned into tables."""
+    out = dict(summary)
+    for key, by in _KEYED.items():
+        if isinstance(out.get(key), list):
+            out[key] = {entry[by]: entry for entry in out[key]}
+    return out
+
+
+def compare(want: Any, have: Any, where: str) -> list[str]:
+    """Differences between what a case expects and the summary: a table expects only the
+    keys it names; anything else must be equal (money as strings, as in the summary);
+    ``"<absent>"`` expects no figure (null or missing)."""
+    if isinstance(want, dict):
+        if not isinstance(have, dict):
+            return [f"{where}: expected a table, got {_shown(have)}"]
+        diffs: list[str] = []
+        for key, sub in want.items():
+            name = f"{where}.{key}" if where else str(key)
+            if sub == ABSENT:
+                if have.get(key) is not None:
+                    diffs.append(f"{name}: expected none, got {_shown(have[key])}")
+            elif key not in have:
+                diffs.append(f"{name}: not in the summary (it has {sorted(map(str, have))})")
+            else:
+                diffs.extend(compare(sub, have[key], name))
+        return diffs
+    want = _norm(want)
+    return [] if want == have else [f"{where}: expected {_shown(want)}, got {_shown(have)}"]
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _norm(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
