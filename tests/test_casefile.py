@@ -97,5 +97,16 @@ def test_tier_texts_find_words_in_a_criterion_text(tmp_path: Path) -> None:
     assert diff.endswith("needs >= 10 years: 4 years short)'")
     # a criterion not in force on the day (the 2026 revision starts 2026-04-01) is named as such
     assert _diffs(tmp_path, 'expect_tiers.little_giant.texts = { revenue_2026 = "CNY" }') == [
-        "tier little_giant.revenue_2026.text: expected 'CNY', got <not evaluated>"
+        "tier little_giant.revenue_2026.text: expected 'CNY', got <absent>"
+    ]
+
+
+def test_a_criterion_can_be_expected_absent(tmp_path: Path) -> None:
+    # on 2025-06-30 the 2026 revision is not yet in force; niche_years is (6 years, 3 needed)
+    assert _diffs(tmp_path, 'expect_tiers.little_giant.criteria = { revenue_2026 = "<absent>" }') == []
+    assert _diffs(tmp_path, 'expect_tiers.little_giant.criteria = { niche_years = "<absent>" }') == [
+        "tier little_giant.niche_years: expected <absent>, got met"
+    ]
+    assert _diffs(tmp_path, 'expect_tiers.little_giant.criteria = { revenue_2026 = "met" }') == [
+        "tier little_giant.revenue_2026: expected met, got <absent>"
     ]

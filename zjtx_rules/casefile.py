@@ -195,7 +195,7 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
         crits = {c["id"]: c for c in got_t["criteria"]}
         for cid, want_status in texp.criteria.items():
             have_c = crits.get(cid)
-            have_s = have_c["status"] if have_c else "<not evaluated>"
+            have_s = have_c["status"] if have_c else "<absent>"
             if want_status != have_s:
                 diffs.append(f"tier {tid}.{cid}: expected {want_status}, got {have_s}")
         for cid, want_gap in texp.gaps.items():
@@ -206,7 +206,7 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
         for cid, want_text in texp.texts.items():
             have_c = crits.get(cid)
             if have_c is None:
-                diffs.append(f"tier {tid}.{cid}.text: expected {want_text!r}, got <not evaluated>")
+                diffs.append(f"tier {tid}.{cid}.text: expected {want_text!r}, got <absent>")
             elif want_text not in have_c["text_zh"] and want_text not in have_c["text_en"]:
                 diffs.append(
                     f"tier {tid}.{cid}.text: expected {want_text!r} in {have_c['text_zh']!r} "

@@ -291,7 +291,8 @@ class CaseExpectSpec(Strict):
 
 class TierExpectSpec(Strict):
     status: Literal["held", "surpassed", "ready", "not_ready", "undetermined"] | None = None
-    criteria: dict[str, Literal["met", "missed", "unknown"]] = Field(default_factory=dict)
+    # "<absent>": the tier lists no such criterion (not in force that day, or the tier not gapped)
+    criteria: dict[str, Literal["met", "missed", "unknown", "<absent>"]] = Field(default_factory=dict)
     gaps: dict[str, str] = Field(default_factory=dict)
     texts: dict[str, str] = Field(default_factory=dict)  # criterion id -> text in its text_zh or text_en
     assumptions: list[str] | None = None
