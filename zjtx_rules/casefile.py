@@ -3,8 +3,10 @@
 A case file is ``<package>/cases/*.toml`` (``zjtx test`` also takes one case file or a
 folder of them, and ``-k`` picks cases by name) with ``[[cases]]`` tables: a name, an ``as_of``
 date, a profile (inline, or ``profile_file`` relative to the case file, optionally with
-``patch`` / ``remove`` of top-level facts) and what to expect: statuses, amounts and missing
-facts per measure, statuses and gaps per tier, warnings, or the JSON paths of profile errors.
+``patch`` / ``remove`` of top-level facts) and what to expect: statuses, amounts, missing
+facts and words in the reasons per measure, statuses, gaps and words in the criterion texts per
+tier, the policy targets counted, warnings, or the JSON paths of profile errors. The words are
+there so a case can pin what only people read (an expiry note, how a gap is written).
 """
 
 from __future__ import annotations
@@ -195,6 +197,7 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
         if exp.missing is not None and sorted(exp.missing) != got_m["missing"]:
             diffs.append(f"{mid}.missing: expected {sorted(exp.missing)}, got {got_m['missing']}")
         _assumptions(diffs, mid, exp.assumptions, got_m["assumptions"])
+        _reasons(diffs, mid, exp.reasons_contain, exp.reasons_omit, got_m["reasons"])
     tiers = {t["id"]: t for t in data.get("tiers", [])}
     for tid, texp in spec.expect_tiers.items():
         got_t = tiers.get(tid)
@@ -206,7 +209,7 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
         crits = {c["id"]: c for c in got_t["criteria"]}
         for cid, want_status in texp.criteria.items():
             have_c = crits.get(cid)
-            have_s = have_c["status"] if have_c else "<not evaluated>"
+            have_s = have_c["status"] if have_c else "<absent>"
             if want_status != have_s:
                 diffs.append(f"tier {tid}.{cid}: expected {want_status}, got {have_s}")
         for cid, want_gap in texp.gaps.items():
@@ -214,7 +217,18 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
             have_g = have_c["gap"] if have_c else None
             if want_gap != have_g:
                 diffs.append(f"tier {tid}.{cid}.gap: expected {want_gap!r}, got {have_g!r}")
+        for cid, want_text in texp.texts.items():
+            have_c = crits.get(cid)
+            if have_c is None:
+                diffs.append(f"tier {tid}.{cid}.text: expected {want_text!r}, got <absent>")
+            elif want_text not in have_c["text_zh"] and want_text not in have_c["text_en"]:
+                diffs.append(
+                    f"tier {tid}.{cid}.text: expected {want_text!r} in {have_c['text_zh']!r} "
+                    f"or {have_c['text_en']!r}"
+                )
         _assumptions(diffs, f"tier {tid}", texp.assumptions, got_t["assumptions"])
+    if spec.expect_targets is not None and sorted(spec.expect_targets) != sorted(data["targets"]):
+        diffs.append(f"targets: expected {sorted(spec.expect_targets)}, got {sorted(data['targets'])}")
     if spec.expect_warnings is not None:
         codes = sorted(w["code"] for w in data["warnings"])
         if sorted(spec.expect_warnings) != codes:
@@ -229,6 +243,20 @@ def _assumptions(diffs: list[str], where: str, want: list[str] | None, got: list
     have = sorted(a["id"] for a in got)
     if sorted(want) != have:
         diffs.append(f"{where}.assumptions: expected {sorted(want)}, got {have}")
+
+
+def _reasons(diffs: list[str], mid: str, contain: list[str], omit: list[str], reasons: list[Any]) -> None:
+    """Words expected in (or kept out of) a measure's reasons, in either language: a case can
+    pin what only people read, such as the talent reward's expiry note."""
+    texts = [t for r in reasons for t in (r["text_zh"], r["text_en"])]
+    for want in contain:
+        if not any(want in t for t in texts):
+            diffs.append(f"{mid}.reasons: expected a reason containing {want!r}, found none")
+    for unwanted in omit:
+        for t in texts:
+            if unwanted in t:
+                diffs.append(f"{mid}.reasons: expected no reason containing {unwanted!r}, got {t!r}")
+                break
 
 
 def run_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | None = None) -> list[CaseResult]:

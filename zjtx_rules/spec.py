@@ -286,12 +286,16 @@ class CaseExpectSpec(Strict):
     amounts: dict[str, Any] = Field(default_factory=dict)
     missing: list[str] | None = None
     assumptions: list[str] | None = None  # the assumption ids, in any order
+    reasons_contain: list[str] = Field(default_factory=list)  # each in some reason's text_zh or text_en
+    reasons_omit: list[str] = Field(default_factory=list)  # in no reason's text_zh or text_en
 
 
 class TierExpectSpec(Strict):
     status: Literal["held", "surpassed", "ready", "not_ready", "undetermined"] | None = None
-    criteria: dict[str, Literal["met", "missed", "unknown"]] = Field(default_factory=dict)
+    # "<absent>": the tier lists no such criterion (not in force that day, or the tier not gapped)
+    criteria: dict[str, Literal["met", "missed", "unknown", "<absent>"]] = Field(default_factory=dict)
     gaps: dict[str, str] = Field(default_factory=dict)
+    texts: dict[str, str] = Field(default_factory=dict)  # criterion id -> text in its text_zh or text_en
     assumptions: list[str] | None = None
 
 
@@ -304,6 +308,7 @@ class CaseSpec(Strict):
     remove: list[str] = Field(default_factory=list)
     expect: dict[str, CaseExpectSpec] = Field(default_factory=dict)
     expect_tiers: dict[str, TierExpectSpec] = Field(default_factory=dict)
+    expect_targets: list[str] | None = None  # the result's target ids, in any order
     expect_warnings: list[str] | None = None
     expect_error_paths: list[str] | None = None
 
