@@ -78,6 +78,7 @@ STRICT_CASES = [
         8,
         9,
     ),
+    ("readiness.toml", 'format = "money"\n', "", "E122", 7, 1),
     # keys of maps that name things
     ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
     # cross-field sense
@@ -174,6 +175,15 @@ STRICT_CASES = [
         9,
     ),
     ("readiness.toml", 'required = "threshold * 2"', 'required = "2_000_000_000"', "E309", 13, 13),
+    # a rounding step that is not a power of ten would round like one that is
+    (
+        "derived.toml",
+        'expr = "revenue >= threshold"',
+        'expr = "round_half_up(revenue, 0.02) >= threshold"',
+        "E304",
+        2,
+        32,
+    ),
 ]
 
 

@@ -390,12 +390,15 @@ class Checker:
             self._arity(node, 2, 2)
             self.expect(a[0], NUMBER)
             q = a[1]
-            if not isinstance(q, Num) or q.value <= 0:
+            # a power of ten: quantize keeps only the step's exponent, so 0.02 would round
+            # exactly like 0.01 while reading as something else
+            if not isinstance(q, Num) or q.value <= 0 or q.value.normalize().as_tuple().digits != (1,):
                 raise ExprError(
                     "E304",
                     "bad-precision",
-                    "舍入精度应为正数字面量，如 0.01（分）或 1（元）",
-                    "the rounding precision must be a positive literal such as 0.01 (fen) or 1",
+                    "舍入精度应为 10 的幂的字面量，如 0.01（分）、1（元）或 100",
+                    "the rounding precision must be a power of ten written as a literal, such as "
+                    "0.01 (fen), 1 or 100",
                     q.span,
                 )
             self.check(q)

@@ -81,6 +81,17 @@ def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
                     sub=sub,
                 )
                 continue
+            # how the figures read (12.5% or 0.125) is a choice to make, not to inherit
+            for owner, osub in ((c, sub), (c.extra, (*sub, "extra"))):
+                if owner is not None and (numeric or owner is c.extra) and "format" not in owner.model_fields_set:
+                    b.ld.report(
+                        "E122",
+                        "missing-key",
+                        "缺少必填的键 'format'（money、percent、number 或 years）",
+                        "missing required key 'format' (money, percent, number or years)",
+                        site,
+                        sub=osub,
+                    )
             fns: dict[str, Compiled | None] = {}
             nodes: list[Node | None] = []
             by_key: dict[str, Node | None] = {}
