@@ -79,6 +79,17 @@ def test_float_in_a_dict_is_read_through_its_shortest_repr(rules: zjtx_rules.Rul
     assert facts["sci_staff_ratio"] == Decimal("0.3333333333333333")
 
 
+def test_a_json_number_just_past_a_bound_is_refused_not_rounded_through_float(
+    rules: zjtx_rules.RuleSet,
+) -> None:
+    """1.0000000000000001 is 1.0 as a float; read as written it is above ``max = 1``."""
+    doc = parse_json(b'{"id": "x", "sci_staff_ratio": 1.0000000000000001}')
+    with pytest.raises(ProfileError) as info:
+        rules.validate_profile(doc)
+    assert paths(info) == ["$.sci_staff_ratio"]
+    assert rules.validate_profile(parse_json(b'{"id": "x", "sci_staff_ratio": 1.0}'))["sci_staff_ratio"] == 1
+
+
 def test_money_with_more_than_two_decimals_says_so(rules: zjtx_rules.RuleSet) -> None:
     for value in (0.1 + 0.2, Decimal("1.005"), "1.005"):
         with pytest.raises(ProfileError) as info:

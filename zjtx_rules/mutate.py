@@ -177,8 +177,9 @@ class MutationReport:
             out += [f"  {self.diff(o)}\n" for o in self.survivors()]
         t = self.counts(text=True)
         out.append(
-            f"另有 {t['total']} 个只改说明文字或示例的变异（标签、备注、来源、typical），加载拒绝 {t['rejected']}，"
-            f"不计入发现率 / and {t['total']} text-only edits (labels, notes, sources, typical ranges), "
+            f"另有 {t['total']} 个只改说明文字或示例的变异（标签、备注、来源、typical），"
+            f"加载拒绝 {t['rejected']}，不计入发现率 / "
+            f"and {t['total']} text-only edits (labels, notes, sources, typical ranges), "
             f"{t['rejected']} rejected at load, not counted in the share\n"
         )
         c = self.counts()

@@ -226,7 +226,14 @@ def _number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
         [
             (exact, "as-decimal"),
             (cs.chain_schema([whole, dec]), "as-int"),
-            (cs.chain_schema([cs.float_schema(strict=True, allow_inf_nan=False), dec]), "as-float"),
+            # strict float_schema also takes a Decimal (as a float): a Decimal just past a bound,
+            # 1.0000000000000001 for max = 1, would come back as 1.0. Floats only.
+            (
+                cs.chain_schema(
+                    [cs.is_instance_schema(float), cs.float_schema(strict=True, allow_inf_nan=False), dec]
+                ),
+                "as-float",
+            ),
             (cs.chain_schema([cs.str_schema(strict=True, pattern=pattern), dec]), "as-text"),
         ],
         mode="left_to_right",

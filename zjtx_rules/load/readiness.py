@@ -82,8 +82,10 @@ def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
                 )
                 continue
             # how the figures read (12.5% or 0.125) is a choice to make, not to inherit
-            for owner, osub in ((c, sub), (c.extra, (*sub, "extra"))):
-                if owner is not None and (numeric or owner is c.extra) and "format" not in owner.model_fields_set:
+            shown = [(c, sub)] if numeric else []
+            shown += [(c.extra, (*sub, "extra"))] if c.extra is not None else []
+            for owner, osub in shown:
+                if "format" not in owner.model_fields_set:
                     b.ld.report(
                         "E122",
                         "missing-key",
