@@ -6,7 +6,8 @@ date, a profile (inline, or ``profile_file`` relative to the case file, optional
 ``patch`` / ``remove`` of top-level facts) and what to expect: statuses, amounts, missing
 facts and words in the reasons per measure, statuses, gaps and words in the criterion texts per
 tier, the policy targets counted, warnings, or the JSON paths of profile errors. The words are
-there so a case can pin what only people read (an expiry note, how a gap is written).
+there so a case can pin what only people read (an expiry note, how a gap is written). A
+``[[summaries]]`` table checks the batch summary of a few profiles instead (``casesummary``).
 """
 
 from __future__ import annotations
