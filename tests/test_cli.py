@@ -124,6 +124,26 @@ def test_without_rules_a_checkout_uses_its_own_rules_folder(
     assert "rules/mini/facts.toml:6:1: error[E121 unknown-key]" in out
 
 
+@pytest.mark.parametrize("where", [".", "cases"])
+def test_inside_a_package_folder_that_package_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """Staff open a terminal beside the files they edit (or in its cases/ folder): that
+    package, not the installed copy, is the one checked."""
+    pkg = tmp_path / "mini"
+    shutil.copytree(MINI, pkg)
+    facts = pkg / "facts.toml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace('type = "bool"', 'typ = "bool"'), encoding="utf-8"
+    )
+    monkeypatch.chdir(pkg / where)
+    monkeypatch.delenv("ZJTX_RULES", raising=False)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith(f"规则包 / rule package: {pkg.resolve()}  sha256 ")
+    assert "error[E121 unknown-key]" in out
+
+
 def test_several_packages_in_rules_need_a_choice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -242,6 +242,23 @@ def test_a_syntax_error_in_facts_is_the_one_thing_shown(
     assert re.search(r"and \d+ follow-on error\(s\)", out[-1])
 
 
+def test_a_percent_sign_in_parameters_is_the_one_thing_shown(tmp_path: Path) -> None:
+    """Regression: ``value = 3%`` read "a { has no closing }" and the decision tables it
+    declared were then listed as 12 unknown functions."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "liangjiang_zjtx_2022", pkg)
+    params = pkg / "parameters.toml"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("value = 0.03,", "value = 3%,", 1), encoding="utf-8"
+    )
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(pkg)
+    errors = [d for d in info.value.diagnostics if d.severity == "error"]
+    assert [d.code for d in errors] == ["E101"]
+    assert "0.03 for 3%" in errors[0].message_en and "'%'" in errors[0].message_zh
+    assert info.value.suppressed > 0
+
+
 def test_a_broken_declaration_loses_only_itself(tmp_path: Path) -> None:
     pkg = broken(tmp_path, "facts.toml", "[facts.revenue]\ntype", "[facts.revenue]\ntyp")
     with pytest.raises(RuleError) as info:

@@ -267,10 +267,14 @@ def _default_rules() -> str:
 
 
 def _display(folder: Path) -> str:
+    """A package folder relative to the working folder, or absolute when outside it (and
+    when it is the working folder itself: "." would not say which package)."""
+    full = folder.resolve()
     try:
-        return str(folder.resolve().relative_to(Path.cwd()))
+        shown = full.relative_to(Path.cwd())
     except ValueError:
-        return str(folder.resolve())
+        return str(full)
+    return str(full) if shown == Path(".") else str(shown)
 
 
 def _announce(folder: str, out: list[str] | None) -> None:

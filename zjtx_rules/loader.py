@@ -54,15 +54,23 @@ def local_rules_dir(cwd: Path | None = None) -> Path | None:
     """The package being edited in the working folder, when there is one.
 
     Policy staff run ``zjtx check`` inside a checkout; they mean ``./rules/...``, not the copy
-    installed in site-packages. ``ZJTX_RULES`` names a folder explicitly; otherwise
-    ``./rules`` holding exactly one package (a folder of ``.toml`` files) is used. With several
-    packages and no ``ZJTX_RULES`` the choice is the user's: ``UsageError`` lists them."""
+    installed in site-packages. ``ZJTX_RULES`` names a folder explicitly; otherwise the
+    working folder itself when it is a package or a package's ``cases/`` (staff open a terminal
+    beside the files they edit), else ``./rules`` holding exactly one package (a folder of
+    ``.toml`` files). With several packages and no ``ZJTX_RULES`` the choice is the user's:
+    ``UsageError`` lists them."""
     import os
+
+    from .casefile import is_package
 
     named = os.environ.get("ZJTX_RULES")
     if named:
         return Path(named)
-    base = (cwd or Path.cwd()) / "rules"
+    here = cwd or Path.cwd()
+    for folder in (here, here.parent):
+        if is_package(folder):
+            return folder
+    base = here / "rules"
     if not base.is_dir():
         return None
     found = sorted(p for p in base.iterdir() if p.is_dir() and any(p.glob("*.toml")))

@@ -145,6 +145,13 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
         src = lines[line - 1] if line and line <= len(lines) else ""
         said = _TOML_POS.sub("", msg).strip()
         zh, en = _TOML_WORDS.get(said, (said, said))
+        here = src[col - 1 : col] if col else ""
+        if said.startswith("Unclosed") and here not in ("", ",", "}", "]", " "):
+            # tomllib stops at the first character it cannot use, e.g. the % of "3%"
+            zh, en = f"此处的字符 '{here}' 无法识别", f"the character '{here}' is not understood here"
+            if here == "%":
+                zh += "（百分比写成小数：3% 写 0.03）"
+                en += " (write a percentage as a fraction: 0.03 for 3%)"
         return None, Diagnostic(
             "E101",
             "toml-syntax",
