@@ -79,6 +79,8 @@ STRICT_CASES = [
         9,
     ),
     ("readiness.toml", 'format = "money"\n', "", "E122", 7, 1),
+    # a ratio is a share: 10 for 10% is a slip
+    ("parameters.toml", "value = 0.10,", "value = 10,", "E306", 6, 32),
     # keys of maps that name things
     ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
     # cross-field sense
@@ -257,6 +259,19 @@ def test_a_percent_sign_in_parameters_is_the_one_thing_shown(tmp_path: Path) -> 
     assert [d.code for d in errors] == ["E101"]
     assert "0.03 for 3%" in errors[0].message_en and "'%'" in errors[0].message_zh
     assert info.value.suppressed > 0
+
+
+def test_the_year_in_a_target_quote_is_not_its_count(tmp_path: Path) -> None:
+    """``到2025年…达到50家``: count = 2025 is the year, not the plan's figure."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "liangjiang_zjtx_2022", pkg)
+    policy = pkg / "policy.toml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(
+        text.replace('count = 50\nquote = "到2025年', 'count = 2025\nquote = "到2025年', 1), encoding="utf-8"
+    )
+    d = first_error(pkg, "E144")
+    assert "count = 2025" in d.message_en
 
 
 def test_a_broken_declaration_loses_only_itself(tmp_path: Path) -> None:

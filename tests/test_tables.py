@@ -46,6 +46,18 @@ def test_first_policy_reports_shadowed_row_only() -> None:
     assert [(p[0], p[3]) for p in probs] == [("E402", 1)]
 
 
+def test_a_row_outside_the_declared_input_range_never_matches() -> None:
+    """Regression: an input's ``min = 0`` changed to ``min = 1`` left 5 of 6 score bands below
+    the range, and nothing said so."""
+    inp = TableInputSpec(name="ratio", type="number", min=Decimal(1))
+    t = TableVersion(
+        rows(inp, ({"min": Decimal("0.06")}, 50), ({"below": Decimal("0.06")}, 0)), None, "unique"
+    )
+    probs = table_problems([inp], t)
+    assert [(p[0], p[3]) for p in probs] == [("E402", 1)]
+    assert "outside the inputs' declared ranges" in probs[0][2]
+
+
 def test_bad_row_conditions_are_refused() -> None:
     import pytest
 
@@ -62,7 +74,9 @@ def _reference_problems(inputs: list[TableInputSpec], version: TableVersion) -> 
 
     axes = [_atoms(inp, version.rows, i) for i, inp in enumerate(inputs)]
     out: list[tuple[str, int | None]] = []
-    first_hits, gap = set(), False
+    first_hits: set[int] = set()
+    any_hits: set[int] = set()
+    gap = False
     for cell in itertools.product(*axes):
         vals = [c[0] for c in cell]
         hits = [
@@ -70,6 +84,7 @@ def _reference_problems(inputs: list[TableInputSpec], version: TableVersion) -> 
             for i, r in enumerate(version.rows)
             if all(c.matches(v) for c, v in zip(r.conds, vals, strict=True))
         ]
+        any_hits.update(hits)
         if not hits:
             gap = gap or version.default is None
             continue
@@ -78,8 +93,9 @@ def _reference_problems(inputs: list[TableInputSpec], version: TableVersion) -> 
             out.append(("E402", hits[1]))
     if gap:
         out.append(("E403", None))
+    out += [("E402", i) for i in range(len(version.rows)) if i not in any_hits]
     if version.hit_policy == "first":
-        out += [("E402", i) for i in range(len(version.rows)) if i not in first_hits]
+        out += [("E402", i) for i in range(len(version.rows)) if i in any_hits and i not in first_hits]
     return out
 
 

@@ -169,12 +169,13 @@ def table_problems(
     masks = [_row_masks(ax, version.rows, i) for i, ax in enumerate(axes)]
     everyone = (1 << len(version.rows)) - 1
     problems: list[tuple[str, str, str, int | None]] = []
-    first_hits = 0
+    first_hits = any_hits = 0
     gaps: list[str] = []
     for cell in itertools.product(*(range(len(ax)) for ax in axes)):
         hits = everyone
         for axis_masks, i in zip(masks, cell, strict=True):
             hits &= axis_masks[i]
+        any_hits |= hits
         if not hits:
             if version.default is None:
                 gaps.append(_label(inputs, axes, cell))
@@ -203,9 +204,19 @@ def table_problems(
                 None,
             )
         )
+    for i in range(len(version.rows)):  # e.g. a row below an input's declared ``min``
+        if not any_hits >> i & 1:
+            problems.append(
+                (
+                    "E402",
+                    f"第 {i + 1} 行落在输入的声明范围（min/below）之外，永远不会命中",
+                    f"row {i + 1} lies outside the inputs' declared ranges (min/below) and can never match",
+                    i,
+                )
+            )
     if version.hit_policy == "first":
         for i in range(len(version.rows)):
-            if not first_hits >> i & 1:
+            if any_hits >> i & 1 and not first_hits >> i & 1:
                 problems.append(
                     (
                         "E402",

@@ -285,6 +285,21 @@ class Build:
             if ptype == "int" and Decimal(raw) != Decimal(raw).to_integral_value():
                 bad("int")
                 return None
+            if ptype == "ratio" and not 0 <= raw <= 1:  # 3 for 3% is the commonest slip
+                guess = shown(Decimal(raw) / 100)
+                self.ld.report(
+                    "E306",
+                    "bad-parameter",
+                    f"比例应在 0 到 1 之间（0.05 表示 5%），实际是 {shown(raw)}",
+                    f"a ratio lies between 0 and 1 (0.05 for 5%); got {shown(raw)}",
+                    site,
+                    sub=sub,
+                    hint=(
+                        f'是否应为 {guess}？大于 1 的倍数请用 type = "number"',
+                        f'did you mean {guess}? For a multiple above 1 use type = "number"',
+                    ),
+                )
+                return None
             return Decimal(raw)
         if ptype == "bool":
             if not isinstance(raw, bool):

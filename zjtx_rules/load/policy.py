@@ -100,7 +100,8 @@ def _target_quote(b: Build, spec: Any, site: Site, text: str | None) -> None:
     the quote in the plan (so a count one off, or a quote edited to match it, is refused)."""
     if text is not None and (missing := _quote_missing(spec.quote, text)) is not None:
         _quote_error(b, site, missing)
-    figures = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", spec.quote)}
+    # the figures of the quote, but not its years ("到2025年" must not vouch for count = 2025)
+    figures = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?![\d,]*年)", spec.quote)}
     if spec.count not in figures:
         b.ld.report(
             "E144",
