@@ -68,6 +68,19 @@ def test_absent_expects_no_figure(tmp_path: Path) -> None:
     assert diffs == ["summary.targets.little_giant.count: expected none, got 1"]
 
 
+def test_a_figure_written_differently_gets_a_hint(tmp_path: Path) -> None:
+    diffs = _run(tmp_path, CASE.replace('budget_total = "34325.00"', "budget_total = 34325"))
+    assert diffs == [
+        'summary.measures.patent_subsidy.budget_total: expected 34325, got "34325.00" '
+        '(the same figure: write it as the summary does, "34325.00")'
+    ]
+
+
+def test_a_missing_profile_file_is_named(tmp_path: Path) -> None:
+    diffs = _run(tmp_path, CASE.replace(str(PROFILES / "municipal.json"), "nope.json"))
+    assert len(diffs) == 1 and "no such file" in diffs[0] and "nope.json" in diffs[0]
+
+
 def test_a_summary_case_needs_profiles(tmp_path: Path) -> None:
     body = '[[summaries]]\nname = "x"\nas_of = 2025-06-30\nexpect = { lines = 0 }\n'
     with pytest.raises(RuleError) as exc:

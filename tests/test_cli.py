@@ -40,6 +40,7 @@ def test_evaluate_json(capsys: pytest.CaptureFixture[str]) -> None:
         ["evaluate", LG, "--format", "xml"],
         ["schema", "nope"],
         ["test", "/nonexistent"],
+        ["mutate", str(MINI), "--fail-under", "150"],
     ],
 )
 def test_bad_input_exits_2_without_traceback(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,6 +51,11 @@ def test_bad_input_exits_2_without_traceback(argv: list[str], capsys: pytest.Cap
     assert code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err
+
+
+def test_a_filter_that_matches_no_case_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(MINI), "-k", "no such case"]) == 1
+    assert "no case name contains 'no such case'" in capsys.readouterr().out
 
 
 def test_bad_profile_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

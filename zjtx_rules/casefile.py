@@ -25,7 +25,7 @@ from .casesummary import compare, summary_of
 from .engine import RuleSet
 from .errors import Diagnostic, Location, ProfileError, RuleError, UsageError, ZjtxError
 from .profile import parse_json
-from .source import SourceFile, is_regular_file, read_toml
+from .source import SourceFile, is_regular_file, read_profile_file, read_toml
 from .spec import CaseFileSpec, CaseSpec, SummaryCaseSpec
 from .wording import schema_message
 
@@ -129,10 +129,7 @@ def case_profile(case: Case) -> Any:
     spec = case.spec
     assert isinstance(spec, CaseSpec)
     if spec.profile_file:
-        path = case.source.path.parent / spec.profile_file
-        if not is_regular_file(path):  # a pipe or a device would block or never end
-            raise UsageError(f"不是普通文件: {path}", f"not a regular file: {path}")
-        profile = dict(parse_json(path.read_bytes()))
+        profile = dict(parse_json(read_profile_file(case.source.path.parent / spec.profile_file)))
     else:
         profile = dict(spec.profile or {})
     profile.update(spec.patch)

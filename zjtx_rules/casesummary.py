@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from .engine import RuleSet
-from .errors import ProfileError, UsageError
+from .errors import ProfileError
 from .profile import parse_json
-from .source import is_regular_file
+from .source import read_profile_file
 from .spec import SummaryCaseSpec
 from .summary import Summary, record_of
 
@@ -38,10 +38,7 @@ def summary_of(rules: RuleSet, spec: SummaryCaseSpec, folder: Path) -> dict[str,
     """The batch summary of the case's profiles, in the order given (files first)."""
     profiles: list[Any] = []
     for name in spec.profile_files:
-        path = folder / name
-        if not is_regular_file(path):  # a pipe or a device would block or never end
-            raise UsageError(f"不是普通文件: {path}", f"not a regular file: {path}")
-        profiles.append(parse_json(path.read_bytes()))
+        profiles.append(parse_json(read_profile_file(folder / name)))
     profiles.extend(spec.profiles)
     summary = Summary(rules)
     for line, profile in enumerate(profiles, start=1):
@@ -81,7 +78,21 @@ def compare(want: Any, have: Any, where: str) -> list[str]:
                 diffs.extend(compare(sub, have[key], name))
         return diffs
     want = _norm(want)
-    return [] if want == have else [f"{where}: expected {_shown(want)}, got {_shown(have)}"]
+    if want == have:
+        return []
+    return [f"{where}: expected {_shown(want)}, got {_shown(have)}{_same_figure(want, have)}"]
+
+
+def _same_figure(want: Any, have: Any) -> str:
+    """A hint when the figures agree and only their writing differs (174340.5 for
+    "174340.50", "1" for 1): write them as the summary does."""
+    try:
+        same = Decimal(str(want)) == Decimal(str(have))
+    except ArithmeticError:
+        return ""
+    if not same or isinstance(want, bool) or isinstance(have, bool):
+        return ""
+    return f" (the same figure: write it as the summary does, {_shown(have)})"
 
 
 def _norm(value: Any) -> Any:

@@ -46,6 +46,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _percent(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError("must be a percentage from 0 to 100")
+    return value
+
+
 class _Help(argparse.RawDescriptionHelpFormatter):
     """Help that shows every option's default and keeps the examples' line breaks."""
 
@@ -53,7 +60,7 @@ class _Help(argparse.RawDescriptionHelpFormatter):
         text = action.help or ""
         if (
             "default" in text
-            or action.default in (None, False, argparse.SUPPRESS)
+            or any(action.default is v for v in (None, False, argparse.SUPPRESS))  # 0 is shown
             or not action.option_strings
         ):
             return text
@@ -126,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     mu.add_argument("--workers", type=_positive, default=1, help="processes")
     mu.add_argument("--seed", type=int, default=0, help="seed for --limit sampling")
     mu.add_argument("--limit", type=_positive, help="try a seeded sample of N mutants (default: all)")
-    mu.add_argument("--fail-under", type=float, metavar="PCT", help="exit 1 when under PCT%% caught")
+    mu.add_argument(
+        "--fail-under",
+        type=_percent,
+        metavar="PCT",
+        help="exit 1 when the share caught, as shown (one decimal), is under PCT%% (default: never)",
+    )
     mu.add_argument("--format", choices=["text", "json"], default="text", help=_FORMAT_HELP)
     sc = _command(
         sub,
@@ -382,6 +394,8 @@ def _test(args: argparse.Namespace, out: list[str]) -> int:
         for d in r.diffs:
             out.append(f"      - {d}\n")
         failed += not r.passed
+    if not results and args.select:
+        out.append(f"没有名称包含 “{args.select}” 的用例 / no case name contains '{args.select}'\n")
     out.append(f"{len(results) - failed} passed, {failed} failed\n")
     return 1 if failed or not results else 0
 
@@ -397,7 +411,7 @@ def _mutate(args: argparse.Namespace, out: list[str]) -> int:
         out.append(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         out.append(report.render())
-    if args.fail_under is not None and report.caught_share * 100 < args.fail_under:
+    if args.fail_under is not None and round(report.caught_share * 100, 1) < args.fail_under:
         sys.stderr.write(
             f"zjtx: 发现率 {report.caught_share:.1%} 低于 {args.fail_under}% / "
             f"caught {report.caught_share:.1%}, under {args.fail_under}%\n"

@@ -224,6 +224,18 @@ def is_regular_file(path: Path) -> bool:
         return False
 
 
+def read_profile_file(path: Path) -> bytes:
+    """The bytes of a profile file a case names: a missing file and a pipe or a device (which
+    would block or never end) are ``UsageError``s that say which."""
+    from .errors import UsageError
+
+    if not path.exists():
+        raise UsageError(f"找不到文件: {path}", f"no such file: {path}")
+    if not is_regular_file(path):
+        raise UsageError(f"不是普通文件: {path}", f"not a regular file: {path}")
+    return path.read_bytes()
+
+
 def package_sha256(root: Path) -> str:
     """The fingerprint of a rule package: sha256 over its regular files outside ``cases/``
     (rule files, the source text, anything else they read), each as its path relative to
