@@ -167,8 +167,8 @@ class Build:
     def _follow_on(self, err: ExprError, text: str) -> bool:
         """An error that only repeats a broken file or declaration already reported: a name
         it declared (a decision table is called like a function), or a type that an expression
-        which failed earlier left unknown (``any``
-        arises only from an error already reported, or a cycle, reported on its own)."""
+        which failed earlier left unknown (``any`` arises only from an error already reported,
+        or a cycle, reported on its own)."""
         if err.message_en.endswith("got any"):
             return any(d.severity == "error" for d in self.ld.diags)
         if err.code in ("E203", "E206") and (self.ld.broken or self.ld.wholesale):  # name, table
