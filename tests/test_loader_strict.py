@@ -128,6 +128,7 @@ STRICT_CASES = [
     ),
     ("measures.toml", 'clause = "2"', 'clause = "1"', "E409", 34, 10),
     ("measures.toml", 'quote = "test"', 'quote = "not in the plan"', "E142", 5, 9),
+    ("measures.toml", 'quote = "test"', 'quote = "…"', "E142", 5, 9),
     ("policy.toml", 'source_text = "plan.txt"', 'source_text = "../plan.txt"', "E143", 9, 15),
     ("policy.toml", 'source_text = "plan.txt"\n', "", "E122", 1, 1),
     # a target's count is the plan's figure, written in its quote

@@ -350,6 +350,7 @@ class Build:
                 f"no value from {self.policy.valid_from} to {first - timedelta(days=1)}, "
                 "inside the policy period",
                 site,
+                sub=(key, 0, "from"),
             )
 
     def assumption(

@@ -82,10 +82,16 @@ def _clauses_and_quotes(b: Build, text: str | None) -> None:
             _quote_error(b, site, missing)
 
 
+MIN_QUOTE_CHARS = 4  # "…" or "的" occurs in any plan and shows a reviewer nothing
+
+
 def _quote_missing(quote: str, text: str) -> str | None:
     """The part of ``quote`` (from just before it departs from ``text``) that the plan's text
-    does not contain, or None when every piece between ``…`` cuts occurs in it."""
+    does not contain, or None when every piece between ``…`` cuts occurs in it. A quote of
+    fewer than ``MIN_QUOTE_CHARS`` characters of the plan is missing as a whole ("")."""
     pieces = [p for p in re.split(r"…+|\.\.\.", _squeeze(quote)) if p]
+    if sum(map(len, pieces)) < MIN_QUOTE_CHARS:
+        return ""
     missing = next((p for p in pieces if p not in text), None)
     if missing is None:
         return None
@@ -115,15 +121,19 @@ def _target_quote(b: Build, spec: Any, site: Site, text: str | None) -> None:
 
 
 def _quote_error(b: Build, site: Site, missing: str) -> None:
-    b.ld.report(
-        "E142",
-        "quote-not-in-source",
-        f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用，省略处用 …",
-        f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
-        "quote word for word and mark cuts with …",
-        site,
-        sub=("quote",),
-    )
+    if not missing:
+        zh = f"quote 太短：请逐字引用原文中写出这一条的句子（至少 {MIN_QUOTE_CHARS} 个字）"
+        en = (
+            "the quote is too short: quote the plan's sentence word for word "
+            f"(at least {MIN_QUOTE_CHARS} characters)"
+        )
+    else:
+        zh = f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用原文的句子，省略处用 …"
+        en = (
+            f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
+            "quote the plan's sentence word for word and mark cuts with …"
+        )
+    b.ld.report("E142", "quote-not-in-source", zh, en, site, sub=("quote",))
 
 
 def _squeeze(text: str) -> str:
