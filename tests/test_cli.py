@@ -53,6 +53,22 @@ def test_bad_input_exits_2_without_traceback(argv: list[str], capsys: pytest.Cap
     assert "Traceback" not in err and err
 
 
+def test_a_package_that_fails_to_load_is_still_named_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pkg = tmp_path / "mini"
+    shutil.copytree(MINI, pkg)
+    facts = pkg / "facts.toml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace('type = "bool"', 'typ = "bool"'), encoding="utf-8"
+    )
+    for argv in (["test", str(pkg)], ["mutate", str(pkg)]):
+        assert main(argv) == 2
+        captured = capsys.readouterr()
+        assert captured.out.startswith("规则包 / rule package: ")
+        assert "E121" in captured.err
+
+
 def test_a_filter_that_matches_no_case_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", str(MINI), "-k", "no such case"]) == 1
     assert "no case name contains 'no such case'" in capsys.readouterr().out

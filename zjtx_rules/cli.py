@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -289,6 +290,19 @@ def _display(folder: Path) -> str:
     return str(full) if shown == Path(".") else str(shown)
 
 
+@contextmanager
+def _package_line_first(out: list[str]) -> Iterator[None]:
+    """When the package fails to load, still print the line that says which package it was
+    (``main`` drops ``out`` on an error) before the errors."""
+    try:
+        yield
+    except ZjtxError:
+        sys.stdout.write("".join(out))
+        sys.stdout.flush()
+        out.clear()
+        raise
+
+
 def _announce(folder: str, out: list[str] | None) -> None:
     """First line of output: which package, by folder and fingerprint. ``out`` is None for
     commands whose stdout is data: the line goes to stderr."""
@@ -386,7 +400,8 @@ def _test(args: argparse.Namespace, out: list[str]) -> int:
         package = package or (str(found) if found else None)
     package = package or _default_rules()
     _announce(package, out)
-    rules = load_rules(package)
+    with _package_line_first(out):
+        rules = load_rules(package)
     results = run_cases(rules, cases, select=args.select)
     failed = 0
     for r in results:
@@ -404,9 +419,10 @@ def _mutate(args: argparse.Namespace, out: list[str]) -> int:
     from .mutate import mutate
 
     _announce(args.rules, None if args.format == "json" else out)
-    report = mutate(
-        args.rules, workers=args.workers, seed=args.seed, limit=args.limit, progress=sys.stderr.isatty()
-    )
+    with _package_line_first(out):
+        report = mutate(
+            args.rules, workers=args.workers, seed=args.seed, limit=args.limit, progress=sys.stderr.isatty()
+        )
     if args.format == "json":
         out.append(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
