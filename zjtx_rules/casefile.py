@@ -15,13 +15,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .casesummary import compare, summary_of
+from .casesummary import compare, expected_json, summary_of
 from .engine import RuleSet
 from .errors import Diagnostic, Location, ProfileError, RuleError, UsageError, ZjtxError
 from .profile import parse_json
@@ -138,17 +137,6 @@ def case_profile(case: Case) -> Any:
     return profile
 
 
-def _norm(value: Any) -> Any:
-    """Expected values from TOML, in the JSON form results use (money as strings etc.)."""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dict):
-        return {str(k): _norm(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    return value
-
-
 def run_case(rules: RuleSet, case: Case) -> CaseResult:
     spec = case.spec
     result = CaseResult(spec.name, case.location)
@@ -187,9 +175,9 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
             diffs.append(f"{mid}.status: expected {exp.status}, got {got_m['status']}")
         for name, want in exp.amounts.items():
             have = got_m["amounts"].get(name, "<absent>")
-            if _norm(want) != have:
+            if expected_json(want) != have:
                 diffs.append(
-                    f"{mid}.amounts.{name}: expected {json.dumps(_norm(want), ensure_ascii=False)}, "
+                    f"{mid}.amounts.{name}: expected {json.dumps(expected_json(want), ensure_ascii=False)}, "
                     f"got {json.dumps(have, ensure_ascii=False)}"
                 )
         if exp.missing is not None and sorted(exp.missing) != got_m["missing"]:

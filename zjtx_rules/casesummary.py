@@ -77,7 +77,7 @@ def compare(want: Any, have: Any, where: str) -> list[str]:
             else:
                 diffs.extend(compare(sub, have[key], name))
         return diffs
-    want = _norm(want)
+    want = expected_json(want)
     if want == have:
         return []
     return [f"{where}: expected {_shown(want)}, got {_shown(have)}{_same_figure(want, have)}"]
@@ -95,13 +95,15 @@ def _same_figure(want: Any, have: Any) -> str:
     return f" (the same figure: write it as the summary does, {_shown(have)})"
 
 
-def _norm(value: Any) -> Any:
+def expected_json(value: Any) -> Any:
+    """An expected value from TOML in the JSON form results and summaries use (money and
+    ratios as strings, dates as ISO text)."""
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, list):
-        return [_norm(v) for v in value]
+        return [expected_json(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _norm(v) for k, v in value.items()}
+        return {str(k): expected_json(v) for k, v in value.items()}
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
