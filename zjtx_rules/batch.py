@@ -41,7 +41,8 @@ from .profile import MAX_PROFILE_BYTES, parse_json
 from .summary import Summary, record_of
 
 CHUNK = 400
-Record = tuple[int, str, Any]  # (line number, "json" | "csv" | "error", payload)
+# (line number, "json" | "csv" | "error" | "profile", payload); "profile": already a mapping
+Record = tuple[int, str, Any]
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def evaluate_record(
             raise payload
         if kind == "csv":
             payload = csv_profile(rules, payload)
-        elif not payload.strip():
+        elif kind == "json" and not payload.strip():
             raise _issue("empty_line", "空行", "empty line")
         evaluation = rules.evaluate(payload, as_of, reasons=reasons)
         if not full:

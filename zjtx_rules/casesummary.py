@@ -23,30 +23,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .batch import Record, evaluate_record
 from .engine import RuleSet
-from .errors import ProfileError
-from .profile import parse_json
 from .source import read_profile_file
 from .spec import SummaryCaseSpec
-from .summary import Summary, record_of
+from .summary import Summary
 
 ABSENT = "<absent>"  # as in a case's amounts: the summary has no such figure (null or missing)
 _KEYED = {"measures": "id", "targets": "id", "rankings": "measure"}
 
 
 def summary_of(rules: RuleSet, spec: SummaryCaseSpec, folder: Path) -> dict[str, Any]:
-    """The batch summary of the case's profiles, in the order given (files first)."""
-    profiles: list[Any] = []
-    for name in spec.profile_files:
-        profiles.append(parse_json(read_profile_file(folder / name)))
-    profiles.extend(spec.profiles)
+    """The batch summary of the case's profiles, in the order given (files first), each made
+    into its summary record the way ``zjtx batch`` does it (``evaluate_record``)."""
+    records: list[Record] = [(0, "json", read_profile_file(folder / name)) for name in spec.profile_files]
+    records += [(0, "profile", profile) for profile in spec.profiles]
     summary = Summary(rules)
-    for line, profile in enumerate(profiles, start=1):
-        try:
-            result: dict[str, Any] = dict(rules.evaluate(profile, spec.as_of).to_dict())
-        except ProfileError as exc:
-            result = {"error": str(exc)}
-        summary.add(record_of(rules, line, result))
+    for line, (_, kind, payload) in enumerate(records, start=1):
+        summary.add(evaluate_record(rules, (line, kind, payload), spec.as_of, reasons=False)[1])
     return keyed(summary.to_dict())
 
 
