@@ -20,7 +20,7 @@ from .errors import EvaluationError, UsageError
 from .expr.compile import Env
 from .expr.interpret import interpret, tracing
 from .expr.nodes import Bool, DateLit, Lambda, Node, Num, Str
-from .expr.pretty import flat
+from .expr.pretty import flat, literal
 from .expr.values import CONTEXT, UNKNOWN
 
 MAX_TEXT = 110
@@ -194,14 +194,10 @@ def show(value: Any) -> str:
     """A value as the trace prints it: exact Decimals, ISO dates, ``unknown`` for UNKNOWN."""
     if value is UNKNOWN:
         return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, bool | Decimal | date):
+        return literal(value)
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{value}"'  # as the trace has always shown it, without escapes
     if isinstance(value, dict):
         return (
             "{"

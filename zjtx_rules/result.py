@@ -151,8 +151,13 @@ def result_adapter() -> TypeAdapter[EvaluationDict]:
 
 
 def result_json_schema() -> dict[str, Any]:
-    schema = result_adapter().json_schema()
-    schema["title"] = "zjtx_rules evaluation result"
+    return _published(result_adapter(), "zjtx_rules evaluation result")
+
+
+def _published(adapter: TypeAdapter[Any], title: str) -> dict[str, Any]:
+    """A contract's JSON Schema as ``zjtx schema`` publishes it: titled, draft 2020-12."""
+    schema = adapter.json_schema()
+    schema["title"] = title
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
@@ -196,10 +201,7 @@ def compact_adapter() -> TypeAdapter[CompactDict]:
 
 
 def compact_json_schema() -> dict[str, Any]:
-    schema = compact_adapter().json_schema()
-    schema["title"] = "zjtx_rules compact batch line"
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return _published(compact_adapter(), "zjtx_rules compact batch line")
 
 
 # --- outcomes -------------------------------------------------------------------------------
