@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic, Location
+from .errors import Diagnostic, Location, UsageError
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024  # all rule files together
@@ -227,8 +227,6 @@ def is_regular_file(path: Path) -> bool:
 def read_profile_file(path: Path) -> bytes:
     """The bytes of a profile file a case names: a missing file and a pipe or a device (which
     would block or never end) are ``UsageError``s that say which."""
-    from .errors import UsageError
-
     if not path.exists():
         raise UsageError(f"找不到文件: {path}", f"no such file: {path}")
     if not is_regular_file(path):
