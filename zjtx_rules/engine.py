@@ -45,6 +45,7 @@ from .spec import (
     OutputSpec,
     ParameterSpec,
     PolicySpec,
+    SourceSpec,
     TableSpec,
     TargetSpec,
     TierSpec,
@@ -106,6 +107,7 @@ class CompiledTier:
     held: Compiled
     criteria: list[CompiledCriterion]
     held_refs: Refs = NO_REFS
+    refs: Refs = NO_REFS  # the tier's own rule choices, listed whenever its criteria are shown
 
 
 def parse_as_of(as_of: date | datetime | str | None) -> date:
@@ -152,6 +154,7 @@ class RuleSet:
         constants: frozenset[Decimal] = frozenset(),
         derived_nodes: Mapping[str, Any] | None = None,
         book: AssumptionBook | None = None,
+        sources: Mapping[str, SourceSpec] | None = None,
     ) -> None:
         self.policy = policy
         self.targets = dict(targets)
@@ -170,6 +173,7 @@ class RuleSet:
         self.constants = constants
         self.derived_nodes = dict(derived_nodes or {})
         self.book = book or AssumptionBook()
+        self.sources = dict(sources or {})  # the package's sources register, by id
         self._by_id = {m.id: m for m in measures}
         self.policy_ref: PolicyRefDict = {
             "id": policy.id,
@@ -244,9 +248,9 @@ class RuleSet:
             warnings.append(
                 {
                     "code": "W701",
-                    "message_zh": f"评估日期 {day} 不在政策受理期 {self.policy.valid_from} 至 "
+                    "message_zh": f"评估日期 {day} 不在政策期 {self.policy.valid_from} 至 "
                     f"{self.policy.valid_to} 内，结果仅供参考",
-                    "message_en": f"evaluation date {day} is outside the application period "
+                    "message_en": f"evaluation date {day} is outside the policy period "
                     f"{self.policy.valid_from} to {self.policy.valid_to}; "
                     "the result is indicative only",
                 }
@@ -541,6 +545,7 @@ class _Run:
         if above_held:  # a higher tier is held: no gaps to report for this one
             return TierOutcome(tier.id, spec.title_zh, spec.title_en, "surpassed", [], used)
         crits = []
+        used.extend(self.assumptions(tier.refs, len(self.log), env))
         for c in tier.criteria:
             if _active(c.spec, env.as_of):
                 logged = len(self.log)

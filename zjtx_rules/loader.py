@@ -31,6 +31,7 @@ from .load import (
     parameters,
     policy,
     readiness,
+    sources,
 )
 from .load.build import Build
 from .load.files import Loader as Loader
@@ -115,6 +116,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     graph.cycles(b)
     invariants.invariants(b, found.invariants, histories)
     graph.unused(b)
+    register = sources.check_refs(b, docs)
     if any(d.severity == "error" for d in loader.diags):
         raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
     assert validator is not None
@@ -136,6 +138,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         constants=_all_constants(b, histories),
         derived_nodes={n: v for n, v in b.derived_nodes.items() if v is not None},
         book=b.book,
+        sources=register,
     )
 
 

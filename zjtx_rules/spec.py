@@ -33,6 +33,8 @@ def _list_to_tuple(value: Any) -> Any:
 
 Number = Annotated[Decimal, BeforeValidator(_int_to_decimal)]
 Text = Annotated[str, Field(min_length=1)]  # a key that must say something when it is there
+# ids of entries of the package's sources register (``[sources.ID]``): what a figure rests on
+Refs = Annotated[list[str], Field(default_factory=list)]
 
 
 class Strict(BaseModel):
@@ -60,6 +62,7 @@ class PolicySpec(Strict):
     note_en: str = ""
     # the plan's own text, a file inside the package: every measure's quote must occur in it
     source_text: str = Field(min_length=1)
+    refs: Refs  # the register entry of the plan itself, and any others it rests on
 
 
 class TargetSpec(Titled):
@@ -71,6 +74,7 @@ class TargetSpec(Titled):
     note: str = ""
     clause: str = ""  # a clause's own target (section 一's targets have none)
     per_year: bool = False  # a count to reach every year up to ``by``, not once by ``by``
+    refs: Refs
 
 
 class FieldSpec(Strict):
@@ -111,6 +115,7 @@ class ValueSpec(Strict):
     assumption: bool = False
     note: str = ""  # in Chinese
     note_en: str = ""  # the same note in English (required with assumption = true)
+    refs: Refs
 
 
 class ParameterSpec(Titled):
@@ -135,6 +140,7 @@ class TableVersionSpec(Strict):
     assumption: bool = False
     note: str = ""
     note_en: str = ""
+    refs: Refs
     rows: list[dict[str, Any]] = Field(default_factory=list)
     # instead of rows: the rows of the previous version that change (matched by their input
     # cells), every other row carried over as it was
@@ -178,6 +184,7 @@ class AssumptionSpec(Strict):
     note_zh: str
     note_en: str
     source: str = ""
+    refs: Refs
     applies: str = ""
 
 
@@ -211,6 +218,7 @@ class DetailSpec(Strict):
     text_zh: str
     text_en: str
     source: str = ""
+    refs: Refs
     assumption: bool = False
 
 
@@ -257,13 +265,43 @@ class CriterionSpec(Titled):
     note: str = ""
     note_en: str = ""
     assumptions: list[str] = Field(default_factory=list)
+    refs: Refs
 
 
 class TierSpec(Titled):
     order: int
     held: str
     source: str = ""
+    refs: Refs
     criteria: list[CriterionSpec] = Field(min_length=1)
+    # rule choices a gap analysis of this tier rests on as a whole, such as criteria of the
+    # standard that the profile cannot judge; listed whenever the tier's criteria are shown
+    assumptions: list[str] = Field(default_factory=list)
+
+
+Confidence = Literal["read_verbatim", "second_hand", "not_found"]
+
+
+class SourceSpec(Strict):
+    """One public document the package rests on, in its sources register.
+
+    ``confidence`` says how the text was read: ``read_verbatim`` (the words were seen, in the
+    original or a faithful copy), ``second_hand`` (only a summary, or copies that disagree),
+    ``not_found`` (looked for, not found: a figure that rests on it is an assumption).
+    """
+
+    title_zh: Text
+    title_en: str = ""
+    number: str = ""  # the document number (文号), e.g. 工信部企业〔2022〕63号
+    issuer_zh: str = ""
+    issuer_en: str = ""
+    issued_on: date | None = None  # issued (or published) on
+    in_force_from: date | None = None
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$")  # where the public can read it
+    copies: list[Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(default_factory=list)
+    confidence: Confidence
+    note_zh: str = ""
+    note_en: str = ""
 
 
 class RuleDocument(Strict):
@@ -279,6 +317,7 @@ class RuleDocument(Strict):
     derived: dict[str, DerivedSpec] = Field(default_factory=dict)
     measures: dict[str, MeasureSpec] = Field(default_factory=dict)
     tiers: dict[str, TierSpec] = Field(default_factory=dict)
+    sources: dict[str, SourceSpec] = Field(default_factory=dict)
 
 
 class CaseExpectSpec(Strict):

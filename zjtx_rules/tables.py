@@ -19,7 +19,7 @@ from typing import Any
 from .spec import TableInputSpec
 
 MAX_CELLS = 20_000
-ROW_META = {"value", "source", "assumption", "note", "note_en"}
+ROW_META = {"value", "source", "refs", "assumption", "note", "note_en"}
 
 
 @dataclass(frozen=True)

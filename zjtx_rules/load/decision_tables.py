@@ -200,14 +200,20 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
             return None
     value = b.param_value(spec.result, raw["value"], site, (*sub, "value"))
     meta_ok = True
-    for key, kind in (("assumption", bool), ("note", str), ("note_en", str), ("source", str)):
+    for key, kind in (
+        ("assumption", bool),
+        ("note", str),
+        ("note_en", str),
+        ("source", str),
+        ("refs", list),
+    ):
         if key in raw and not isinstance(raw[key], kind):
             got_zh, got_en = kind_of(raw[key])
-            want_zh, want_en = (
-                ("true 或 false（不加引号）", "true or false (without quotes)")
-                if kind is bool
-                else ("加引号的文本", "text in quotes")
-            )
+            want_zh, want_en = {
+                bool: ("true 或 false（不加引号）", "true or false (without quotes)"),
+                str: ("加引号的文本", "text in quotes"),
+                list: ("来源 id 的列表，如 [\"plan\"]", 'a list of source ids, such as ["plan"]'),
+            }[kind]
             b.ld.report(
                 "E123",
                 "bad-value",

@@ -33,6 +33,7 @@ def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
             )
         orders.setdefault(spec.order, tid)
         held = b.expr(spec.held, site, ("held",), BOOL)
+        b.check_choices(spec.assumptions, site, ("assumptions",))
         crits = []
         for i, c in enumerate(spec.criteria):
             sub: KeyPath = ("criteria", i)
@@ -128,5 +129,14 @@ def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:
                 )
             )
         if held is not None:
-            out.append(CompiledTier(tid, spec, compile_expr(held), crits, b.closure.of([held])))
+            out.append(
+                CompiledTier(
+                    tid,
+                    spec,
+                    compile_expr(held),
+                    crits,
+                    b.closure.of([held]),
+                    b.closure.of([], spec.assumptions),
+                )
+            )
     return out
