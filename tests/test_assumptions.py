@@ -50,7 +50,7 @@ def test_a_stated_table_row_is_not_an_assumption(rules: zjtx_rules.RuleSet) -> N
 
 def test_unknown_start_year_assumption_only_when_the_fact_is_missing(rules: zjtx_rules.RuleSet) -> None:
     p = municipal()
-    p["talent_award_start_year"] = 2024
+    p["talent_award_start_year"] = 2025  # the title's year: the start is not moved
     stated = rules.evaluate(p, "2025-06-30").measure("talent_reward")
     p.pop("talent_award_start_year")
     assumed = rules.evaluate(p, "2025-06-30").measure("talent_reward")

@@ -31,10 +31,12 @@ CASE = f"""
 [[summaries]]
 name = "two enterprises"
 as_of = 2025-06-30
-profile_files = ["{PROFILES / "municipal.json"}", "{PROFILES / "little_giant.json"}"]
+profile_files = [
+  "{PROFILES / "municipal.json"}", "{PROFILES / "little_giant.json"}", "{PROFILES / "seed.json"}",
+]
 profiles = [ {{ employees = 10 }} ]
 [summaries.expect]
-lines = 3
+lines = 4
 errors = 1
 targets.municipal_zjtx = {{ count = 2, target = 500 }}
 targets.new_listings = {{ count = "<absent>" }}

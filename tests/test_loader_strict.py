@@ -224,7 +224,7 @@ def test_an_unknown_key_lists_the_valid_keys(tmp_path: Path) -> None:
         zjtx_rules.load_rules(pkg)
     d = next(d for d in info.value.diagnostics if d.code == "E121")
     assert "did you mean 'until'?" in d.hint_en
-    assert "valid keys: assumption, from, note, note_en, source, until, value" in d.hint_en
+    assert "valid keys: assumption, from, note, note_en, refs, source, until, value" in d.hint_en
 
 
 def test_a_syntax_error_in_facts_is_the_one_thing_shown(

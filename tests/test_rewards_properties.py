@@ -70,7 +70,8 @@ def test_each_year_is_the_sum_of_its_rounded_parts(
 ) -> None:
     m = reward(tier, ts, start)
     y0 = m.amounts["reward_start_year"]
-    assert y0 == (start if start is not None else AS_OF.year)
+    # never before the year the title was recognised (2024 in TIERS): clause 21, issue 18
+    assert y0 == max(start if start is not None else AS_OF.year, 2024)
     sel = [t for t in ts if t["id"] in m.amounts["selected_talents"]]
     by_year = m.amounts["reward_by_year"]
     assert set(by_year) <= {y0, y0 + 1, y0 + 2}
@@ -85,6 +86,28 @@ def test_each_year_is_the_sum_of_its_rounded_parts(
     assert m.amounts["reward_total"] == sum(by_year.values(), Decimal(0))
     for v in [*by_year.values(), m.amounts["reward_total"]]:
         assert isinstance(v, Decimal) and v.as_tuple().exponent == -2
+
+
+@common
+@given(tier=TIER, recognized=st.dates(date(2022, 7, 1), date(2025, 6, 30)), start=START)  # valid on AS_OF
+def test_the_reward_never_starts_before_the_title_was_recognised(
+    tier: str, recognized: date, start: int | None
+) -> None:
+    """Clause 21 (issue 18): years before the title are never paid; a start year after the
+    recognition year is kept, an earlier one moves to it and the result warns (W703)."""
+    ts = [{"id": "T", "contributions_cny": {str(y): Decimal(1000) for y in range(2021, 2029)}}]
+    profile = dict(BASE, qualifications=[{"kind": tier, "recognized_on": recognized.isoformat()}], talents=ts)
+    if start is not None:
+        profile["talent_award_start_year"] = start
+    ev = RULES.evaluate(profile, AS_OF)
+    m = ev.measure("talent_reward")
+    asked = start if start is not None else AS_OF.year
+    y0 = m.amounts["reward_start_year"]
+    assert y0 == max(asked, recognized.year)
+    assert min(m.amounts["reward_by_year"]) >= recognized.year
+    moved = asked < recognized.year
+    assert ("talent_years_not_before_title" in [a.id for a in m.assumptions]) == moved
+    assert ("W703" in [w["code"] for w in ev.warnings]) == moved
 
 
 @common

@@ -88,8 +88,8 @@ def test_added_measure_value_and_case_are_reported(tmp_path: Path) -> None:
     new = _copy(tmp_path)
     _edit(
         new / "parameters.toml",
-        '  { from = 2022-01-01, value = 3, source = "第21条：奖励期限为3年" },\n',
-        '  { from = 2022-01-01, value = 3, source = "第21条：奖励期限为3年" },\n'
+        '  { from = 2022-01-01, value = 3, source = "第21条：奖励期限为3年", refs = ["lj_action_plan"] },\n',
+        '  { from = 2022-01-01, value = 3, source = "第21条：奖励期限为3年", refs = ["lj_action_plan"] },\n'
         '  { from = 2025-01-01, value = 2, source = "test" },\n',
     )
     cases = new / "cases" / "talent_reward.toml"

@@ -194,8 +194,8 @@ def test_undetermined_measures_share_one_questions_block(driver: Any, port: int)
     fill_from_example(driver, "half_missing.json")
     calculate(driver)
     block = driver.find_element(By.ID, "merged-questions")
-    assert block.get_attribute("data-questions") == "3" and block.get_attribute("data-measures") == "21"
-    assert block.find_element(By.TAG_NAME, "h2").text == "补充 3 项信息可确定 21 项政策"
+    assert block.get_attribute("data-questions") == "3" and block.get_attribute("data-measures") == "19"
+    assert block.find_element(By.TAG_NAME, "h2").text == "补充 3 项信息可确定 19 项政策"
     assert "“待确定”不是“不符合”" in block.text
     assert not driver.find_elements(By.CSS_SELECTOR, "article.measure .missing-question")
     asked = driver.execute_script(

@@ -149,6 +149,9 @@ class AssumptionBook:
     tables: dict[str, History[TableNotes]] = field(default_factory=dict)
     # a rule choice and its ``applies`` test (``None``: always applies)
     choices: dict[str, tuple[Assumption, Callable[[Any], Any] | None]] = field(default_factory=dict)
+    # rule choices marked ``warn = true``: when one applies to a measure, the result also
+    # carries warning W703 with its text (zh, en), so a changed figure is not missed
+    warn: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def params_at(self, day: date) -> dict[str, Assumption]:
         """The parameters whose value in force on ``day`` is assumed."""

@@ -255,6 +255,18 @@ class RuleSet:
                     "the result is indicative only",
                 }
             )
+        if self.book.warn:
+            for m in measures:
+                for a in m.assumptions:
+                    texts = self.book.warn.get(a.id)
+                    if texts is not None:
+                        warnings.append(
+                            {
+                                "code": "W703",
+                                "message_zh": f"{m.title_zh}：{texts[0]}",
+                                "message_en": f"{m.title_en}: {texts[1]}",
+                            }
+                        )
         unset = [n for n, v in self.params_at(day).items() if v is UNKNOWN]
         if unset:
             warnings.append(

@@ -186,6 +186,7 @@ class AssumptionSpec(Strict):
     source: str = ""
     refs: Refs
     applies: str = ""
+    warn: bool = False  # when it applies, the result also carries warning W703 with value_zh/en
 
 
 class ConditionSpec(Strict):

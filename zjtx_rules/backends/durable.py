@@ -10,10 +10,13 @@ durable-rules has no general ``not``); comparisons with a constant on one side; 
 constant list; ``any``/``all`` over list facts, with comparisons on record fields; derived
 values and ``other_measure.eligible`` (inlined).
 
-What it cannot express, and so refuses with ``Unsupported`` when the rules need it:
+What it cannot express, and so leaves out (``unsupported``, by measure, with the reason) or
+refuses with ``Unsupported`` when a profile needs it:
 arithmetic between facts (durable-rules compares a field with a constant or a field, but not
 with a sum of fields); functions other than ``any``/``all``/``coalesce``/``known``; decision
-tables in conditions; amounts (outputs are not translated: this back end decides statuses).
+tables in conditions; ``all`` over records with a compound condition (durable's
+``allItems`` misses items that match through an ``or``, and every empty list); amounts
+(outputs are not translated: this back end decides statuses).
 Three-valued logic cannot be expressed either: profiles must be *complete* (every fact and
 record field present), and ``coalesce(x, y)`` is read as ``x``. Numbers become floats and
 dates day numbers, as durable-rules needs JSON numbers.
@@ -35,13 +38,28 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine import RuleSet
-from ..expr.nodes import Binary, Bool, Call, DateLit, Field, Lambda, ListLit, Name, Node, Num, Str, Unary
+from ..expr.nodes import (
+    Binary,
+    Bool,
+    Call,
+    DateLit,
+    Field,
+    Lambda,
+    ListLit,
+    Name,
+    Node,
+    Num,
+    Str,
+    Unary,
+    walk,
+)
 from ..expr.types import MeasureTy
 from ..expr.values import UNKNOWN
 
 PREFIX = "f_"
 ALWAYS = PREFIX + "always__"
 TOKEN = "token__"
+LENGTH = "__len"  # suffix of a list fact's length: durable's allItems never matches an empty list
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
@@ -133,7 +151,13 @@ class _Translator:
             body = self.boolean(lam.body, neg, lam.params[0])
             is_any = (node.func == "any") != neg
             attr = getattr(m, PREFIX + lst.name)
-            return attr.anyItem(body) if is_any else attr.allItems(body)
+            if is_any:
+                return attr.anyItem(body)
+            if any(isinstance(n, Binary) and n.op in ("and", "or") for n in walk(lam.body)):
+                # durable's allItems does not match an item through an 'or' (seen with 2.0.28)
+                raise Unsupported("all() over records with a compound condition")
+            # all() of an empty list is true, but durable's allItems does not match one
+            return attr.allItems(body) | (getattr(m, PREFIX + lst.name + LENGTH) == 0)
         raise Unsupported(f"cannot translate {type(node).__name__} {getattr(node, 'op', '')}")
 
     def compare(self, node: Binary, neg: bool, local: str | None) -> Any:
@@ -210,10 +234,17 @@ class DurableBackend:
         self.name = f"zjtx_{rules.sha256[:12]}_{as_of:%Y%m%d}_{next(_names)}"
         tr = _Translator(dl, rules, as_of)
         self._fired: dict[int, list[str]] = {}
+        # measures this back end cannot decide faithfully, with the reason; left out of statuses
+        self.unsupported: dict[str, str] = {}
         rs = dl.ruleset(self.name)
         with rs:
             for m in rules.measures:
-                dl.when_all(tr.measure(m.id))(self._action(m.id))
+                try:
+                    cond = tr.measure(m.id)
+                except Unsupported as exc:
+                    self.unsupported[m.id] = str(exc)
+                    continue
+                dl.when_all(cond)(self._action(m.id))
         dl._rulesets.pop(self.name, None)  # keep it off durable's global, threaded host
         full_name, definition = rs.define()
 
@@ -238,6 +269,7 @@ class DurableBackend:
     def fact(self, facts: dict[str, Any]) -> dict[str, Any]:
         """A validated profile as a durable fact (prefixed keys, floats, day numbers)."""
         out = {PREFIX + k: _fact_value(v) for k, v in facts.items()}
+        out.update({PREFIX + k + LENGTH: len(v) for k, v in facts.items() if isinstance(v, list)})
         out[ALWAYS] = 1
         return out
 
@@ -258,4 +290,8 @@ class DurableBackend:
         self.host.assert_fact(self.name, fact)
         self.host.retract_fact(self.name, fact)
         fired = set(self._fired.pop(token, ()))
-        return {m.id: "eligible" if m.id in fired else "ineligible" for m in self.rules.measures}
+        return {
+            m.id: "eligible" if m.id in fired else "ineligible"
+            for m in self.rules.measures
+            if m.id not in self.unsupported
+        }

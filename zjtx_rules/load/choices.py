@@ -36,5 +36,7 @@ def rule_choices(b: Build) -> None:
             node = b.expr(spec.applies, site, ("applies",), BOOL)
             applies = compile_expr(node) if node is not None else None
         b.book.choices[aid] = (Assumption(aid, spec.note_zh, spec.note_en), applies)
+        if spec.warn:
+            b.book.warn[aid] = (spec.value_zh, spec.value_en)
     for name, ids in b.derived_choices.items():
         b.check_choices(ids, b.derived[name][1], ("assumptions",))
