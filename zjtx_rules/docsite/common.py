@@ -100,6 +100,8 @@ def assumption_table(view: PackageView, links: Links, items: list[Assumption], s
     for i, a in enumerate(items, 1):
         if a.kind in ("param", "table", "measure"):
             subject = link(links, a.kind, a.subject)
+        elif a.kind == "choice":
+            subject = f"<code>{e(a.subject)}</code>"
         else:
             subject = f'<a href="{e(links.item("tier", a.subject))}"><code>{e(a.subject)}</code></a>'
         affected = ", ".join(link(links, "measure", m) for m in a.measures) or "—"
