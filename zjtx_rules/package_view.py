@@ -18,11 +18,12 @@ from typing import Any
 
 from .casefile import Case, load_cases
 from .engine import RuleSet
-from .expr.nodes import Call, Lambda, Name, walk
+from .expr.nodes import Binary, Call, If, Lambda, Name, Node, walk
 from .expr.parser import parse
 from .expr.values import BUILTINS
 from .loader import Loader, load_rules
 from .spec import (
+    AssumptionSpec,
     CaseSpec,
     DerivedSpec,
     FieldSpec,
@@ -36,6 +37,9 @@ from .spec import (
 )
 
 KINDS = ("fact", "param", "table", "derived", "measure")
+# what a declaration can rest on: the names its expressions read, and the rule choices
+# (``[assumptions.ID]``) it names in its ``assumptions`` lists
+READ_KINDS = (*KINDS, "choice")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,14 @@ class Assumption:
     note: str
     start: date | None
     measures: tuple[str, ...]  # measures whose result can depend on it
+    tiers: tuple[str, ...] = ()  # tiers whose readiness can depend on it
+    until: date | None = None  # the figure's period ends on this day (exclusive); None: open
+    figure: Any = None  # the assumed value itself (``value`` is its plain text)
+    figure_type: str = ""  # how to read ``figure``: a parameter or table result type, or a format
+    title_en: str = ""
+    value_en: str = ""  # a rule choice's reading in English
+    note_en: str = ""
+    row: dict[str, Any] | None = None  # an assumed table row: its input cells
 
 
 @dataclass
@@ -61,12 +73,14 @@ class PackageView:
     facts: dict[str, FieldSpec] = field(default_factory=dict)
     params: dict[str, ParameterSpec] = field(default_factory=dict)
     tables: dict[str, TableSpec] = field(default_factory=dict)
+    choices: dict[str, AssumptionSpec] = field(default_factory=dict)  # rule choices
     derived: dict[str, DerivedSpec] = field(default_factory=dict)
     measures: dict[str, MeasureSpec] = field(default_factory=dict)  # in clause order
     tiers: dict[str, TierSpec] = field(default_factory=dict)  # by their order
     invariants: list[InvariantSpec] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     reads: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # direct reads by kind
+    tier_reads: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # the same, per tier
     files: dict[str, str] = field(default_factory=dict)  # declaration -> file it is in
 
     def kind_of(self, name: str) -> str:
@@ -83,30 +97,148 @@ class PackageView:
 
     def closure(self, name: str) -> dict[str, set[str]]:
         """Everything ``name`` reads, directly or through derived values and other measures."""
-        out: dict[str, set[str]] = {k: set() for k in KINDS}
-        todo, seen = [name], {name}
+        return self._closure(self.reads.get(name, {}), {name})
+
+    def tier_closure(self, tier: str) -> dict[str, set[str]]:
+        """Everything a tier's criteria read, directly or through derived values."""
+        return self._closure(self.tier_reads.get(tier, {}), set())
+
+    def _closure(self, start: dict[str, set[str]], seen: set[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {k: set() for k in READ_KINDS}
+        todo = [start]
         while todo:
-            for kind, names in self.reads.get(todo.pop(), {}).items():
+            for kind, names in todo.pop().items():
                 out[kind] |= names
                 for n in names:
                     if kind in ("derived", "measure") and n not in seen:
                         seen.add(n)
-                        todo.append(n)
+                        todo.append(self.reads.get(n, {}))
         return out
 
-    def readers(self, name: str) -> list[str]:
-        """Measures whose result can depend on ``name`` (in clause order)."""
-        kind = self.kind_of(name)
+    def readers(self, name: str, kind: str = "") -> list[str]:
+        """Measures whose result can depend on ``name`` (in clause order); ``kind`` is needed
+        for a rule choice, whose id may coincide with a fact's name."""
+        kind = kind or self.kind_of(name)
         return [m for m in self.measures if m == name or name in self.closure(m).get(kind, set())]
+
+    def tier_readers(self, name: str, kind: str = "") -> list[str]:
+        """Tiers whose readiness can depend on ``name`` (in tier order)."""
+        kind = kind or self.kind_of(name)
+        return [t for t in self.tiers if name in self.tier_closure(t).get(kind, set())]
+
+    def fragments(self) -> list[str]:
+        """Derived values that are only wording: text that no expression reads, so it can only
+        fill a ``{name}`` slot of a reason template (it decides nothing)."""
+        read = {n for r in (*self.reads.values(), *self.tier_reads.values()) for n in r.get("derived", ())}
+        read |= {n for c in self.choices.values() if c.applies for n in _names(c.applies)}
+        out = []
+        for name in self.derived:
+            node = self.rules.derived_nodes.get(name)
+            ty = getattr(node, "ty", None)
+            if getattr(ty, "name", "") == "string" and name not in read:
+                out.append(name)
+        return out
+
+    def template_users(self, name: str) -> list[str]:
+        """Measures whose reason templates have a ``{name}`` slot (in clause order)."""
+        slot = "{" + name + "}"
+        return [
+            mid
+            for mid, m in self.measures.items()
+            if any(
+                slot in t
+                for c in m.conditions
+                for t in (c.pass_zh, c.pass_en, c.fail_zh, c.fail_en, c.unknown_zh, c.unknown_en)
+            )
+        ]
+
+    def input_types(self, table: str) -> list[str]:
+        """How to read each input of a decision table: ``enum``/``bool`` as declared; a
+        ``number`` input as the value type (money, ratio, int...) of what every call passes
+        it, when the calls agree, else ``number``."""
+        spec = self.tables[table]
+        seen: list[set[str]] = [set() for _ in spec.inputs]
+        for node in self._all_nodes():
+            for n in walk(node):
+                if isinstance(n, Call) and n.func == table:
+                    for i, arg in enumerate(n.args[: len(seen)]):
+                        seen[i].add(self.value_type(arg) or "number")
+        out: list[str] = []
+        for inp, types in zip(spec.inputs, seen, strict=True):
+            if inp.type != "number":
+                out.append(inp.type)
+            else:
+                out.append(types.pop() if len(types) == 1 else "number")
+        return out
+
+    def input_labels(self, table: str, index: int) -> tuple[dict[str, str], dict[str, str]]:
+        """Labels (zh, en) for an enum input's values, from a fact or record field declaring
+        the same choices with labels; empty if none does."""
+        inp = self.tables[table].inputs[index]
+        want = set(inp.choices or ())
+        stack = list(self.facts.values())
+        while stack and want:
+            f = stack.pop()
+            stack.extend((f.fields or {}).values())
+            if f.choices and want <= set(f.choices) and (f.choice_labels_zh or f.choice_labels_en):
+                return dict(f.choice_labels_zh or {}), dict(f.choice_labels_en or {})
+        return {}, {}
+
+    def value_type(self, node: Node, depth: int = 0) -> str:
+        """The declared value type an expression yields (money, ratio, int, number, date...),
+        followed through names, derived values, tables and arithmetic; "" if it cannot tell."""
+        if depth > 20:
+            return ""
+        if isinstance(node, Name):
+            kind = self.kind_of(node.name)
+            if kind == "fact":
+                return self.facts[node.name].type
+            if kind == "param":
+                return self.params[node.name].type
+            if kind == "derived":
+                return self.value_type(parse(self.derived[node.name].expr), depth + 1)
+            return ""
+        if isinstance(node, Call):
+            if node.func in self.tables:
+                return self.tables[node.func].result
+            if node.func in ("min", "max", "coalesce", "round_half_up", "round_down", "abs"):
+                return _agree([self.value_type(a, depth + 1) for a in node.args[:2]])
+            return ""
+        if isinstance(node, If):
+            return _agree([self.value_type(node.then, depth + 1), self.value_type(node.orelse, depth + 1)])
+        if isinstance(node, Binary):
+            a, b = self.value_type(node.left, depth + 1), self.value_type(node.right, depth + 1)
+            if node.op in ("+", "-"):
+                return _agree([a, b])
+            if node.op == "/" and a == b == "money":
+                return "ratio"
+            if node.op in ("*", "/"):
+                if b in ("ratio", "number", "int"):
+                    return a
+                if node.op == "*" and a in ("ratio", "number", "int"):
+                    return b
+        return ""
+
+    def _all_nodes(self) -> list[Node]:
+        texts = [d.expr for d in self.derived.values()]
+        for m in self.measures.values():
+            texts += [c.expr for c in m.conditions] + [o.expr for o in m.outputs.values()]
+        for t in self.tiers.values():
+            texts += _tier_texts(t)
+        return [parse(t) for t in texts if t]
 
     def cases_for(self, measure: str) -> list[Case]:
         return [c for c in self.cases if isinstance(c.spec, CaseSpec) and measure in c.spec.expect]
 
     def assumptions(self) -> list[Assumption]:
-        """The assumptions register, in the order a reader meets them."""
+        """The assumptions register, in the order a reader meets them: assumed figures
+        (parameters, table versions and rows, measure details, tier criteria), then the rule
+        choices, each with the measures and tiers whose result can rest on it."""
         out: list[Assumption] = []
         for name, p in self.params.items():
-            for v in p.values:
+            values = sorted(p.values, key=lambda v: v.from_)
+            affected, tiers = tuple(self.readers(name, "param")), tuple(self.tier_readers(name, "param"))
+            for i, v in enumerate(values):
                 if v.assumption:
                     out.append(
                         Assumption(
@@ -118,12 +250,20 @@ class PackageView:
                             v.source,
                             v.note,
                             v.from_,
-                            tuple(self.readers(name)),
+                            affected,
+                            tiers,
+                            period_until(v.until, values[i + 1].from_ if i + 1 < len(values) else None),
+                            v.value,
+                            p.type,
+                            p.title_en,
+                            note_en=v.note_en,
                         )
                     )
         for name, t in self.tables.items():
-            affected = tuple(self.readers(name))
-            for ver in t.versions:
+            affected, tiers = tuple(self.readers(name, "table")), tuple(self.tier_readers(name, "table"))
+            versions = sorted(t.versions, key=lambda v: v.from_)
+            for i, ver in enumerate(versions):
+                until = period_until(ver.until, versions[i + 1].from_ if i + 1 < len(versions) else None)
                 if ver.assumption:
                     out.append(
                         Assumption(
@@ -136,6 +276,12 @@ class PackageView:
                             ver.note,
                             ver.from_,
                             affected,
+                            tiers,
+                            until,
+                            None,
+                            t.result,
+                            t.title_en,
+                            note_en=ver.note_en,
                         )
                     )
                 for row in ver.rows:
@@ -152,6 +298,13 @@ class PackageView:
                                 str(row.get("note", "")),
                                 ver.from_,
                                 affected,
+                                tiers,
+                                until,
+                                row.get("value"),
+                                t.result,
+                                t.title_en,
+                                note_en=str(row.get("note_en", "")),
+                                row={i.name: row[i.name] for i in t.inputs if i.name in row},
                             )
                         )
         for mid, m in self.measures.items():
@@ -168,6 +321,8 @@ class PackageView:
                             d.text_zh,
                             None,
                             (mid,),
+                            title_en=d.title_en,
+                            note_en=d.text_en,
                         )
                     )
         for tid, tier in self.tiers.items():
@@ -184,8 +339,32 @@ class PackageView:
                             c.note,
                             c.valid_from,
                             (),
+                            (tid,),
+                            c.valid_until,
+                            c.required or None,
+                            c.format,
+                            f"{tier.title_en}: {c.title_en}",
+                            note_en=c.note_en,
                         )
                     )
+        for cid, choice in self.choices.items():
+            out.append(
+                Assumption(
+                    f"choice:{cid}",
+                    "choice",
+                    cid,
+                    choice.value_zh,
+                    choice.value_zh,
+                    choice.source,
+                    choice.note_zh,
+                    None,
+                    tuple(self.readers(cid, "choice")),
+                    tuple(self.tier_readers(cid, "choice")),
+                    title_en=choice.value_en,
+                    value_en=choice.value_en,
+                    note_en=choice.note_en,
+                )
+            )
         return out
 
 
@@ -200,6 +379,7 @@ def load_view(path: str | Path | None = None, rules: RuleSet | None = None) -> P
         view.facts.update(doc.facts)
         view.params.update(doc.parameters)
         view.tables.update(doc.tables)
+        view.choices.update(doc.assumptions)
         view.derived.update(doc.derived)
         view.invariants.extend(doc.invariants)
         measures.update(doc.measures)
@@ -210,20 +390,55 @@ def load_view(path: str | Path | None = None, rules: RuleSet | None = None) -> P
     view.tiers = dict(sorted(tiers.items(), key=lambda kv: kv[1].order))
     view.cases = load_cases(rules)
     for name, d in view.derived.items():
-        view.reads[name] = _reads(view, [d.expr])
+        view.reads[name] = _reads(view, [(d.expr, set())])
+        view.reads[name]["choice"] = set(d.assumptions)
     for mid, m in view.measures.items():
-        exprs = [c.expr for c in m.conditions] + [o.expr for o in m.outputs.values()]
-        view.reads[mid] = _reads(view, exprs, set(m.outputs))
+        # an output sees the outputs above it, not itself: ``x = x`` reads the parameter x
+        exprs: list[tuple[str, set[str]]] = [(c.expr, set()) for c in m.conditions]
+        exprs += [(o.expr, set(list(m.outputs)[:i])) for i, o in enumerate(m.outputs.values())]
+        view.reads[mid] = _reads(view, exprs)
+        view.reads[mid]["choice"] = {a for c in m.conditions for a in c.assumptions} | {
+            a for o in m.outputs.values() for a in o.assumptions
+        }
+    for tid, t in view.tiers.items():
+        view.tier_reads[tid] = _reads(view, [(x, set()) for x in _tier_texts(t) if x])
+        view.tier_reads[tid]["choice"] = {a for c in t.criteria for a in c.assumptions} | {
+            f"{tid}.{c.id}" for c in t.criteria if c.assumption
+        }
     return view
 
 
-def _reads(view: PackageView, exprs: list[str], local: set[str] | None = None) -> dict[str, set[str]]:
-    """The declared names some expressions read, by kind (lambda parameters and a measure's
-    own outputs are local, not reads)."""
-    out: dict[str, set[str]] = {k: set() for k in KINDS}
-    for text in exprs:
+def _tier_texts(t: TierSpec) -> list[str]:
+    texts = [t.held]
+    for c in t.criteria:
+        texts += [c.expr, c.actual, c.required, c.or_expr, c.extra.expr if c.extra else ""]
+    return texts
+
+
+def _names(text: str) -> set[str]:
+    return {n.name for n in walk(parse(text)) if isinstance(n, Name)}
+
+
+def _agree(types: list[str]) -> str:
+    known = {t for t in types if t}
+    return known.pop() if len(known) == 1 else ""
+
+
+def period_until(until: date | None, next_from: date | None) -> date | None:
+    """Where a dated value ends (exclusive): its own ``until``, else the next value's start,
+    else ``None`` (open-ended)."""
+    if until is not None and next_from is not None:
+        return min(until, next_from)
+    return until or next_from
+
+
+def _reads(view: PackageView, exprs: list[tuple[str, set[str]]]) -> dict[str, set[str]]:
+    """The declared names some expressions read, by kind (lambda parameters and the names
+    given with each expression, a measure's earlier outputs, are local, not reads)."""
+    out: dict[str, set[str]] = {k: set() for k in READ_KINDS}
+    for text, local in exprs:
         nodes = walk(parse(text))
-        bound = set(local or ()) | {p for n in nodes if isinstance(n, Lambda) for p in n.params}
+        bound = local | {p for n in nodes if isinstance(n, Lambda) for p in n.params}
         for n in nodes:
             name = ""
             if isinstance(n, Name) and n.name not in bound:

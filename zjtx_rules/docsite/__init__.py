@@ -3,9 +3,9 @@
 Plain HTML and one stylesheet, no script and no external loads, so it works from ``file://``,
 offline, and under the web app's ``/rules/`` with the page's CSP. Pages: an index of the
 clauses by section of the plan, one page per measure, parameter, decision table and derived
-value, the facts, the tier criteria by period, the assumptions register (with a blank sign-off
-column), the dependency view, and ``all.html``: every section in clause order, which the print
-stylesheet lays out as one document.
+value, the register pages of ``registers.REGISTERS`` (tier criteria by period, the assumptions
+register with a blank sign-off column, the dependency view, the facts), and ``all.html``:
+every section in clause order, which the print stylesheet lays out as one document.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 from ..engine import RuleSet
 from ..errors import UsageError
 from ..package_view import PackageView, load_view
-from . import pages, reference, registers
+from . import pages, reference
 from .markup import FOLDERS, Links, e
+from .registers import registers_of
 
 CSS_NAME = "site.css"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -33,10 +34,10 @@ def _page(view: PackageView, title: str, body: str, links: Links) -> str:
     nav = (
         f'<nav class="site"><a href="{e(links.page("index"))}">{e(p.title_zh)}</a>'
         f'<span class="version">{e(p.version)}</span>'
-        f'<a href="{e(links.page("tiers"))}">标准 / tiers</a>'
-        f'<a href="{e(links.page("assumptions"))}">假设 / assumptions</a>'
-        f'<a href="{e(links.page("dependencies"))}">依赖 / dependencies</a>'
-        f'<a href="{e(links.page("all"))}">全文 / print</a></nav>'
+        + "".join(
+            f'<a href="{e(links.page(r.name))}">{e(r.nav_zh)} / {e(r.nav_en)}</a>' for r in registers_of(view)
+        )
+        + f'<a href="{e(links.page("all"))}">全文 / print</a></nav>'
     )
     return (
         '<!doctype html>\n<html lang="zh"><head><meta charset="utf-8">'
@@ -69,26 +70,17 @@ def build_site(view: PackageView) -> dict[str, bytes]:
         )
     for name, dspec in view.derived.items():
         files[f"{FOLDERS['derived']}/{name}.html"] = _page(
-            view, dspec.title_zh or name, reference.derived(view, sub, name), sub
+            view, dspec.title_zh or dspec.title_en or name, reference.derived(view, sub, name), sub
         )
-    files["facts.html"] = _page(view, "企业信息 / facts", reference.facts(view, top), top)
-    files["tiers.html"] = _page(view, "梯度培育标准 / tier criteria", registers.tiers(view, top), top)
-    files["assumptions.html"] = _page(view, "假设登记表 / assumptions", registers.assumptions(view, top), top)
-    files["dependencies.html"] = _page(
-        view, "依赖关系 / dependencies", registers.dependencies(view, top), top
-    )
+    for r in registers_of(view):
+        files[f"{r.name}.html"] = _page(view, f"{r.title_zh} / {r.title_en}", r.build(view, top), top)
     one = Links(0, single=True)
     chapters = [pages.index(view, one)]
     chapters += [pages.measure(view, one, mid) for mid in view.measures]
     chapters += [reference.derived(view, one, n) for n in view.derived]
     chapters += [reference.parameter(view, one, n) for n in view.params]
     chapters += [reference.decision_table(view, one, n) for n in view.tables]
-    chapters += [
-        registers.tiers(view, one),
-        registers.assumptions(view, one),
-        registers.dependencies(view, one),
-        reference.facts(view, one),
-    ]
+    chapters += [r.build(view, one) for r in registers_of(view)]
     files["all.html"] = _page(view, f"{p.title_zh}（全文）", "".join(chapters), one)
     return {name: text.encode("utf-8") for name, text in files.items()}
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from ..package_view import Assumption, PackageView, show_value
-from .markup import Links, both, e, link, table
+from .figures import PERIOD_NOTE, both_figure, both_period, interval
+from .markup import Links, Slot, both, e, link, table
 
 BENEFITS = {
     "cash": ("现金奖补", "cash"),
@@ -71,8 +71,9 @@ def show_amount(value: Any) -> str:
 
 
 def used_by(view: PackageView, links: Links, name: str) -> str:
-    derived = [d for d, r in view.reads.items() if d in view.derived and any(name in s for s in r.values())]
-    tiers = [t for t, spec in view.tiers.items() if name in tier_names(spec)]
+    kind = view.kind_of(name)
+    derived = [d for d, r in view.reads.items() if d in view.derived and name in r.get(kind, set())]
+    tiers = view.tier_readers(name)
     parts = ["<h2>被引用 / Used by</h2>", ref_list(view, links, "measure", view.readers(name))]
     if derived:
         parts.append(
@@ -86,35 +87,152 @@ def used_by(view: PackageView, links: Links, name: str) -> str:
     return "".join(parts)
 
 
-def tier_names(spec: Any) -> set[str]:
-    texts = [spec.held] + [x for c in spec.criteria for x in (c.expr, c.actual, c.required, c.or_expr)]
-    return {w for t in texts for w in re.findall(r"[a-z][a-z0-9_]*", t)}
+def source_text(text: str) -> str:
+    """A source as markup. Every source the document shows passes through here, so that a
+    sources register (each source cited by id) can turn its citations into links to the
+    sources page in one place."""
+    return e(text)
 
 
-def period_end(froms: list[date], i: int, last: date) -> str:
-    return froms[i + 1].isoformat() if i + 1 < len(froms) else f"({last.isoformat()})"
+def source_note(text: str, inline: bool = False) -> str:
+    """A "来源 / source" line (a paragraph, or a span inside a cell); "" without a source."""
+    if not text:
+        return ""
+    tag = "span" if inline else "p"
+    return f'<{tag} class="source">来源 / source: {source_text(text)}</{tag}>'
 
 
-def assumption_table(view: PackageView, links: Links, items: list[Assumption], signoff: bool) -> str:
-    rows = []
-    for i, a in enumerate(items, 1):
-        if a.kind in ("param", "table", "measure"):
-            subject = link(links, a.kind, a.subject)
+def row_cells(view: PackageView, table: str, row: dict[str, Any]) -> list[str]:
+    """A decision-table row's input cells as conditions people read (markup, one per input):
+    ``≥ 30%``, ``25%–30%``, ``< 10%`` (see ``INTERVAL_NOTE``), 是/否, an enum's label."""
+    t = view.tables[table]
+    out = []
+    for i, (inp, kind) in enumerate(zip(t.inputs, view.input_types(table), strict=True)):
+        cell = row.get(inp.name, "*")
+        if cell == "*" or cell is None:
+            out.append('<span class="any">任意 / any</span>')
+        elif isinstance(cell, dict):
+            zh, en = interval(cell, kind, "zh"), interval(cell, kind, "en")
+            out.append(e(zh) if zh == en else both(zh, en))
+        elif inp.type == "enum":
+            labels_zh, labels_en = view.input_labels(table, i)
+            value = str(cell)
+            if value in labels_zh or value in labels_en:
+                shown = both(labels_zh.get(value, value), labels_en.get(value, ""))
+                out.append(f'{shown} <code class="value">{e(value)}</code>')
+            else:
+                out.append(e(value))
         else:
-            subject = f'<a href="{e(links.item("tier", a.subject))}"><code>{e(a.subject)}</code></a>'
-        affected = ", ".join(link(links, "measure", m) for m in a.measures) or "—"
+            out.append(both_figure(cell, kind))
+    return out
+
+
+def slots(view: PackageView, links: Links) -> dict[str, Slot]:
+    """What can fill a reason template's ``{name}``: facts, parameters and derived values."""
+    out: dict[str, Slot] = {}
+    for n, f in view.facts.items():
+        out[n] = Slot(f.label_zh, f.label_en or f.label_zh, links.item("fact", n))
+    for n, p in view.params.items():
+        out[n] = Slot(p.title_zh, p.title_en or p.title_zh, links.item("param", n))
+    for n, d in view.derived.items():
+        zh, en = d.title_zh or d.title_en, d.title_en or d.title_zh
+        out[n] = Slot(zh, en, links.item("derived", n))
+    return out
+
+
+def affects(view: PackageView, links: Links, a: Assumption) -> str:
+    """The measures (by clause, linked) and tiers whose result can rest on an assumption."""
+    parts = []
+    if a.measures:
+        nums = "、".join(
+            f'<a href="{e(links.item("measure", m))}" title="{e(view.measures[m].title_zh)}">'
+            f"{e(view.measures[m].clause)}</a>"
+            for m in a.measures
+        )
+        parts.append(f"第 {nums} 条")
+    if a.tiers:
+        tiers = (f'<a href="{e(links.item("tier", t))}">{e(view.tiers[t].title_zh)}</a>' for t in a.tiers)
+        parts.append("梯度标准 / tiers: " + "、".join(tiers))
+    return "<br>".join(parts) or "—"
+
+
+CHOICE_TITLE = ("规则取舍", "rule choice")
+
+
+def _item(view: PackageView, links: Links, a: Assumption) -> str:
+    if a.kind in ("param", "table", "measure"):
+        subject = link(links, a.kind, a.subject)
+    elif a.kind == "criterion":
+        subject = f'<a href="{e(links.item("tier", a.subject))}"><code>{e(a.key.split(":")[-1])}</code></a>'
+    else:  # a rule choice: its row in the register
+        ref = f'<a href="{e(links.item("choice", a.subject))}"><code>{e(a.subject)}</code></a>'
+        return f"{ref}<br>{both(*CHOICE_TITLE)}"
+    title = both(a.title if a.row is None else view.tables[a.subject].title_zh, a.title_en)
+    if a.row is not None:  # an assumed row: named by its input cells, as the table prints them
+        title += '<br><span class="row">' + "；".join(row_cells(view, a.subject, a.row)) + "</span>"
+    return f"{subject}<br>{title}"
+
+
+def _figure(view: PackageView, a: Assumption) -> str:
+    if a.kind == "choice":
+        return both(a.value, a.value_en)
+    if a.figure is None:
+        return "整表 / the whole table" if a.kind == "table" else "—"
+    if a.kind == "criterion":
+        tier = view.tiers[a.subject]
+        crit = next(c for c in tier.criteria if f"criterion:{a.subject}:{c.id}" == a.key)
+        return criterion_threshold(view, crit, a.start) or e(str(a.figure))
+    unit = view.params[a.subject].unit if a.kind == "param" else ""
+    return both_figure(a.figure, a.figure_type, unit_for(a.figure_type, unit))
+
+
+def unit_for(kind: str, unit: str) -> str:
+    """A parameter's unit as printed after its value (money and ratios carry their own)."""
+    return "" if kind in ("money", "ratio") else unit
+
+
+def criterion_threshold(view: PackageView, c: Any, day: Any) -> str:
+    """A numeric criterion's threshold as markup (``≥ 2000万元``), with the value of a
+    threshold parameter in force on ``day``; "" when the threshold is not a plain figure."""
+    if not (c.actual and c.op and c.required):
+        return ""
+    op = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< "}[c.op]
+    kind = "ratio" if c.format == "percent" else c.format
+    if c.required in view.params:
+        p = view.params[c.required]
+        value = view.rules.params[c.required].at(day or view.policy.valid_from)
+        if value is None:
+            return "—"
+        return both_figure(value, kind if kind != "number" else p.type, unit_for(p.type, p.unit), op)
+    if re.fullmatch(r"-?\d+(\.\d+)?", c.required.replace("_", "")):
+        return both_figure(c.required.replace("_", ""), kind, prefix=op)
+    return ""
+
+
+def assumption_table(
+    view: PackageView, links: Links, items: list[Assumption], signoff: bool, numbered_from: int = 1
+) -> str:
+    """Assumptions as rows: the item, the assumed figure or reading, its period, note and
+    source, and (in the register) what it affects and a blank sign-off cell."""
+    rows = []
+    for i, a in enumerate(items, numbered_from):
+        dated = a.kind != "choice" and a.kind != "measure"
+        note = both(a.note, a.note_en)
+        if a.source:
+            note += "<br>" + source_note(a.source, inline=True)
+        anchor = f'<span id="choice-{e(a.subject)}"></span>' if signoff and a.kind == "choice" else ""
         row = [
-            str(i),
-            f"{subject}<br>{e(a.title)}",
-            f"<strong>{e(a.value)}</strong>" if a.value else "—",
-            e(a.start.isoformat()) if a.start else "—",
-            e(a.note) + (f'<br><span class="source">来源 / source: {e(a.source)}</span>' if a.source else ""),
-            affected,
+            f"{anchor}{i}",
+            _item(view, links, a),
+            f"<strong>{_figure(view, a)}</strong>",
+            both_period(a.start, a.until) if dated else "—",
+            note,
         ]
         if signoff:
+            row.append(affects(view, links, a))
             row.append('<span class="signoff"></span>')
         rows.append(row)
-    head = ["#", "项 / item", "假设值 / figure", "起 / from", "说明 / note", "影响的措施 / measures"]
+    head = ["#", "项 / item", "假设值或读法 / figure or reading", "适用期 / in force", "说明 / note"]
     if signoff:
-        head.append("核准签字、日期 / signed off (name, date)")
-    return table(head, rows, "assumptions")
+        head += ["影响的措施、标准 / affects", "核准签字、日期 / signed off (name, date)"]
+    return table(head, rows, "assumptions") + f'<p class="legend">{e(PERIOD_NOTE)}</p>'

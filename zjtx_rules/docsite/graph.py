@@ -19,7 +19,7 @@ WIDTH = 1000
 
 def dependency_svg(view: PackageView, links: Links) -> str:
     measures = list(view.measures)
-    derived = sorted(view.derived)
+    derived = sorted(set(view.derived) - set(view.fragments()))  # wording decides nothing
     leaves = [("param", n) for n in sorted(view.params)] + [("table", n) for n in sorted(view.tables)]
     # keep only what something reads, so the drawing shows the rules' actual structure
     used = {n for r in view.reads.values() for k in ("param", "table") for n in r.get(k, set())}

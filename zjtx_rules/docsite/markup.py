@@ -19,7 +19,7 @@ e = html.escape
 
 FOLDERS = {"measure": "measures", "param": "parameters", "table": "tables", "derived": "derived"}
 # pages that hold many items as anchors, and the single pages of the site
-ANCHOR_PAGES = {"fact": "facts", "tier": "tiers"}
+ANCHOR_PAGES = {"fact": "facts", "tier": "tiers", "choice": "assumptions"}
 PAGES = ("index", "facts", "tiers", "assumptions", "dependencies", "all")
 
 
@@ -94,14 +94,39 @@ def both(zh: str, en: str) -> str:
     return f'<span lang="zh">{e(zh)}</span><br><span lang="en" class="en">{e(en)}</span>'
 
 
-_SLOT = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+_SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
-def sentence(zh: str, en: str) -> str:
-    """A condition's pass texts: the ``{name}`` slots a result fills in with the value are shown
-    as the value's name in a ``<var>``, not as raw template braces."""
-    text = both(zh, en)
-    return _SLOT.sub(lambda m: f'<var class="slot">{m.group(1)}</var>', text)
+@dataclass(frozen=True)
+class Slot:
+    """What fills a ``{name}`` slot of a reason template: its labels and its page."""
+
+    zh: str
+    en: str
+    href: str = ""
+
+
+def sentence(zh: str, en: str, slots: dict[str, Slot]) -> str:
+    """A condition's reason texts with each ``{name}`` slot shown as the labelled name of
+    what fills it (〈档次〉), linked to its page, never as raw template braces."""
+
+    def fill(text: str, lang: str) -> str:
+        out, pos = [], 0
+        for m in _SLOT.finditer(text):
+            out.append(e(text[pos : m.start()]))
+            name = m.group(1)
+            slot = slots.get(name)
+            label = (slot.zh if lang == "zh" else slot.en) if slot else ""
+            shown = f"〈{label or name}〉" if lang == "zh" else f"⟨{label or name}⟩"
+            var = f'<var class="slot" title="{e(name)}">{e(shown)}</var>'
+            out.append(f'<a class="slot" href="{e(slot.href)}">{var}</a>' if slot and slot.href else var)
+            pos = m.end()
+        out.append(e(text[pos:]))
+        return "".join(out)
+
+    if not en:
+        return f'<span lang="zh">{fill(zh, "zh")}</span>'
+    return f'<span lang="zh">{fill(zh, "zh")}</span><br><span lang="en" class="en">{fill(en, "en")}</span>'
 
 
 def flag(assumed: bool) -> str:

@@ -7,25 +7,41 @@ document uses, so the same section serves as a page of the site and as a chapter
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
+from ..casefile import Case
 from ..package_view import PackageView
-from .common import KIND_TITLES, assumption_table, benefit, kinds_of, ref_list, show_amount
+from .common import (
+    KIND_TITLES,
+    assumption_table,
+    benefit,
+    kinds_of,
+    ref_list,
+    show_amount,
+    slots,
+    source_note,
+)
+from .figures import period
 from .markup import Links, both, e, expression, flag, sentence, table
+from .registers import registers_of
 
 
 # -- index
 def index(view: PackageView, links: Links) -> str:
     p = view.policy
+    last = p.valid_to + timedelta(days=1)  # valid_to is the last day applications are accepted
     parts = [
         '<article id="page-index" class="index">',
         f"<h1>{both(p.title_zh, p.title_en)}</h1>",
         f'<p class="meta">{both(p.issuer_zh, p.issuer_en)}</p>',
         f'<p class="meta">版本 / version <code>{e(p.version)}</code> · 受理期 / applications '
-        f"{e(p.valid_from.isoformat())} – {e(p.valid_to.isoformat())} · "
+        f"{e(period(p.valid_from, last, 'zh'))} / {e(period(p.valid_from, last, 'en'))} · "
         f"sha256 <code>{e(view.rules.sha256[:16])}</code></p>",
     ]
     if p.note_zh:
         parts.append(f'<p class="note">{both(p.note_zh, p.note_en)}</p>')
-    parts.append(_nav_list(links))
+    parts.append(_nav_list(view, links))
     sections: dict[str, list[str]] = {}
     for mid, m in view.measures.items():
         sections.setdefault(m.section_zh or "—", []).append(mid)
@@ -60,22 +76,25 @@ def index(view: PackageView, links: Links) -> str:
                 "clauses",
             )
         )
-    for kind, store in (("derived", view.derived), ("param", view.params), ("table", view.tables)):
+    wording = view.fragments()
+    derived = [n for n in view.derived if n not in wording]
+    for kind, names in (("derived", derived), ("param", list(view.params)), ("table", list(view.tables))):
         zh, en = KIND_TITLES[kind]
-        parts.append(f"<h2>{zh} / {en} ({len(store)})</h2>")
-        parts.append(ref_list(view, links, kind, list(store)))
+        parts.append(f"<h2>{zh} / {en} ({len(names)})</h2>")
+        parts.append(ref_list(view, links, kind, names))
+    if wording:
+        parts.append(
+            f"<h2>理由措辞 / Reason wording ({len(wording)})</h2><p>只填入理由文字、不影响结论的文字片段 / "
+            "text that only fills a slot of a reason and decides no result</p>"
+        )
+        parts.append(ref_list(view, links, "derived", wording))
     parts.append("</article>")
     return "".join(parts)
 
 
-def _nav_list(links: Links) -> str:
-    items = [
-        ("tiers", "梯度培育标准（按时期）", "tier criteria by period"),
-        ("assumptions", "假设登记表", "assumptions register"),
-        ("dependencies", "依赖关系图", "dependency view"),
-        ("facts", "企业信息", "facts"),
-        ("all", "全文（打印用）", "the whole document, for printing"),
-    ]
+def _nav_list(view: PackageView, links: Links) -> str:
+    items = [(r.name, r.title_zh, r.title_en) for r in registers_of(view)]
+    items.append(("all", "全文（打印用）", "the whole document, for printing"))
     lis = "".join(f'<li><a href="{e(links.page(page))}">{e(zh)} / {e(en)}</a></li>' for page, zh, en in items)
     return f'<ul class="pages">{lis}</ul>'
 
@@ -84,6 +103,7 @@ def _nav_list(links: Links) -> str:
 def measure(view: PackageView, links: Links, mid: str) -> str:
     m = view.measures[mid]
     kinds = kinds_of(view)
+    fills = slots(view, links)
     reads = view.reads.get(mid, {})
     closure = view.closure(mid)
     parts = [
@@ -101,8 +121,9 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
     parts.append("<h2>条件 / Conditions</h2><p>全部满足才符合 / eligible only when every condition holds</p>")
     parts.append('<ol class="conditions">')
     for c in m.conditions:
+        said = sentence(c.pass_zh, c.pass_en, fills)
         parts.append(
-            f'<li id="measure-{e(mid)}-cond-{e(c.id)}"><p class="sentence">{sentence(c.pass_zh, c.pass_en)}'
+            f'<li id="measure-{e(mid)}-cond-{e(c.id)}"><p class="sentence">{said}'
             f' <code class="cid">{e(c.id)}</code></p>{expression(c.expr, links, kinds)}</li>'
         )
     parts.append("</ol>")
@@ -121,9 +142,10 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
             )
         parts.append("</dl>")
     parts.append("<h2>引用 / What it reads</h2>")
+    wording = set(view.fragments())
     for kind in ("param", "table", "derived", "fact", "measure"):
-        direct = reads.get(kind, set())
-        via = closure.get(kind, set()) - direct - {mid}
+        direct = reads.get(kind, set()) - wording
+        via = closure.get(kind, set()) - direct - {mid} - wording
         if not direct and not via:
             continue
         zh, en = KIND_TITLES[kind]
@@ -137,12 +159,15 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
         for d in m.details:
             parts.append(
                 f'<section class="detail"><h3>{both(d.title_zh, d.title_en)} {flag(d.assumption)}</h3>'
-                f"<p>{both(d.text_zh, d.text_en)}</p>"
-                + (f'<p class="source">来源 / source: {e(d.source)}</p>' if d.source else "")
-                + "</section>"
+                f"<p>{both(d.text_zh, d.text_en)}</p>" + source_note(d.source) + "</section>"
             )
     mine = [a for a in view.assumptions() if mid in a.measures]
-    parts.append("<h2>假设 / Assumptions</h2>")
+    parts.append(
+        f"<h2>假设 / Assumptions ({len(mine)})</h2>"
+        "<p>结论可能依据的假设数字和规则取舍（含经派生值、决策表）/ "
+        "the assumed figures and rule choices its result can rest on "
+        "(also through derived values and tables)</p>"
+    )
     parts.append(assumption_table(view, links, mine, signoff=False) if mine else '<p class="none">—</p>')
     cases = view.cases_for(mid)
     parts.append(f"<h2>测试用例 / Test cases ({len(cases)})</h2>")
@@ -161,7 +186,7 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
                     f'<span class="status {e(exp.status or "")}">{e(exp.status or "—")}</span>',
                     amounts or "—",
                     e(missing) or "—",
-                    f"<code>{e(str(case.location))}</code>",
+                    case_file(view, case),
                 ]
             )
         parts.append(
@@ -182,3 +207,22 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
         parts.append('<p class="none">没有覆盖此措施的测试用例 / no test case covers this measure</p>')
     parts.append("</article>")
     return "".join(parts)
+
+
+def case_file(view: PackageView, case: Case) -> str:
+    """Where a case is, relative to the package folder (never an install path), with the
+    profile file it reads."""
+    loc = case.location
+    text = _in_package(view, case.source.path) + (f":{loc.line}" if loc.line else "")
+    out = f"<code>{e(text)}</code>"
+    profile = getattr(case.spec, "profile_file", None)
+    if profile:
+        shown = _in_package(view, case.source.path.parent / profile)
+        out += f"<br>企业信息 / profile: <code>{e(shown)}</code>"
+    return out
+
+
+def _in_package(view: PackageView, path: Path) -> str:
+    root = view.rules.root.resolve()
+    full = path.resolve()
+    return full.relative_to(root).as_posix() if full.is_relative_to(root) else full.name

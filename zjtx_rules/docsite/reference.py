@@ -6,8 +6,9 @@ uses it.
 
 from __future__ import annotations
 
-from ..package_view import PackageView, show_value
-from .common import KIND_TITLES, kinds_of, period_end, ref_list, used_by
+from ..package_view import PackageView, period_until
+from .common import KIND_TITLES, kinds_of, ref_list, row_cells, source_note, source_text, unit_for, used_by
+from .figures import INTERVAL_NOTE, PERIOD_NOTE, both_figure, both_period
 from .markup import Links, both, e, expression, flag, table
 
 
@@ -15,14 +16,13 @@ from .markup import Links, both, e, expression, flag, table
 def parameter(view: PackageView, links: Links, name: str) -> str:
     p = view.params[name]
     values = sorted(p.values, key=lambda v: v.from_)
-    froms = [v.from_ for v in values]
+    unit = unit_for(p.type, p.unit)
     rows = [
         [
-            e(v.from_.isoformat()),
-            e(period_end(froms, i, view.policy.valid_to)),
-            f"<strong>{e(show_value(v.value))}</strong> {e(p.unit)}",
-            e(v.source),
-            flag(v.assumption) + (f"<br>{e(v.note)}" if v.note else ""),
+            both_period(v.from_, period_until(v.until, values[i + 1].from_ if i + 1 < len(values) else None)),
+            f"<strong>{both_figure(v.value, p.type, unit)}</strong>",
+            source_text(v.source),
+            flag(v.assumption) + (f"<br>{both(v.note, v.note_en)}" if v.note else ""),
         ]
         for i, v in enumerate(values)
     ]
@@ -33,13 +33,15 @@ def parameter(view: PackageView, links: Links, name: str) -> str:
         f'<p class="meta"><code>{e(name)}</code> · type <code>{e(p.type)}</code>'
         + (f" · unit {e(p.unit)}" if p.unit else "")
         + f" · <code>{e(view.files.get(name, ''))}</code></p>"
-        "<h2>取值历史 / Dated history</h2><p>每个取值自起始日起生效，至下一个起始日前一天（左闭右开）/ "
-        "each value applies from its start day until the next start day (half-open)</p>"
+        "<h2>取值历史 / Dated history</h2><p>每个取值自起始日起生效，至下一个取值生效前一天止；最后一个取值"
+        "没有止期 / each value applies from its first day to the day before the next value starts; "
+        "the last value has no end</p>"
         + table(
-            ["起 / from", "止（不含）/ until", "取值 / value", "来源 / source", "假设说明 / assumption note"],
+            ["适用期 / in force", "取值 / value", "来源 / source", "假设说明 / assumption note"],
             rows,
             "history",
         )
+        + f'<p class="legend">{e(PERIOD_NOTE)}</p>'
         + used_by(view, links, name)
         + "</article>"
     )
@@ -48,7 +50,8 @@ def parameter(view: PackageView, links: Links, name: str) -> str:
 def decision_table(view: PackageView, links: Links, name: str) -> str:
     t = view.tables[name]
     versions = sorted(t.versions, key=lambda v: v.from_)
-    froms = [v.from_ for v in versions]
+    kinds = view.input_types(name)
+    ranged = any(isinstance(r.get(i.name), dict) for v in versions for r in v.rows for i in t.inputs)
     parts = [
         f'<article id="table-{e(name)}" class="decision-table">',
         f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · '
@@ -56,35 +59,33 @@ def decision_table(view: PackageView, links: Links, name: str) -> str:
         f"<h1>{both(t.title_zh, t.title_en)}</h1>",
         f'<p class="meta"><code>{e(name)}</code> · hit policy <code>{e(t.hit_policy)}</code> · result '
         f"<code>{e(t.result)}</code> · inputs: "
-        + ", ".join(f"<code>{e(i.name)}</code> ({e(i.type)})" for i in t.inputs)
+        + ", ".join(f"<code>{e(i.name)}</code> ({e(k)})" for i, k in zip(t.inputs, kinds, strict=True))
         + f" · <code>{e(view.files.get(name, ''))}</code></p>",
         "<p>命中规则 first：取第一条匹配的行；unique：至多一行匹配 / "
         "hit policy first: the first matching row "
         "applies; unique: at most one row matches</p>",
     ]
+    if ranged:
+        parts.append(f'<p class="legend">{e(INTERVAL_NOTE)}</p>')
     for i, ver in enumerate(versions):
-        parts.append(
-            f"<h2>自 / from {e(ver.from_.isoformat())} "
-            f"至 / until {e(period_end(froms, i, view.policy.valid_to))}"
-            f" {flag(ver.assumption)}</h2>"
-        )
-        if ver.source:
-            parts.append(f'<p class="source">来源 / source: {e(ver.source)}</p>')
+        until = period_until(ver.until, versions[i + 1].from_ if i + 1 < len(versions) else None)
+        parts.append(f"<h2>{both_period(ver.from_, until)} {flag(ver.assumption)}</h2>")
+        parts.append(source_note(ver.source))
         if ver.note:
-            parts.append(f'<p class="note">{e(ver.note)}</p>')
+            parts.append(f'<p class="note">{both(ver.note, ver.note_en)}</p>')
         rows = [
-            [e(show_value(r.get(inp.name, "*"))) for inp in t.inputs]
-            + [
-                f"<strong>{e(show_value(r.get('value')))}</strong>",
+            [
+                *row_cells(view, name, r),
+                f"<strong>{both_figure(r.get('value'), t.result)}</strong>",
                 flag(r.get("assumption") is True)
-                + (f" {e(str(r.get('note', '')))}" if r.get("note") else ""),
+                + (f" {both(str(r.get('note', '')), str(r.get('note_en', '')))}" if r.get("note") else ""),
             ]
             for r in ver.rows
         ]
         if ver.default is not None:
             rows.append(
                 ["<em>其他 / otherwise</em>"] * len(t.inputs)
-                + [f"<strong>{e(show_value(ver.default))}</strong>", ""]
+                + [f"<strong>{both_figure(ver.default, t.result)}</strong>", ""]
             )
         parts.append(
             table(
@@ -101,21 +102,44 @@ def decision_table(view: PackageView, links: Links, name: str) -> str:
 def derived(view: PackageView, links: Links, name: str) -> str:
     d = view.derived[name]
     reads = view.reads.get(name, {})
+    wording = name in view.fragments()
+    crumb = "理由措辞 / reason wording" if wording else "派生值 / derived value"
     parts = [
         f'<article id="derived-{e(name)}" class="derived">',
-        f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · 派生值 / derived value</p>',
-        f"<h1>{both(d.title_zh or name, d.title_en)}</h1>",
+        f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · {crumb}</p>',
+        f"<h1>{both(d.title_zh or d.title_en or name, d.title_en if d.title_zh else '')}</h1>",
         f'<p class="meta"><code>{e(name)}</code> · <code>{e(view.files.get(name, ""))}</code></p>',
-        expression(d.expr, links, kinds_of(view)),
     ]
+    if wording:
+        parts.append(
+            '<p class="note">只是理由文字中的一段措辞，填入理由模板的〈…〉处；不影响任何结论 / only a piece '
+            "of wording that fills a slot of a reason text; it decides no result</p>"
+        )
+    parts.append(expression(d.expr, links, kinds_of(view)))
     if d.note:
         parts.append(f'<p class="note">{e(d.note)}</p>')
+    if d.assumptions:
+        parts.append("<h2>规则取舍 / Rule choices</h2>")
+        parts.append(
+            '<ul class="refs">'
+            + "".join(
+                f'<li><a href="{e(links.item("choice", a))}"><code>{e(a)}</code></a> '
+                f"{e(view.choices[a].value_zh if a in view.choices else '')}</li>"
+                for a in d.assumptions
+            )
+            + "</ul>"
+        )
     parts.append("<h2>引用 / What it reads</h2>")
     for kind in ("param", "table", "derived", "fact", "measure"):
         if reads.get(kind):
             zh, en = KIND_TITLES[kind]
             parts.append(f"<h3>{zh} / {en}</h3>{ref_list(view, links, kind, reads[kind])}")
-    parts.append(used_by(view, links, name))
+    if wording:
+        users = view.template_users(name)
+        parts.append("<h2>用于理由 / Worded into the reasons of</h2>")
+        parts.append(ref_list(view, links, "measure", users))
+    else:
+        parts.append(used_by(view, links, name))
     parts.append("</article>")
     return "".join(parts)
 

@@ -1,10 +1,22 @@
 """Register pages of the rules document: tier criteria by period, the assumptions register
-(with a blank sign-off column for printing) and the dependency view."""
+(with a blank sign-off column for printing) and the dependency view.
+
+Each is a function ``(view, links) -> article`` listed in ``docsite.REGISTERS``, which puts
+it in the navigation, on the index and in the print document. A sources page (the package's
+register of the documents it cites) belongs here too, as ``sources(view, links)`` with an
+``<article id="page-sources">`` and one anchor ``source-ID`` per source, listed in
+``REGISTERS``; ``common.source_text`` is where citations would link to it.
+"""
 
 from __future__ import annotations
 
-from ..package_view import PackageView, show_value
-from .common import assumption_table, kinds_of
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..package_view import PackageView
+from . import reference
+from .common import assumption_table, criterion_threshold, kinds_of, source_note, source_text
+from .figures import PERIOD_NOTE, both_period
 from .graph import dependency_svg
 from .markup import Links, both, e, expression, flag, link, table
 
@@ -23,58 +35,72 @@ def tiers(view: PackageView, links: Links) -> str:
         | {d for t in view.tiers.values() for c in t.criteria for d in (c.valid_from, c.valid_until) if d}
         | {v.from_ for n in thresholds for v in view.params[n].values if v.from_ > view.policy.valid_from}
     )
+    periods = [(b, bounds[i + 1] if i + 1 < len(bounds) else None) for i, b in enumerate(bounds)]
     for tid, t in view.tiers.items():
         parts.append(
             f'<section id="tier-{e(tid)}"><h2>{e(str(t.order))}. {both(t.title_zh, t.title_en)}</h2>'
         )
         parts.append(f"<p>已持有 / held when:</p>{expression(t.held, links, kinds)}")
-        if t.source:
-            parts.append(f'<p class="source">来源 / source: {e(t.source)}</p>')
-        head = ["标准 / criterion", "检验 / test", "来源 / source"] + [
-            f"{e(b.isoformat())} –" for b in bounds
-        ]
+        parts.append(source_note(t.source))
+        head = ["标准 / criterion", "检验 / test", "来源 / source"] + [both_period(a, b) for a, b in periods]
         rows = []
         for c in t.criteria:
             test = f"{c.actual} {c.op} {c.required}" if c.actual and c.op else c.expr
             if c.or_expr:
                 test = f"({test}) or ({c.or_expr})"
+            own = ""
+            if c.valid_from or c.valid_until:
+                own = (
+                    '<br><span class="period-note">适用期 / in force: '
+                    f"{both_period(c.valid_from, c.valid_until)}</span>"
+                )
             cells = [
                 f"{both(c.title_zh, c.title_en)} <code>{e(c.id)}</code> {flag(c.assumption)}"
-                + (f'<br><span class="note">{e(c.note)}</span>' if c.note else ""),
+                + own
+                + (f'<br><span class="note">{both(c.note, c.note_en)}</span>' if c.note else ""),
                 expression(test, links, kinds, 40),
-                e(c.source),
+                source_text(c.source),
             ]
-            for b in bounds:
-                active = (c.valid_from is None or c.valid_from <= b) and (
-                    c.valid_until is None or b < c.valid_until
+            for start, _end in periods:
+                active = (c.valid_from is None or c.valid_from <= start) and (
+                    c.valid_until is None or start < c.valid_until
                 )
+                threshold = criterion_threshold(view, c, start) if active else ""
                 if not active:
                     cells.append('<span class="not-in-force">—</span>')
-                elif c.required in view.params:  # show the threshold in force then
-                    value = view.rules.params[c.required].at(b)
-                    shown = "?" if value is None else show_value(value)
-                    cells.append(f'<span class="in-force">{e(shown)}</span>')
+                elif threshold:  # the threshold in force then
+                    alt = '<br><span class="or">或另一条件 / or the alternative</span>' if c.or_expr else ""
+                    cells.append(f'<span class="in-force">{threshold}</span>{alt}')
                 else:
                     cells.append('<span class="in-force">✓</span>')
             rows.append(cells)
         parts.append(table(head, rows, "criteria"))
         parts.append("</section>")
     parts.append(
-        "<p>✓ 或门槛值：该时期起适用（至下一列的日期为止，左闭右开）；—：不适用 / ✓ or the threshold: in "
-        "force from that date until the next column's date (half-open); —: not in force</p></article>"
+        "<p>门槛值或 ✓：该时期适用；—：不适用 / the threshold or ✓: in force in that period; —: not in "
+        f'force</p><p class="legend">{e(PERIOD_NOTE)}</p></article>'
     )
     return "".join(parts)
 
 
 def assumptions(view: PackageView, links: Links) -> str:
     items = view.assumptions()
+    figures = [a for a in items if a.kind != "choice"]
+    choices = [a for a in items if a.kind == "choice"]
     return (
         '<article id="page-assumptions" class="register">'
         f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a></p>'
         "<h1>假设登记表 / Assumptions register</h1>"
-        f"<p>政策原文未写明、由规则包假设的数字或规则选择，共 {len(items)} 项；每项核准后请签字 / "
-        f"{len(items)} figures or rule choices the plan does not state; sign each when it is confirmed.</p>"
-        + assumption_table(view, links, items, signoff=True)
+        f"<p>政策原文未写明、由规则包假设的数字或规则选择，共 {len(items)} 项（数字 {len(figures)} 项，"
+        f"规则取舍 {len(choices)} 项）；每项核准后请签字 / {len(items)} figures or rule choices the plan "
+        f"does not state ({len(figures)} figures, {len(choices)} rule choices); sign each when it is "
+        "confirmed.</p>"
+        f"<h2>一、假设的数字 / Assumed figures ({len(figures)})</h2>"
+        + assumption_table(view, links, figures, signoff=True)
+        + f"<h2>二、规则取舍 / Rule choices ({len(choices)})</h2>"
+        "<p>原文留有解释余地、本规则包自行选定的读法；影响所列措施和标准的结论 / readings of the plan that "
+        "the text leaves open; they can decide the results of the measures and tiers listed</p>"
+        + assumption_table(view, links, choices, signoff=True, numbered_from=len(figures) + 1)
         + "</article>"
     )
 
@@ -86,6 +112,8 @@ def dependencies(view: PackageView, links: Links) -> str:
         cells = [f"{e(m.clause)} {link(links, 'measure', mid)}"]
         for kind in ("derived", "param", "table", "measure"):
             cells.append(" ".join(link(links, kind, n) for n in sorted(reads.get(kind, set()))) or "—")
+        choices = sorted(view.closure(mid)["choice"] & set(view.choices))
+        cells.append(" ".join(link(links, "choice", c) for c in choices) or "—")
         rows.append(cells)
     return (
         '<article id="page-dependencies" class="dependencies">'
@@ -95,9 +123,48 @@ def dependencies(view: PackageView, links: Links) -> str:
         "derived values; right: parameters and decision tables.</p>"
         + dependency_svg(view, links)
         + table(
-            ["措施 / measure", "派生值 / derived", "参数 / parameters", "决策表 / tables", "措施 / measures"],
+            [
+                "措施 / measure",
+                "派生值 / derived",
+                "参数 / parameters",
+                "决策表 / tables",
+                "措施 / measures",
+                "规则取舍（含经派生值）/ rule choices (also through derived values)",
+            ],
             rows,
             "deps",
         )
         + "</article>"
     )
+
+
+def _always(_view: PackageView) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Register:
+    """A single page of the site beside the clause and reference pages: in the top
+    navigation (``nav_*``), on the index (``title_*``), and a chapter of the print document."""
+
+    name: str  # the file stem (NAME.html) and the print anchor (page-NAME)
+    title_zh: str
+    title_en: str
+    nav_zh: str
+    nav_en: str
+    build: Callable[[PackageView, Links], str]
+    shown: Callable[[PackageView], bool] = _always  # e.g. only when the package has the data
+
+
+# in navigation and print order; a sources page is one more entry here
+REGISTERS = (
+    Register("tiers", "梯度培育标准（按时期）", "tier criteria by period", "标准", "tiers", tiers),
+    Register("assumptions", "假设登记表", "assumptions register", "假设", "assumptions", assumptions),
+    Register("dependencies", "依赖关系图", "dependency view", "依赖", "dependencies", dependencies),
+    Register("facts", "企业信息", "facts", "企业信息", "facts", reference.facts),
+)
+
+
+def registers_of(view: PackageView) -> list[Register]:
+    """The register pages this package has."""
+    return [r for r in REGISTERS if r.shown(view)]
