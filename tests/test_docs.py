@@ -411,3 +411,25 @@ def test_a_register_page_is_one_entry_in_registers(
     assert (
         b'<article id="page-sources">' in files["all.html"] and b'href="#page-sources"' in files["all.html"]
     )
+
+
+# --- issue 18 item 5: a sources page, linked from every citation ---------------------------
+
+
+def test_the_sources_page_lists_the_register_and_every_citation_links_to_it(
+    view: PackageView, site: Path
+) -> None:
+    page = (site / "sources.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="source-([a-z0-9_]+)"', page))
+    assert anchors == set(view.sources)
+    assert "工信部企业〔2022〕63号" in page and "原文逐字读到" in page and "二手或不完整" in page
+    cited: set[str] = set()
+    for path in site.rglob("*.html"):
+        for href in re.findall(r'<a class="cite" href="([^"]+)"', path.read_text(encoding="utf-8")):
+            target, _, anchor = href.partition("#source-")
+            assert anchor in anchors, (path.name, href)
+            assert path.name == "all.html" or target.endswith("sources.html"), (path.name, href)
+            cited.add(anchor)
+    assert cited == anchors  # every entry is cited somewhere in the document
+    params = (site / "parameters" / "patent_subsidy_domestic_cny.html").read_text(encoding="utf-8")
+    assert 'href="../sources.html#source-qijiang_patent_rates"' in params

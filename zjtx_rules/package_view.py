@@ -31,6 +31,7 @@ from .spec import (
     MeasureSpec,
     ParameterSpec,
     PolicySpec,
+    SourceSpec,
     TableSpec,
     TargetSpec,
     TierSpec,
@@ -63,6 +64,7 @@ class Assumption:
     value_en: str = ""  # a rule choice's reading in English
     note_en: str = ""
     row: dict[str, Any] | None = None  # an assumed table row: its input cells
+    refs: tuple[str, ...] = ()  # the sources register entries it cites
 
 
 @dataclass
@@ -74,6 +76,7 @@ class PackageView:
     params: dict[str, ParameterSpec] = field(default_factory=dict)
     tables: dict[str, TableSpec] = field(default_factory=dict)
     choices: dict[str, AssumptionSpec] = field(default_factory=dict)  # rule choices
+    sources: dict[str, SourceSpec] = field(default_factory=dict)  # the sources register
     derived: dict[str, DerivedSpec] = field(default_factory=dict)
     measures: dict[str, MeasureSpec] = field(default_factory=dict)  # in clause order
     tiers: dict[str, TierSpec] = field(default_factory=dict)  # by their order
@@ -257,6 +260,7 @@ class PackageView:
                             p.type,
                             p.title_en,
                             note_en=v.note_en,
+                            refs=tuple(v.refs),
                         )
                     )
         for name, t in self.tables.items():
@@ -282,6 +286,7 @@ class PackageView:
                             t.result,
                             t.title_en,
                             note_en=ver.note_en,
+                            refs=tuple(ver.refs),
                         )
                     )
                 for row in ver.rows:
@@ -305,6 +310,7 @@ class PackageView:
                                 t.title_en,
                                 note_en=str(row.get("note_en", "")),
                                 row={i.name: row[i.name] for i in t.inputs if i.name in row},
+                                refs=tuple(row.get("refs") or ver.refs),
                             )
                         )
         for mid, m in self.measures.items():
@@ -323,6 +329,7 @@ class PackageView:
                             (mid,),
                             title_en=d.title_en,
                             note_en=d.text_en,
+                            refs=tuple(d.refs),
                         )
                     )
         for tid, tier in self.tiers.items():
@@ -345,6 +352,7 @@ class PackageView:
                             c.format,
                             f"{tier.title_en}: {c.title_en}",
                             note_en=c.note_en,
+                            refs=tuple(c.refs),
                         )
                     )
         for cid, choice in self.choices.items():
@@ -363,6 +371,7 @@ class PackageView:
                     title_en=choice.value_en,
                     value_en=choice.value_en,
                     note_en=choice.note_en,
+                    refs=tuple(choice.refs),
                 )
             )
         return out
@@ -371,7 +380,7 @@ class PackageView:
 def load_view(path: str | Path | None = None, rules: RuleSet | None = None) -> PackageView:
     """Load and check a package (``None``: the bundled one) and read it for people."""
     rules = rules or load_rules(path)
-    view = PackageView(rules, rules.policy)
+    view = PackageView(rules, rules.policy, sources=dict(rules.sources))
     measures: dict[str, MeasureSpec] = {}
     tiers: dict[str, TierSpec] = {}
     for src, doc in Loader(rules.root).read():

@@ -94,12 +94,25 @@ def source_text(text: str) -> str:
     return e(text)
 
 
-def source_note(text: str, inline: bool = False) -> str:
-    """A "来源 / source" line (a paragraph, or a span inside a cell); "" without a source."""
-    if not text:
+def cite(view: PackageView, links: Links, refs: Any) -> str:
+    """Links to the sources page for each register id cited: the document's number, or its
+    title when it has none."""
+    out = []
+    for sid in refs or ():
+        s = view.sources.get(sid)
+        label = (s.number or f"《{s.title_zh}》") if s is not None else sid
+        out.append(f'<a class="cite" href="{e(links.item("source", sid))}">{e(label)}</a>')
+    return " ".join(out)
+
+
+def source_note(text: str, inline: bool = False, cites: str = "") -> str:
+    """A "来源 / source" line (a paragraph, or a span inside a cell) with its citations
+    (``cite``); "" without a source."""
+    if not text and not cites:
         return ""
     tag = "span" if inline else "p"
-    return f'<{tag} class="source">来源 / source: {source_text(text)}</{tag}>'
+    body = source_text(text) + (f" [{cites}]" if cites else "")
+    return f'<{tag} class="source">来源 / source: {body}</{tag}>'
 
 
 def row_cells(view: PackageView, table: str, row: dict[str, Any]) -> list[str]:
@@ -218,8 +231,8 @@ def assumption_table(
     for i, a in enumerate(items, numbered_from):
         dated = a.kind != "choice" and a.kind != "measure"
         note = both(a.note, a.note_en)
-        if a.source:
-            note += "<br>" + source_note(a.source, inline=True)
+        if a.source or a.refs:
+            note += "<br>" + source_note(a.source, inline=True, cites=cite(view, links, a.refs))
         anchor = f'<span id="choice-{e(a.subject)}"></span>' if signoff and a.kind == "choice" else ""
         row = [
             f"{anchor}{i}",

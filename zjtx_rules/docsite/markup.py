@@ -19,7 +19,7 @@ e = html.escape
 
 FOLDERS = {"measure": "measures", "param": "parameters", "table": "tables", "derived": "derived"}
 # pages that hold many items as anchors, and the single pages of the site
-ANCHOR_PAGES = {"fact": "facts", "tier": "tiers", "choice": "assumptions"}
+ANCHOR_PAGES = {"fact": "facts", "tier": "tiers", "choice": "assumptions", "source": "sources"}
 PAGES = ("index", "facts", "tiers", "assumptions", "dependencies", "all")
 
 

@@ -16,6 +16,7 @@ from .common import (
     KIND_TITLES,
     assumption_table,
     benefit,
+    cite,
     kinds_of,
     ref_list,
     show_amount,
@@ -30,12 +31,12 @@ from .registers import registers_of
 # -- index
 def index(view: PackageView, links: Links) -> str:
     p = view.policy
-    last = p.valid_to + timedelta(days=1)  # valid_to is the last day applications are accepted
+    last = p.valid_to + timedelta(days=1)  # valid_to is the policy period's last day (inclusive)
     parts = [
         '<article id="page-index" class="index">',
         f"<h1>{both(p.title_zh, p.title_en)}</h1>",
         f'<p class="meta">{both(p.issuer_zh, p.issuer_en)}</p>',
-        f'<p class="meta">版本 / version <code>{e(p.version)}</code> · 受理期 / applications '
+        f'<p class="meta">版本 / version <code>{e(p.version)}</code> · 政策期 / policy period '
         f"{e(period(p.valid_from, last, 'zh'))} / {e(period(p.valid_from, last, 'en'))} · "
         f"sha256 <code>{e(view.rules.sha256[:16])}</code></p>",
     ]
@@ -159,7 +160,9 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
         for d in m.details:
             parts.append(
                 f'<section class="detail"><h3>{both(d.title_zh, d.title_en)} {flag(d.assumption)}</h3>'
-                f"<p>{both(d.text_zh, d.text_en)}</p>" + source_note(d.source) + "</section>"
+                f"<p>{both(d.text_zh, d.text_en)}</p>"
+                + source_note(d.source, cites=cite(view, links, d.refs))
+                + "</section>"
             )
     mine = [a for a in view.assumptions() if mid in a.measures]
     parts.append(

@@ -7,7 +7,17 @@ uses it.
 from __future__ import annotations
 
 from ..package_view import PackageView, period_until
-from .common import KIND_TITLES, kinds_of, ref_list, row_cells, source_note, source_text, unit_for, used_by
+from .common import (
+    KIND_TITLES,
+    cite,
+    kinds_of,
+    ref_list,
+    row_cells,
+    source_note,
+    source_text,
+    unit_for,
+    used_by,
+)
 from .figures import INTERVAL_NOTE, PERIOD_NOTE, both_figure, both_period
 from .markup import Links, both, e, expression, flag, table
 
@@ -21,7 +31,7 @@ def parameter(view: PackageView, links: Links, name: str) -> str:
         [
             both_period(v.from_, period_until(v.until, values[i + 1].from_ if i + 1 < len(values) else None)),
             f"<strong>{both_figure(v.value, p.type, unit)}</strong>",
-            source_text(v.source),
+            source_text(v.source) + (f" [{cite(view, links, v.refs)}]" if v.refs else ""),
             flag(v.assumption) + (f"<br>{both(v.note, v.note_en)}" if v.note else ""),
         ]
         for i, v in enumerate(values)
@@ -70,7 +80,7 @@ def decision_table(view: PackageView, links: Links, name: str) -> str:
     for i, ver in enumerate(versions):
         until = period_until(ver.until, versions[i + 1].from_ if i + 1 < len(versions) else None)
         parts.append(f"<h2>{both_period(ver.from_, until)} {flag(ver.assumption)}</h2>")
-        parts.append(source_note(ver.source))
+        parts.append(source_note(ver.source, cites=cite(view, links, ver.refs)))
         if ver.note:
             parts.append(f'<p class="note">{both(ver.note, ver.note_en)}</p>')
         rows = [

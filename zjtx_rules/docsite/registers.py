@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..package_view import PackageView
 from . import reference
-from .common import assumption_table, criterion_threshold, kinds_of, source_note, source_text
+from .common import assumption_table, cite, criterion_threshold, kinds_of, source_note, source_text
 from .figures import PERIOD_NOTE, both_period
 from .graph import dependency_svg
 from .markup import Links, both, e, expression, flag, link, table
@@ -41,7 +41,7 @@ def tiers(view: PackageView, links: Links) -> str:
             f'<section id="tier-{e(tid)}"><h2>{e(str(t.order))}. {both(t.title_zh, t.title_en)}</h2>'
         )
         parts.append(f"<p>已持有 / held when:</p>{expression(t.held, links, kinds)}")
-        parts.append(source_note(t.source))
+        parts.append(source_note(t.source, cites=cite(view, links, t.refs)))
         head = ["标准 / criterion", "检验 / test", "来源 / source"] + [both_period(a, b) for a, b in periods]
         rows = []
         for c in t.criteria:
@@ -59,7 +59,7 @@ def tiers(view: PackageView, links: Links) -> str:
                 + own
                 + (f'<br><span class="note">{both(c.note, c.note_en)}</span>' if c.note else ""),
                 expression(test, links, kinds, 40),
-                source_text(c.source),
+                source_text(c.source) + (f" [{cite(view, links, c.refs)}]" if c.refs else ""),
             ]
             for start, _end in periods:
                 active = (c.valid_from is None or c.valid_from <= start) and (
@@ -138,8 +138,60 @@ def dependencies(view: PackageView, links: Links) -> str:
     )
 
 
+_CONFIDENCE = {
+    "read_verbatim": ("原文逐字读到", "read word for word"),
+    "second_hand": ("二手或不完整", "second-hand or partial"),
+    "not_found": ("未找到", "not found"),
+}
+
+
+def sources(view: PackageView, links: Links) -> str:
+    """The sources register: every public document the package cites, how to find it and
+    how surely it was read, one anchor ``source-ID`` each (citations elsewhere link here)."""
+    parts = [
+        '<article id="page-sources" class="sources">',
+        f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a></p>',
+        "<h1>来源登记 / Sources register</h1>",
+        "<p>规则所依据的每一份公开文件；“可信程度”说明我们读到的程度。 / Every public document"
+        " the rules rest on; the confidence column says how surely it was read.</p>",
+    ]
+    rows = []
+    for sid, s in view.sources.items():
+        title = both(f"《{s.title_zh}》", s.title_en) if s.title_en else e(f"《{s.title_zh}》")
+        issuer = both(s.issuer_zh, s.issuer_en) if s.issuer_en else e(s.issuer_zh)
+        dates = []
+        if s.issued_on:
+            dates.append(f"发布 / issued {s.issued_on.isoformat()}")
+        if s.in_force_from:
+            dates.append(f"施行 / in force {s.in_force_from.isoformat()}")
+        # addresses as text: the site stays self-contained (no link leaves it), and prints whole
+        where = [f'<code class="url">{e(s.url)}</code>'] if s.url else []
+        where += [f'转载 / copy: <code class="url">{e(u)}</code>' for u in s.copies]
+        zh, en = _CONFIDENCE[s.confidence]
+        note = both(s.note_zh, s.note_en) if s.note_en else e(s.note_zh)
+        rows.append(
+            [
+                f'<span id="source-{e(sid)}"></span>{title}<br><code>{e(sid)}</code>',
+                e(s.number) or "—",
+                issuer or "—",
+                "<br>".join(dates) or "—",
+                "<br>".join(where) or "—",
+                f"<strong>{both(zh, en)}</strong><br>{note}",
+            ]
+        )
+    head = ["文件 / document", "文号 / number", "发文单位 / issuer", "日期 / dates", "公开地址 / address",
+            "可信程度 / confidence"]
+    parts.append(table(head, rows))
+    parts.append("</article>")
+    return "".join(parts)
+
+
 def _always(_view: PackageView) -> bool:
     return True
+
+
+def _has_sources(view: PackageView) -> bool:
+    return bool(view.sources)
 
 
 @dataclass(frozen=True)
@@ -162,6 +214,7 @@ REGISTERS = (
     Register("assumptions", "假设登记表", "assumptions register", "假设", "assumptions", assumptions),
     Register("dependencies", "依赖关系图", "dependency view", "依赖", "dependencies", dependencies),
     Register("facts", "企业信息", "facts", "企业信息", "facts", reference.facts),
+    Register("sources", "来源登记", "sources register", "来源", "sources", sources, _has_sources),
 )
 
 
