@@ -8,15 +8,14 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+import hypothesis_jsonschema
+import jsonschema
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
 
 import zjtx_rules
 from zjtx_rules import UsageError
-
-hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema")
-jsonschema = pytest.importorskip("jsonschema")
-schemathesis = pytest.importorskip("schemathesis")
 
 _RULES = zjtx_rules.load_rules()
 _SCHEMA = _RULES.profile_schema()

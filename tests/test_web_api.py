@@ -10,14 +10,13 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema
+import openapi_spec_validator
 import pytest
 
 from zjtx_rules.web import DEFAULT_MAX_BODY, App, create_app
 
 from .conftest import BUNDLED, EXAMPLES
-
-jsonschema = pytest.importorskip("jsonschema")
-openapi_spec_validator = pytest.importorskip("openapi_spec_validator")
 
 
 def _start(app: App) -> tuple[Any, int]:
