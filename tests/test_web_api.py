@@ -98,6 +98,7 @@ def test_policy_answer_validates_against_its_typed_schema(server: tuple[int, dic
     # ... and the schema tells a real answer from a wrong one
     components = doc["components"]["schemas"]
     assert set(components["Policy"]["required"]) == {"policy", "targets", "measures", "tiers", "facts"}
+    assert components["Policy"]["title"] == "Policy"  # a generated client's class name, as before
     fact = components["Policy_FactInfoDict"]
     assert "fields" in fact["properties"] and "name" in fact["required"] and "min" not in fact["required"]
     broken = json.loads(body)

@@ -82,6 +82,7 @@ def _components(rules: RuleSet) -> dict[str, Any]:
     _lift(rules.profile_schema(), "Profile", components)
     _lift(rules.result_schema(), "Result", components)
     _lift(policy_json_schema(), "Policy", components)
+    components["Policy"]["title"] = "Policy"  # generated clients name their class after it, as before
     components["Policy"]["description"] = (
         "the policy, its targets, the measures (clause, titles, benefit kind, responsible units, "
         "quote, outputs), the tiers, and the facts a profile may give, with labels, types, bounds "
