@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import durable.lang  # noqa: F401  (a test extra: missing is a failure, not a skip)
 import pytest
 
 import zjtx_rules
+from zjtx_rules.backends.durable import DurableBackend, Unsupported
 from zjtx_rules.generate import generate
 
 from .conftest import BUNDLED
-
-pytest.importorskip("durable.lang")
-
-from zjtx_rules.backends.durable import DurableBackend, Unsupported
 
 
 @pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2023, 1, 1)])

@@ -108,6 +108,17 @@ def test_schema_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert "measures" in json.loads(capsys.readouterr().out)["properties"]
 
 
+def test_schema_openapi_prints_the_served_document(capsys: pytest.CaptureFixture[str]) -> None:
+    """`zjtx schema openapi` is what `zjtx serve` answers on /openapi.json (for linters, generators)."""
+    from zjtx_rules.web import create_app
+
+    assert main(["schema", "openapi", "--rules", str(BUNDLED)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": "/openapi.json"}
+    served = json.loads(b"".join(create_app(BUNDLED)(env, lambda *args: None)))
+    assert printed == served and printed["openapi"].startswith("3.1")
+
+
 def test_console_script_runs_as_a_process() -> None:
     proc = subprocess.run(
         [

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import selenium.webdriver  # noqa: F401  (a test extra: missing is a failure, not a skip)
 
 from zjtx_rules.docsite import write_site
 from zjtx_rules.package_view import load_view
@@ -17,7 +18,6 @@ from zjtx_rules.package_view import load_view
 from .browser import chromium, needs_chromium
 from .conftest import BUNDLED
 
-pytest.importorskip("selenium.webdriver")
 pytestmark = needs_chromium
 
 

@@ -17,15 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
+import selenium.webdriver  # noqa: F401  (a test extra: missing is a failure, not a skip)
 
 from zjtx_rules.web import create_app
 
-from .browser import chromium, needs_chromium
+from .browser import chromium, needs_chromium, needs_cjk_font
 from .conftest import BUNDLED, EXAMPLES
 from .test_web_api import _start
 
-pytest.importorskip("selenium.webdriver")
 pytestmark = needs_chromium
 LITTLE_GIANT_TOTAL = "1,344,386.50"  # talent reward 1,310,061.50 + patent subsidy 34,325.00
 DESKTOP = (1400, 1000)
@@ -231,6 +232,7 @@ def test_no_horizontal_overflow_on_a_phone(driver: Any, port: int, phone_width: 
         driver.save_screenshot(str(shots() / "calculator-phone.png"))
 
 
+@needs_cjk_font
 def test_print_starts_with_the_summary(driver: Any, port: int) -> None:
     open_page(driver, port)
     fill_from_example(driver, "little_giant_11_talents.json")
@@ -251,7 +253,6 @@ def test_print_starts_with_the_summary(driver: Any, port: int) -> None:
     driver.set_window_size(900, 1200)
     driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(shots() / "calculator-print.png"))
-    pypdf = pytest.importorskip("pypdf")
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert text.lstrip().startswith("可获得的资金"), text[:200]
     assert LITTLE_GIANT_TOTAL in text and "必填" not in text  # the form is not printed

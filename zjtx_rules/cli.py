@@ -144,11 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc = _command(
         sub,
         "schema",
-        "print the JSON Schema of profiles or results",
+        "print the JSON Schema of profiles or results, or the API's OpenAPI document",
         "zjtx schema profile > profile.schema.json",
     )
     sc.add_argument(
-        "which", choices=["profile", "result", "compact"], help="which schema (compact: a batch line)"
+        "which",
+        choices=["profile", "result", "compact", "openapi"],
+        help="which schema (compact: a batch line; openapi: the document GET /openapi.json serves)",
     )
     sc.add_argument("--rules", help=rules_help)
     ba = _command(
@@ -444,6 +446,11 @@ def _schema(args: argparse.Namespace, out: list[str]) -> int:
         from .result import compact_json_schema
 
         schema = compact_json_schema()
+    elif args.which == "openapi":  # as `zjtx serve` (default limits) serves it, for linters and generators
+        from .openapi import openapi_document
+        from .web import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
+
+        schema = openapi_document(load_rules(args.rules), DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY)
     else:
         schema = RuleSet.result_schema()
     out.append(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")

@@ -23,6 +23,7 @@ from .errors import EvaluationError, ProfileError, ProfileIssue, UsageError
 from .expr.compile import Compiled, Env
 from .expr.values import CONTEXT, UNKNOWN, compare
 from .periods import History
+from .policyinfo import FactInfoDict, PolicyDescriptionDict
 from .profile import ProfileValidator, parse_json
 from .result import (
     CriterionOutcome,
@@ -288,11 +289,12 @@ class RuleSet:
             counted,
         )
 
-    def describe(self) -> dict[str, Any]:
-        """Everything a portal needs to build its own form and explain the measures."""
+    def describe(self) -> PolicyDescriptionDict:
+        """Everything a portal needs to build its own form and explain the measures
+        (``GET /v1/policy``; its contract is ``zjtx_rules.policyinfo``)."""
 
-        def field(name: str, spec: FieldSpec) -> dict[str, Any]:
-            d: dict[str, Any] = {
+        def field(name: str, spec: FieldSpec) -> FactInfoDict:
+            d: FactInfoDict = {
                 "name": name,
                 "type": spec.type,
                 "required": spec.required,
@@ -303,10 +305,12 @@ class RuleSet:
                 "unit": spec.unit,
                 "unit_en": spec.unit_en or spec.unit,
             }
-            for key in ("min", "max", "below"):
-                v = getattr(spec, key)
-                if v is not None:
-                    d[key] = f"{v.normalize():f}"
+            if spec.min is not None:
+                d["min"] = f"{spec.min.normalize():f}"
+            if spec.max is not None:
+                d["max"] = f"{spec.max.normalize():f}"
+            if spec.below is not None:
+                d["below"] = f"{spec.below.normalize():f}"
             if spec.choices:
                 d["choices"] = [
                     {
@@ -364,7 +368,17 @@ class RuleSet:
                         {"name": n, "type": o.type, "title_zh": o.title_zh, "title_en": o.title_en}
                         for n, o in m.spec.outputs.items()
                     ],
-                    "details": [d.model_dump() for d in m.spec.details],
+                    "details": [
+                        {
+                            "title_zh": d.title_zh,
+                            "title_en": d.title_en,
+                            "text_zh": d.text_zh,
+                            "text_en": d.text_en,
+                            "source": d.source,
+                            "assumption": d.assumption,
+                        }
+                        for d in m.spec.details
+                    ],
                 }
                 for m in self.measures
             ],

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from .engine import RuleSet, parse_as_of
 from .errors import EvaluationError, ProfileError, UsageError
 from .loader import load_rules
+from .openapi import openapi_document
 from .profile import parse_json
 
 # A batch of DEFAULT_MAX_BATCH realistic profiles fits in DEFAULT_MAX_BODY: 1,000 copies of
@@ -31,7 +32,6 @@ from .profile import parse_json
 DEFAULT_MAX_BODY = 6 << 20  # 6 MiB
 DEFAULT_MAX_BATCH = 1000
 DEFAULT_CORS_HEADERS = ("Content-Type", "Authorization", "X-Requested-With", "traceparent")
-API_VERSION = "1.1.0"  # the HTTP contract's version; the policy's is x-policy-version
 
 
 def normalise_origin(origin: str) -> str:
@@ -125,7 +125,7 @@ class App:
             "profile": _json_bytes(rules.profile_schema()),
             "result": _json_bytes(rules.result_schema()),
         }
-        self._openapi = _json_bytes(openapi_document(rules, max_batch))
+        self._openapi = _json_bytes(openapi_document(rules, max_batch, max_body))
         self.routes: dict[str, dict[str, Callable[[Environ], tuple[int, str, bytes]]]] = {
             "/": {"GET": lambda e: self._static("index.html")},
             "/healthz": {"GET": lambda e: self._ok({"status": "ok", "policy": rules.policy_ref})},
@@ -510,222 +510,3 @@ def __getattr__(name: str) -> Any:
         origins = [o for o in os.environ.get("ZJTX_CORS_ORIGINS", "").split(",") if o]
         _APP = create_app(os.environ.get("ZJTX_RULES") or None, cors_origins=origins)
     return _APP
-
-
-# --- OpenAPI ------------------------------------------------------------------------------
-
-
-def _lift(schema: dict[str, Any], name: str, components: dict[str, Any]) -> dict[str, Any]:
-    """Move a JSON Schema's ``$defs`` into OpenAPI components and point its refs there."""
-    schema = json.loads(json.dumps(schema))
-    defs = schema.pop("$defs", {})
-    schema.pop("$schema", None)
-
-    def fix(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                node["$ref"] = f"#/components/schemas/{name}_{ref[len('#/$defs/') :]}"
-            for v in node.values():
-                fix(v)
-        elif isinstance(node, list):
-            for v in node:
-                fix(v)
-        return node
-
-    for key, sub in defs.items():
-        components[f"{name}_{key}"] = fix(sub)
-    components[name] = fix(schema)
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail", "detail_zh", "detail_en"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "detail_zh": {"type": "string"},
-        "detail_en": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "path": {"type": "string"},
-                    "code": {"type": "string"},
-                    "message_zh": {"type": "string"},
-                    "message_en": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
-def openapi_document(rules: RuleSet, max_batch: int = DEFAULT_MAX_BATCH) -> dict[str, Any]:
-    """The OpenAPI 3.1 document: every operation with an operationId and every answer it can give."""
-    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
-    profile = _lift(rules.profile_schema(), "Profile", components)
-    result = _lift(rules.result_schema(), "Result", components)
-    components["BatchError"] = {
-        "type": "object",
-        "required": ["index", "error"],
-        "properties": {
-            "index": {"type": "integer"},
-            "error": {"type": "string"},
-            "errors": PROBLEM_SCHEMA["properties"]["errors"],
-        },
-    }
-    components["CompactResult"] = {
-        "type": "object",
-        "description": "a result cut to statuses and amounts (?compact=true)",
-        "required": ["profile_id", "as_of", "warnings", "measures", "tiers"],
-        "properties": {
-            "profile_id": {"type": ["string", "null"]},
-            "as_of": {"type": "string", "format": "date"},
-            "warnings": {"type": "array", "items": {"type": "string"}},
-            "measures": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "status", "amounts"],
-                    "properties": {"id": {"type": "string"}, "status": {"type": "string"}, "amounts": {}},
-                },
-            },
-            "tiers": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "status"],
-                    "properties": {"id": {"type": "string"}, "status": {"type": "string"}},
-                },
-            },
-        },
-    }
-    components["Policy"] = {"type": "object", "required": ["policy", "measures", "facts"]}
-    problem = {"$ref": "#/components/schemas/Problem"}
-
-    def problems(*codes: int) -> dict[str, Any]:
-        return {
-            str(c): {
-                "description": HTTPStatus(c).phrase,
-                "content": {"application/problem+json": {"schema": problem}},
-            }
-            for c in codes
-        }
-
-    def ok(schema: dict[str, Any], ctype: str = "application/json") -> dict[str, Any]:
-        return {"200": {"description": "OK", "content": {ctype: {"schema": schema}}}}
-
-    lang = {
-        "name": "lang",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
-        "description": "language of the problem detail in error answers (results carry both zh and en)",
-    }
-    query = [
-        {
-            "name": "as_of",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string", "format": "date"},
-            "description": "evaluation date YYYY-MM-DD (default: today); empty or malformed is a 400",
-        },
-        lang,
-    ]
-    body = {"required": True, "content": {"application/json": {"schema": profile}}}
-    posting = (400, 404, 405, 411, 413, 415, 422, 500)
-
-    def get(op: str, summary: str, schema: dict[str, Any], ctype: str = "application/json") -> dict[str, Any]:
-        return {
-            "get": {
-                "operationId": op,
-                "summary": summary,
-                "responses": {**ok(schema, ctype), **problems(404, 405, 500)},
-            }
-        }
-
-    p = rules.policy
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": f"zjtx_rules API: {p.title_en}",
-            "version": API_VERSION,
-            "description": p.title_zh,
-            "x-policy-id": p.id,
-            "x-policy-version": p.version,
-        },
-        "servers": [{"url": "/", "description": "this server"}],
-        "paths": {
-            "/v1/policy": get(
-                "getPolicy", "measures, facts and metadata", {"$ref": "#/components/schemas/Policy"}
-            ),
-            "/v1/evaluate": {
-                "post": {
-                    "operationId": "evaluate",
-                    "summary": "evaluate one profile",
-                    "parameters": query,
-                    "requestBody": body,
-                    "responses": {**ok(result), **problems(*posting)},
-                }
-            },
-            "/v1/evaluate/batch": {
-                "post": {
-                    "operationId": "evaluateBatch",
-                    "summary": f"evaluate up to {max_batch} profiles",
-                    "parameters": [
-                        *query,
-                        {
-                            "name": "compact",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
-                            "description": "true: statuses and amounts only (CompactResult)",
-                        },
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "array",
-                                    "maxItems": max_batch,
-                                    # each item is answered on its own, an invalid one with its errors,
-                                    # so the array accepts any item; a valid one follows Profile
-                                    "items": {"anyOf": [profile, {}]},
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        **ok(
-                            {
-                                "type": "array",
-                                "items": {
-                                    "anyOf": [
-                                        result,
-                                        {"$ref": "#/components/schemas/CompactResult"},
-                                        {"$ref": "#/components/schemas/BatchError"},
-                                    ]
-                                },
-                            }
-                        ),
-                        **problems(*posting),
-                    },
-                }
-            },
-            "/v1/schema/profile": get(
-                "getProfileSchema", "JSON Schema of profiles", {"type": "object"}, "application/schema+json"
-            ),
-            "/v1/schema/result": get(
-                "getResultSchema", "JSON Schema of results", {"type": "object"}, "application/schema+json"
-            ),
-            "/openapi.json": get("getOpenApi", "this document", {"type": "object"}),
-            "/healthz": get("getHealth", "liveness", {"type": "object"}),
-        },
-        "components": {"schemas": components},
-    }
