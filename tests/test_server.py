@@ -3,6 +3,8 @@ the documented gunicorn ``gthread`` configuration against the same slow clients.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import shutil
 import socket
@@ -207,6 +209,139 @@ def test_connections_beyond_max_open_or_max_idle_are_answered_503(app: App) -> N
             s.close()
         server.shutdown()  # type: ignore[attr-defined]
         server.server_close()  # type: ignore[attr-defined]
+
+
+# --- many slow clients at once (the figures in the README's "Serving") ----------------------
+
+
+@contextlib.contextmanager
+def dripping(port: int, count: int, every: float = 0.5) -> Iterator[list[socket.socket]]:
+    """``count`` sockets that each send a partial request line, then one more byte every
+    ``every`` seconds (spread over the interval), never finishing it."""
+    socks: list[socket.socket] = []
+    stop = threading.Event()
+
+    def drip() -> None:
+        groups = [socks[i::10] for i in range(10)]
+        while True:
+            for group in groups:
+                if stop.wait(every / len(groups)):
+                    return
+                for s in group:
+                    with contextlib.suppress(OSError):
+                        s.send(b"a")
+
+    dripper = threading.Thread(target=drip, daemon=True)
+    try:
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"GET /hea")
+            socks.append(s)
+        dripper.start()
+        yield socks
+    finally:
+        stop.set()
+        if dripper.is_alive():
+            dripper.join()
+        for s in socks:
+            s.close()
+
+
+def healthz_seconds(port: int) -> float:
+    """Seconds for one ``GET /healthz`` (AssertionError unless it is a 200)."""
+    status, seconds = exchange(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert status.endswith(b"200 OK"), status
+    return seconds
+
+
+def evaluate_rate(port: int, clients: int = 20, seconds: float = 2.0) -> float:
+    """``POST /v1/evaluate`` answers per second, ``clients`` at a time, each a new connection
+    with one of the example profiles (AssertionError if any answer is not a 200)."""
+    bodies = [p.read_bytes() for p in sorted((ROOT / "examples" / "profiles").glob("*.json"))]
+    done: list[int] = []
+    bad: list[int] = []
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        ok = 0
+        while time.monotonic() < stop:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request(
+                "POST",
+                "/v1/evaluate?as_of=2025-06-30",
+                bodies[i % len(bodies)],
+                {"Content-Type": "application/json"},
+            )
+            res = conn.getresponse()
+            res.read()
+            conn.close()
+            if res.status == 200:
+                ok += 1
+            else:
+                bad.append(res.status)
+            i += 1
+        done.append(ok)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad, bad[:10]
+    return sum(done) / (time.monotonic() - started)
+
+
+def open_files_for(count: int) -> None:
+    """Raise this process's soft limit on open files to ``count``, or skip the test."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < count:
+        if hard != resource.RLIM_INFINITY and hard < count:
+            pytest.skip(f"needs {count} open files; the hard limit is {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, hard))
+
+
+def crowding(
+    port: int, drippers: int, rounds: int = 2, seconds: float = 1.5, clients: int = 20
+) -> tuple[list[float], list[float], list[float]]:
+    """``evaluate_rate`` alone and with ``drippers`` dripping sockets, alternating for
+    ``rounds`` (so that a change in the machine's other load falls on both), and the
+    ``/healthz`` times while they drip: (alone, crowded, healthz)."""
+    alone: list[float] = []
+    crowded: list[float] = []
+    waits: list[float] = []
+    evaluate_rate(port, clients, 0.5)  # a fresh server's first answers are slower: not counted
+    for _ in range(rounds):
+        alone.append(evaluate_rate(port, clients, seconds))
+        with dripping(port, drippers):
+            time.sleep(0.7)  # a drip or so in: every socket has sent bytes and waits in the loop
+            waits += [healthz_seconds(port) for _ in range(3)]
+            crowded.append(evaluate_rate(port, clients, seconds))
+            waits.append(healthz_seconds(port))
+    return alone, crowded, waits
+
+
+def test_500_dripping_sockets_neither_delay_healthz_nor_slow_evaluate(app: App) -> None:
+    """The acceptance figures: with 500 sockets dripping their request line, ``/healthz``
+    answers in under a second and ``/v1/evaluate`` keeps its throughput. The README gives
+    the figures of ``scripts/bench_server.py``. Other work on a shared machine moves a
+    1.5 s window's rate by tens of percent either way, so the windows alternate, the bound
+    is 0.8 and a miss is measured again (twice at most): a real slowdown misses every time."""
+    open_files_for(2048)  # both ends of 500 sockets, the clients, and room
+    server, p = _run(app, Limits(header_timeout=60.0))
+    tries: list[tuple[list[float], list[float]]] = []
+    try:
+        for _ in range(3):
+            alone, crowded, waits = crowding(p, 500)
+            assert max(waits) < 1.0, waits
+            tries.append((alone, crowded))
+            if sum(crowded) >= 0.8 * sum(alone):
+                break
+    finally:
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+    assert sum(tries[-1][1]) >= 0.8 * sum(tries[-1][0]), tries
 
 
 HOSTILE: list[Any] = [
