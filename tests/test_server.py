@@ -147,6 +147,27 @@ def test_stalled_requests_hold_no_worker(app: App) -> None:
         server.server_close()  # type: ignore[attr-defined]
 
 
+def test_bodies_past_the_body_budget_are_answered_503(app: App) -> None:
+    """Bodies are buffered whole, in at most max_connections x max_body bytes: a client that
+    announces a large body and stalls holds that budget (until its deadline), not memory
+    without bound; the next body past it gets 503, a request without one is still served."""
+    small = create_app(max_body=1000)
+    server, p = _run(small, Limits(body_timeout=5.0, max_connections=1))
+    stalled = socket.create_connection(("127.0.0.1", p))
+    try:
+        stalled.sendall(post(1000, b'{"id":'))
+        time.sleep(0.3)
+        assert b" 503 " in exchange(p, post(10, b'{"id":"x"}'))[0]
+        assert _healthz(p).endswith(b"200 OK")
+        stalled.close()
+        time.sleep(0.3)
+        assert exchange(p, post(10, b'{"id":"x"}'))[0].endswith(b"200 OK")
+    finally:
+        stalled.close()
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+
+
 class _Gated:
     """The app, held at a gate: requests stay "being processed" until the test opens it."""
 

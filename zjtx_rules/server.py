@@ -16,7 +16,10 @@ headers within ``header_timeout`` of connecting (else the socket is closed, unan
 body within ``body_timeout`` of the headers (else the app answers 408; a client that closes
 early gets 400). The request line and headers are bounded by ``max_header_bytes`` (414,
 431), the body by the app's ``max_body``: a larger Content-Length is not read, the app
-answers 413 from the header alone. A worker writes the app's answer into memory and gives
+answers 413 from the header alone. So memory is bounded as well as threads: a head buffer
+per open connection, and bodies of at most ``max_connections`` x ``max_body`` bytes in all
+(what the workers could hold at once, as before); a body that would pass it gets 503.
+A worker writes the app's answer into memory and gives
 it back to the loop, which sends it, so a client that does not read its answer holds no
 worker either; each send must make progress within ``body_timeout``. The server answers
 one request per connection (HTTP/1.0 style, as wsgiref did): after the answer it shuts its
@@ -136,7 +139,7 @@ class _Handler(SimpleHandler):
 class _Conn:
     """One client socket and what the loop knows about it. Only the loop thread touches it."""
 
-    __slots__ = ("address", "deadline", "drain_left", "events", "out", "reader", "sock", "state")
+    __slots__ = ("address", "deadline", "drain_left", "events", "out", "reader", "reserved", "sock", "state")
 
     def __init__(self, sock: socket.socket, address: Any, reader: RequestReader, deadline: float) -> None:
         self.sock = sock
@@ -147,6 +150,7 @@ class _Conn:
         self.events = 0  # the selector events registered for it (0: not registered)
         self.out = memoryview(b"")
         self.drain_left = DRAIN_LIMIT
+        self.reserved = 0  # bytes of the body budget held for its body
 
     def requestline(self) -> str:
         request = self.reader.request
@@ -185,6 +189,9 @@ class _Server:
         self._conns: set[_Conn] = set()
         self._silent = 0  # connections that have sent nothing yet
         self._running = 0  # requests handed to the workers and not yet answered
+        # bodies are buffered whole: at most as many bytes as the workers could hold at once
+        self._body_budget = limits.max_connections * app.max_body
+        self._reserved = 0
         self._jobs: queue.SimpleQueue[tuple[_Conn, dict[str, Any], io.BytesIO] | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[tuple[_Conn, bytes]] = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
@@ -314,10 +321,16 @@ class _Server:
         except HttpError as err:
             self._reply(conn, _error_response(err), err.status)
             return
+        if not had_head and reader.request is not None:  # the head is in: now the body
+            length = reader.request.body_length
+            if self._reserved + length > self._body_budget:
+                self._reply(conn, _BUSY_RESPONSE, "503")
+                return
+            conn.reserved = length
+            self._reserved += length
+            self._deadline(conn, self.limits.body_timeout)
         if complete:
             self._dispatch(conn, late=False)
-        elif not had_head and reader.request is not None:
-            self._deadline(conn, self.limits.body_timeout)
 
     def _dispatch(self, conn: _Conn, late: bool) -> None:
         """Give a complete request (or one whose body ran out of time) to a worker, or answer
@@ -408,6 +421,7 @@ class _Server:
         self._start_sending(conn, data)
 
     def _start_sending(self, conn: _Conn, data: bytes) -> None:
+        self._release(conn)  # the body has been read (or will never be)
         conn.state = _WRITING
         conn.out = memoryview(data)
         self._deadline(conn, self.limits.body_timeout)
@@ -470,9 +484,14 @@ class _Server:
             self._selector.modify(conn.sock, events, conn)
         conn.events = events
 
+    def _release(self, conn: _Conn) -> None:
+        self._reserved -= conn.reserved
+        conn.reserved = 0
+
     def _close(self, conn: _Conn) -> None:
         if conn.state == _CLOSED:
             return
+        self._release(conn)
         if conn.state == _READING and conn.reader.received == 0:
             self._silent -= 1
         if conn.events:
