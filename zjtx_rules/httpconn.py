@@ -10,12 +10,23 @@ It parses strictly where leniency lets two parsers disagree about where a reques
 (request smuggling): a header name with spaces or no colon, two different Content-Lengths
 and any Transfer-Encoding (not supported: 411, send a Content-Length) are refused. Bare LF
 line ends and obsolete folded header lines are accepted, as RFC 9112 allows.
+
+From a complete request it also makes the WSGI environ (``wsgi_environ``), and the answer
+to one refused before the app runs (``error_response``, problem+json like the app's).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote
+from wsgiref.handlers import format_date_time
+
+from .web import Problem
 
 MAX_HEADERS = 100  # as http.client
 
@@ -132,6 +143,56 @@ def parse_head(head: bytes, max_body: int) -> Request:
             length = int(text) if len(text) <= 18 else max_body + 1
             request.body_length = length if length <= max_body else 0
     return request
+
+
+def wsgi_environ(request: Request, address: Any, base: dict[str, str]) -> dict[str, Any]:
+    """The CGI part of the WSGI environ, as wsgiref builds it (the server adds ``wsgi.*``).
+    A header name with ``_`` is dropped: ``X_User`` would pass as ``X-User`` (nginx and
+    waitress drop it too)."""
+    target = request.target
+    if target[:7].lower() == "http://" or target[:8].lower() == "https://":  # absolute form
+        target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+    path, _, query = target.partition("?")
+    env: dict[str, Any] = {
+        **base,
+        "SERVER_PROTOCOL": request.version,
+        "REQUEST_METHOD": request.method,
+        "PATH_INFO": unquote(path, "iso-8859-1"),
+        "QUERY_STRING": query,
+        "REMOTE_ADDR": str(address[0]),
+        "REMOTE_PORT": str(address[1]),
+    }
+    if request.content_length:
+        env["CONTENT_LENGTH"] = request.content_length
+    for name, value in request.headers:
+        if "_" in name:
+            continue
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_LENGTH":
+            continue
+        if key == "CONTENT_TYPE":
+            env.setdefault(key, value)
+            continue
+        key = "HTTP_" + key
+        env[key] = f"{env[key]},{value}" if key in env else value
+    return env
+
+
+def error_response(err: HttpError) -> bytes:
+    """The server's own answer to a request it refuses before the app sees it."""
+    problem = Problem(err.status, err.title, err.detail_zh, err.detail_en)
+    body = json.dumps(problem.body(), ensure_ascii=False).encode("utf-8")
+    head = (
+        f"HTTP/1.0 {err.status} {HTTPStatus(err.status).phrase}\r\n"
+        f"Date: {format_date_time(time.time())}\r\n"
+        "Server: zjtx_rules\r\n"
+        "Content-Type: application/problem+json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        "Cache-Control: no-store\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
 
 
 class RequestReader:

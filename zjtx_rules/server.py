@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
-import json
 import logging
 import queue
 import selectors
@@ -44,13 +43,11 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
-from urllib.parse import unquote
-from wsgiref.handlers import SimpleHandler, format_date_time
+from wsgiref.handlers import SimpleHandler
 
-from .httpconn import HttpError, Request, RequestReader
-from .web import DRAIN_LIMIT, DRAIN_SECONDS, App, Problem, escape_control
+from .httpconn import HttpError, RequestReader, error_response, wsgi_environ
+from .web import DRAIN_LIMIT, DRAIN_SECONDS, App, escape_control
 
 log = logging.getLogger("zjtx_rules.server")
 
@@ -88,23 +85,6 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 # what a connection is doing
 _READING, _PROCESSING, _WRITING, _LINGERING, _CLOSED = range(5)
-
-
-def _error_response(err: HttpError) -> bytes:
-    """The server's own answer to a request it refuses before the app sees it."""
-    problem = Problem(err.status, err.title, err.detail_zh, err.detail_en)
-    body = json.dumps(problem.body(), ensure_ascii=False).encode("utf-8")
-    head = (
-        f"HTTP/1.0 {err.status} {HTTPStatus(err.status).phrase}\r\n"
-        f"Date: {format_date_time(time.time())}\r\n"
-        "Server: zjtx_rules\r\n"
-        "Content-Type: application/problem+json\r\n"
-        f"Content-Length: {len(body)}\r\n"
-        "X-Content-Type-Options: nosniff\r\n"
-        "Cache-Control: no-store\r\n"
-        "Connection: close\r\n\r\n"
-    )
-    return head.encode("latin-1") + body
 
 
 class _LateBody(io.BytesIO):
@@ -198,6 +178,7 @@ class _Server:
         self._next_sweep = float("inf")
         self._last_sweep = 0.0
         self._accept_resume = 0.0  # while accepting is paused: when to resume
+        self._accept_warned = -1e9
         self._stop = False
         self._stopped = threading.Event()
         self._stopped.set()
@@ -265,9 +246,12 @@ class _Server:
                 return
             except OSError as exc:
                 if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
-                    log.warning("cannot accept (%s); pausing %.1f s", exc.strerror, _ACCEPT_PAUSE)
+                    now = time.monotonic()
+                    if now - self._accept_warned > 10:  # a warning, not ten a second
+                        self._accept_warned = now
+                        log.warning("cannot accept connections: %s (see --max-open)", exc.strerror)
                     self._selector.unregister(self.socket)
-                    self._accept_resume = time.monotonic() + _ACCEPT_PAUSE
+                    self._accept_resume = now + _ACCEPT_PAUSE
                     self._next_sweep = min(self._next_sweep, self._accept_resume)
                 return
             if len(self._conns) >= limits.max_open or self._silent >= limits.max_idle:
@@ -319,7 +303,7 @@ class _Server:
         try:
             complete = reader.feed(data)
         except HttpError as err:
-            self._reply(conn, _error_response(err), err.status)
+            self._reply(conn, error_response(err), err.status)
             return
         if not had_head and reader.request is not None:  # the head is in: now the body
             length = reader.request.body_length
@@ -340,7 +324,7 @@ class _Server:
         if self._running >= self.limits.max_connections:
             self._reply(conn, _BUSY_RESPONSE, "503")
             return
-        environ = self._environ(conn, request)
+        environ = wsgi_environ(request, conn.address, self._base_environ)
         body = (_LateBody if late else io.BytesIO)(bytes(request.body))
         self._watch(conn, 0)
         conn.state = _PROCESSING
@@ -351,35 +335,6 @@ class _Server:
             worker.start()
             self._workers.append(worker)
         self._jobs.put((conn, environ, body))
-
-    def _environ(self, conn: _Conn, request: Request) -> dict[str, Any]:
-        target = request.target
-        if target[:7].lower() == "http://" or target[:8].lower() == "https://":
-            target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
-        path, _, query = target.partition("?")
-        env: dict[str, Any] = {
-            **self._base_environ,
-            "SERVER_PROTOCOL": request.version,
-            "REQUEST_METHOD": request.method,
-            "PATH_INFO": unquote(path, "iso-8859-1"),
-            "QUERY_STRING": query,
-            "REMOTE_ADDR": str(conn.address[0]),
-            "REMOTE_PORT": str(conn.address[1]),
-        }
-        if request.content_length:
-            env["CONTENT_LENGTH"] = request.content_length
-        for name, value in request.headers:
-            if "_" in name:  # X_User would pass as X-User: dropped, as nginx and waitress do
-                continue
-            key = name.upper().replace("-", "_")
-            if key == "CONTENT_LENGTH":
-                continue
-            if key == "CONTENT_TYPE":
-                env.setdefault(key, value)
-                continue
-            key = "HTTP_" + key
-            env[key] = f"{env[key]},{value}" if key in env else value
-        return env
 
     def _work(self) -> None:
         """A worker thread: run the app for each request, give the answer back to the loop."""
