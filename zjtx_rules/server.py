@@ -324,16 +324,21 @@ class _Server:
         if self._running >= self.limits.max_connections:
             self._reply(conn, _BUSY_RESPONSE, "503")
             return
+        if self._running >= len(self._workers):  # every job has a thread: none waits in the queue
+            worker = threading.Thread(target=self._work, name="zjtx-worker", daemon=True)
+            try:
+                worker.start()
+            except RuntimeError:  # the system has no thread to spare
+                log.warning("cannot start a worker thread; answering 503")
+                self._reply(conn, _BUSY_RESPONSE, "503")
+                return
+            self._workers.append(worker)
         environ = wsgi_environ(request, conn.address, self._base_environ)
         body = (_LateBody if late else io.BytesIO)(bytes(request.body))
         self._watch(conn, 0)
         conn.state = _PROCESSING
         conn.deadline = float("inf")
         self._running += 1
-        if self._running > len(self._workers):  # every job has a thread: none waits in the queue
-            worker = threading.Thread(target=self._work, name="zjtx-worker", daemon=True)
-            worker.start()
-            self._workers.append(worker)
         self._jobs.put((conn, environ, body))
 
     def _work(self) -> None:
@@ -341,14 +346,15 @@ class _Server:
         while (job := self._jobs.get()) is not None:
             conn, environ, body = job
             out = io.BytesIO()
-            handler = _Handler(body, out, environ)
             try:
+                handler = _Handler(body, out, environ)
                 handler.run(self.app)
+                self._log(conn, *handler.logged)
             except Exception:  # wsgiref's own error handling failed; the client gets nothing
                 log.exception("error running the app")
-            self._log(conn, *handler.logged)
-            self._done.put((conn, out.getvalue()))
-            self._wake()
+            finally:  # always, or the loop would count this request as running for good
+                self._done.put((conn, out.getvalue()))
+                self._wake()
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError):  # full (so the loop is awake anyway) or closed
