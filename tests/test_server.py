@@ -3,6 +3,8 @@ the documented gunicorn ``gthread`` configuration against the same slow clients.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import shutil
 import socket
@@ -120,29 +122,247 @@ def test_a_client_dripping_its_headers_is_cut_off_at_the_header_deadline(port: i
         assert time.monotonic() - started < 4
 
 
-def test_requests_beyond_the_connection_cap_are_answered_503(app: App) -> None:
+def _healthz(port: int) -> bytes:
+    return exchange(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")[0]
+
+
+def test_stalled_requests_hold_no_worker(app: App) -> None:
+    """A client that has sent part of its request waits in the loop's buffer: with two
+    workers, ten such clients do not keep anyone else from being answered."""
     server, p = _run(app, Limits(header_timeout=5.0, body_timeout=5.0, max_connections=2))
     slow = []
     try:
-        for _ in range(2):  # each takes a slot: it has started a request and stalls
+        for i in range(10):
             s = socket.create_connection(("127.0.0.1", p))
-            s.sendall(b"GET /healthz HTTP/1.1\r\n")
+            s.sendall(b"GET /healthz HTTP/1.1\r\n" if i % 2 else post(1000, b'{"id":'))
             slow.append(s)
         time.sleep(0.3)
-        status, seconds = exchange(p, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
-        assert b" 503 " in status and seconds < 1.0
+        for _ in range(5):
+            status, seconds = exchange(p, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert status.endswith(b"200 OK") and seconds < 1.0
     finally:
         for s in slow:
             s.close()
         server.shutdown()  # type: ignore[attr-defined]
         server.server_close()  # type: ignore[attr-defined]
-    # the slots come back once the slow clients are gone
-    server, p = _run(app, Limits(max_connections=2))
+
+
+def test_bodies_past_the_body_budget_are_answered_503(app: App) -> None:
+    """Bodies are buffered whole, in at most max_connections x max_body bytes: a client that
+    announces a large body and stalls holds that budget (until its deadline), not memory
+    without bound; the next body past it gets 503, a request without one is still served."""
+    small = create_app(max_body=1000)
+    server, p = _run(small, Limits(body_timeout=5.0, max_connections=1))
+    stalled = socket.create_connection(("127.0.0.1", p))
     try:
-        assert exchange(p, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")[0].endswith(b"200 OK")
+        stalled.sendall(post(1000, b'{"id":'))
+        time.sleep(0.3)
+        assert b" 503 " in exchange(p, post(10, b'{"id":"x"}'))[0]
+        assert _healthz(p).endswith(b"200 OK")
+        stalled.close()
+        time.sleep(0.3)
+        assert exchange(p, post(10, b'{"id":"x"}'))[0].endswith(b"200 OK")
+    finally:
+        stalled.close()
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+
+
+class _Gated:
+    """The app, held at a gate: requests stay "being processed" until the test opens it."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.max_body = app.max_body
+        self.gate = threading.Event()
+        self.inside = threading.Semaphore(0)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.inside.release()
+        self.gate.wait(10)
+        return self.app(environ, start_response)
+
+
+def test_requests_beyond_the_worker_cap_are_answered_503_at_once(app: App) -> None:
+    gated = _Gated(app)
+    server, p = _run(gated, Limits(max_connections=2))  # type: ignore[arg-type]
+    answers: list[bytes] = []
+    held = [threading.Thread(target=lambda: answers.append(_healthz(p))) for _ in range(2)]
+    try:
+        for t in held:
+            t.start()
+        for _ in held:
+            assert gated.inside.acquire(timeout=5)
+        status, seconds = exchange(p, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert b" 503 " in status and seconds < 1.0
+        gated.gate.set()
+        for t in held:
+            t.join(10)
+        assert answers == [b"HTTP/1.0 200 OK"] * 2
+        assert _healthz(p).endswith(b"200 OK")  # the workers are free again
+    finally:
+        gated.gate.set()
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+
+
+def test_connections_beyond_max_open_or_max_idle_are_answered_503(app: App) -> None:
+    server, p = _run(app, Limits(header_timeout=5.0, max_open=6, max_idle=3))
+    held: list[socket.socket] = []
+    try:
+        for _ in range(3):  # silent
+            held.append(socket.create_connection(("127.0.0.1", p)))
+        time.sleep(0.2)
+        assert b" 503 " in _healthz(p)  # a fourth silent one is refused before it can talk
+        for _ in range(3):  # talking, so not idle: they fill max_open
+            s = socket.create_connection(("127.0.0.1", p))
+            s.sendall(b"GET /hea")
+            held.append(s)
+            time.sleep(0.1)
+        time.sleep(0.2)
+        assert b" 503 " in _healthz(p)
+        held.pop().close()
+        held.pop(0).close()
+        time.sleep(0.2)
+        assert _healthz(p).endswith(b"200 OK")
+    finally:
+        for s in held:
+            s.close()
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
+
+
+# --- many slow clients at once (the figures in the README's "Serving") ----------------------
+
+
+@contextlib.contextmanager
+def dripping(port: int, count: int, every: float = 0.5) -> Iterator[list[socket.socket]]:
+    """``count`` sockets that each send a partial request line, then one more byte every
+    ``every`` seconds (spread over the interval), never finishing it."""
+    socks: list[socket.socket] = []
+    stop = threading.Event()
+
+    def drip() -> None:
+        groups = [socks[i::10] for i in range(10)]
+        while True:
+            for group in groups:
+                if stop.wait(every / len(groups)):
+                    return
+                for s in group:
+                    with contextlib.suppress(OSError):
+                        s.send(b"a")
+
+    dripper = threading.Thread(target=drip, daemon=True)
+    try:
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"GET /hea")
+            socks.append(s)
+        dripper.start()
+        yield socks
+    finally:
+        stop.set()
+        if dripper.is_alive():
+            dripper.join()
+        for s in socks:
+            s.close()
+
+
+def healthz_seconds(port: int) -> float:
+    """Seconds for one ``GET /healthz`` (AssertionError unless it is a 200)."""
+    status, seconds = exchange(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert status.endswith(b"200 OK"), status
+    return seconds
+
+
+def evaluate_rate(port: int, clients: int = 20, seconds: float = 2.0) -> float:
+    """``POST /v1/evaluate`` answers per second, ``clients`` at a time, each a new connection
+    with one of the example profiles (AssertionError if any answer is not a 200)."""
+    bodies = [p.read_bytes() for p in sorted((ROOT / "examples" / "profiles").glob("*.json"))]
+    done: list[int] = []
+    bad: list[int] = []
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        ok = 0
+        while time.monotonic() < stop:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request(
+                "POST",
+                "/v1/evaluate?as_of=2025-06-30",
+                bodies[i % len(bodies)],
+                {"Content-Type": "application/json"},
+            )
+            res = conn.getresponse()
+            res.read()
+            conn.close()
+            if res.status == 200:
+                ok += 1
+            else:
+                bad.append(res.status)
+            i += 1
+        done.append(ok)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad, bad[:10]
+    return sum(done) / (time.monotonic() - started)
+
+
+def open_files_for(count: int) -> None:
+    """Raise this process's soft limit on open files to ``count``, or skip the test."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < count:
+        if hard != resource.RLIM_INFINITY and hard < count:
+            pytest.skip(f"needs {count} open files; the hard limit is {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, hard))
+
+
+def crowding(
+    port: int, drippers: int, rounds: int = 2, seconds: float = 1.5, clients: int = 20
+) -> tuple[list[float], list[float], list[float]]:
+    """``evaluate_rate`` alone and with ``drippers`` dripping sockets, alternating for
+    ``rounds`` (so that a change in the machine's other load falls on both), and the
+    ``/healthz`` times while they drip: (alone, crowded, healthz)."""
+    alone: list[float] = []
+    crowded: list[float] = []
+    waits: list[float] = []
+    evaluate_rate(port, clients, 0.5)  # a fresh server's first answers are slower: not counted
+    for _ in range(rounds):
+        alone.append(evaluate_rate(port, clients, seconds))
+        with dripping(port, drippers):
+            time.sleep(0.7)  # a drip or so in: every socket has sent bytes and waits in the loop
+            waits += [healthz_seconds(port) for _ in range(3)]
+            crowded.append(evaluate_rate(port, clients, seconds))
+            waits.append(healthz_seconds(port))
+    return alone, crowded, waits
+
+
+def test_500_dripping_sockets_neither_delay_healthz_nor_slow_evaluate(app: App) -> None:
+    """The acceptance figures: with 500 sockets dripping their request line, ``/healthz``
+    answers in under a second and ``/v1/evaluate`` keeps its throughput. The README gives
+    the figures of ``scripts/bench_server.py``. Other work on a shared machine moves a
+    1.5 s window's rate by tens of percent either way, so the windows alternate, the bound
+    is 0.8 and a miss is measured again (twice at most): a real slowdown misses every time."""
+    open_files_for(2048)  # both ends of 500 sockets, the clients, and room
+    server, p = _run(app, Limits(header_timeout=60.0))
+    tries: list[tuple[list[float], list[float]]] = []
+    try:
+        for _ in range(3):
+            alone, crowded, waits = crowding(p, 500)
+            assert max(waits) < 1.0, waits
+            tries.append((alone, crowded))
+            if sum(crowded) >= 0.8 * sum(alone):
+                break
     finally:
         server.shutdown()  # type: ignore[attr-defined]
         server.server_close()  # type: ignore[attr-defined]
+    assert sum(tries[-1][1]) >= 0.8 * sum(tries[-1][0]), tries
 
 
 HOSTILE: list[Any] = [
@@ -177,6 +397,78 @@ def test_hostile_requests_never_get_a_500(port: int, raw: bytes) -> None:
     status, _ = exchange(port, raw)
     assert status  # answered (an HTTP/0.9-style request gets a bare error page)
     assert b" 500 " not in status and b"Error code: 500" not in status
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"GET /healthz HTTP/1.1\nHost: t\n\n", b"200"),  # bare LF line ends
+        (b"\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", b"200"),  # a blank line first
+        (b"GET /healthz HTTP/1.1\r\nX-A: 1\r\n  2\r\n\r\n", b"200"),  # a folded header
+        (b"GET http://t/healthz HTTP/1.1\r\n\r\n", b"200"),  # absolute form
+        (post(10, b'{"id":"x"}GET /x HTTP/1.1\r\n\r\n'), b"200"),  # pipelined bytes: ignored
+        (b"GET /healthz\r\n\r\n", b"400"),  # HTTP/0.9 is not served
+        (b"GET /healthz HTTP/1.1\r\nHost : t\r\n\r\n", b"400"),  # space before the colon
+        (b"GET /healthz HTTP/1.1\r\nno colon\r\n\r\n", b"400"),
+        (post(10, b'{"id":"x"}').replace(b"\r\n\r\n", b"\r\nContent-Length: 11\r\n\r\n"), b"400"),
+        (b"GET / HTTP/2.0\r\n\r\n", b"505"),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
+        (b"GET / HTTP/1.1\r\nX-A: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
+        (b"GET / HTTP/1.1\r\n" + b"X-A: 1\r\n" * 101 + b"\r\n", b"431"),
+        (
+            b"POST /v1/evaluate HTTP/1.1\r\nContent-Type: application/json\r\n"
+            b'Transfer-Encoding: chunked\r\n\r\na\r\n{"id":"x"}\r\n0\r\n\r\n',
+            b"411",
+        ),
+    ],
+    ids=range(14),
+)
+def test_the_server_reads_requests_strictly_where_parsers_could_disagree(
+    port: int, raw: bytes, status: bytes
+) -> None:
+    got, seconds = exchange(port, raw)
+    assert got.split(b" ")[1] == status, got
+    assert seconds < 1.0
+
+
+def test_a_request_sent_a_byte_at_a_time_within_the_deadline_is_answered(port: int) -> None:
+    raw = post(10, b'{"id":"x"}')
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        for byte in raw:
+            s.sendall(bytes([byte]))
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    assert data.startswith(b"HTTP/1.0 200 OK") and b'"profile_id": "x"' in data
+
+
+class _Big:
+    """The app, except that ``/big`` answers 32 MiB: more than any socket buffer holds."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.max_body = app.max_body
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"] != "/big":
+            return self.app(environ, start_response)
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(32 << 20))])
+        return [b"x" * (32 << 20)]
+
+
+def test_an_answer_the_client_does_not_read_holds_no_worker(app: App) -> None:
+    server, p = _run(_Big(app), Limits(max_connections=1, body_timeout=5.0))  # type: ignore[arg-type]
+    big = socket.create_connection(("127.0.0.1", p))
+    try:
+        big.sendall(b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        time.sleep(0.5)
+        assert big.recv(100).startswith(b"HTTP/1.0 200 OK")  # it has begun, and stalls
+        for _ in range(3):
+            assert _healthz(p).endswith(b"200 OK")
+    finally:
+        big.close()
+        server.shutdown()  # type: ignore[attr-defined]
+        server.server_close()  # type: ignore[attr-defined]
 
 
 def test_a_percent_encoded_newline_and_nul_in_a_static_name_is_404_not_500(app: App) -> None:

@@ -237,7 +237,19 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--quiet", action="store_true", help="no access log")
     sv.add_argument("--header-timeout", type=float, default=10.0, help="seconds for the request headers")
     sv.add_argument("--body-timeout", type=float, default=30.0, help="seconds for the request body")
-    sv.add_argument("--max-connections", type=_positive, default=64, help="requests served at once")
+    sv.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=64,
+        help="requests processed at once (worker threads); a complete request past it gets 503",
+    )
+    sv.add_argument(
+        "--max-open",
+        type=_positive,
+        default=4096,
+        help="connections open at once, each reading, waiting or being answered (a buffer each, "
+        "no thread); a new one past it gets 503",
+    )
     do = _command(
         sub, "docs", "write the rules as a static site (HTML, printable)", "zjtx docs --out /tmp/site"
     )
@@ -555,7 +567,7 @@ def _serve(args: argparse.Namespace, out: list[str]) -> int:
         )
     except ValueError as exc:  # a malformed --cors-origin: refuse at startup, not at run time
         raise UsageError(f"--cors-origin 无效: {exc}", f"bad --cors-origin: {exc}") from None
-    limits = Limits(args.header_timeout, args.body_timeout, args.max_connections)
+    limits = Limits(args.header_timeout, args.body_timeout, args.max_connections, max_open=args.max_open)
     try:
         serve(app, args.host, args.port, quiet=args.quiet, limits=limits)
     except OSError as exc:
