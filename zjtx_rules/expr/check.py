@@ -25,6 +25,7 @@ from .nodes import (
     Num,
     Str,
     Unary,
+    Visitor,
 )
 from .parser import ExprError
 from .types import (
@@ -75,7 +76,9 @@ def _type_error(node: Node, expected: str, got: Ty, what_zh: str = "", what_en: 
     )
 
 
-class Checker:
+class Checker(Visitor[Ty]):
+    """Types one expression: ``check`` visits a node and records its type on it."""
+
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
 
@@ -86,56 +89,53 @@ class Checker:
         return got
 
     def check(self, node: Node) -> Ty:
-        ty = self._check(node)
+        ty = self.visit(node)
         node.ty = ty
         return ty
 
-    def _check(self, node: Node) -> Ty:
-        if isinstance(node, Num):
-            return NUMBER
-        if isinstance(node, Str):
-            return STRING
-        if isinstance(node, Bool):
-            return BOOL
-        if isinstance(node, DateLit):
-            return DATE
-        if isinstance(node, ListLit):
-            if not node.items:
-                return ListTy(NULL)
-            first = self.check(node.items[0])
-            for item in node.items[1:]:
-                self.expect(item, first, "列表各项", "list items: ")
-            return ListTy(first)
-        if isinstance(node, Name):
-            return self._name(node)
-        if isinstance(node, Field):
-            return self._field(node)
-        if isinstance(node, Unary):
-            if node.op == "not":
-                self.expect(node.operand, BOOL, "not 的操作数", "operand of 'not': ")
-                return BOOL
-            self.expect(node.operand, NUMBER, "负号的操作数", "operand of '-': ")
-            return NUMBER
-        if isinstance(node, Binary):
-            return self._binary(node)
-        if isinstance(node, If):
-            self.expect(node.cond, BOOL, "if 的条件", "condition of 'if': ")
-            then = self.check(node.then)
-            self.expect(node.orelse, then, "else 分支", "'else' branch: ")
-            return then
-        if isinstance(node, Call):
-            return self._call(node)
-        if isinstance(node, Lambda):
-            raise ExprError(
-                "E302",
-                "misplaced-function",
-                "x -> ... 只能作为 any/all/sum 等函数的参数",
-                "'x -> ...' may only be an argument of any/all/sum and the like",
-                node.span,
-            )
-        raise AssertionError(type(node))
+    def visit_num(self, node: Num) -> Ty:
+        return NUMBER
 
-    def _name(self, node: Name) -> Ty:
+    def visit_str(self, node: Str) -> Ty:
+        return STRING
+
+    def visit_bool(self, node: Bool) -> Ty:
+        return BOOL
+
+    def visit_date(self, node: DateLit) -> Ty:
+        return DATE
+
+    def visit_list(self, node: ListLit) -> Ty:
+        if not node.items:
+            return ListTy(NULL)
+        first = self.check(node.items[0])
+        for item in node.items[1:]:
+            self.expect(item, first, "列表各项", "list items: ")
+        return ListTy(first)
+
+    def visit_unary(self, node: Unary) -> Ty:
+        if node.op == "not":
+            self.expect(node.operand, BOOL, "not 的操作数", "operand of 'not': ")
+            return BOOL
+        self.expect(node.operand, NUMBER, "负号的操作数", "operand of '-': ")
+        return NUMBER
+
+    def visit_if(self, node: If) -> Ty:
+        self.expect(node.cond, BOOL, "if 的条件", "condition of 'if': ")
+        then = self.check(node.then)
+        self.expect(node.orelse, then, "else 分支", "'else' branch: ")
+        return then
+
+    def visit_lambda(self, node: Lambda) -> Ty:
+        raise ExprError(
+            "E302",
+            "misplaced-function",
+            "x -> ... 只能作为 any/all/sum 等函数的参数",
+            "'x -> ...' may only be an argument of any/all/sum and the like",
+            node.span,
+        )
+
+    def visit_name(self, node: Name) -> Ty:
         if node.name in self.scope.locals:
             node.kind = "local"
             return self.scope.locals[node.name]
@@ -158,7 +158,7 @@ class Checker:
         self.scope.refs.add((node.kind, node.name))
         return ty
 
-    def _field(self, node: Field) -> Ty:
+    def visit_field(self, node: Field) -> Ty:
         obj = self.check(node.obj)
         if isinstance(obj, RecordTy):
             ty = obj.field(node.name)
@@ -203,7 +203,7 @@ class Checker:
                 he or "allowed: " + ", ".join(sorted(typed.choices)),
             )
 
-    def _binary(self, node: Binary) -> Ty:
+    def visit_binary(self, node: Binary) -> Ty:
         op = node.op
         if op in ("and", "or"):
             self.expect(node.left, BOOL, f"'{op}' 的左边", f"left of '{op}': ")
@@ -284,7 +284,7 @@ class Checker:
                 node.span,
             )
 
-    def _call(self, node: Call) -> Ty:
+    def visit_call(self, node: Call) -> Ty:
         f, a = node.func, node.args
         if f not in BUILTINS:
             found = self.scope.lookup(f)

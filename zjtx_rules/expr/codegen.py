@@ -51,6 +51,7 @@ from .nodes import (
     Num,
     Str,
     Unary,
+    Visitor,
 )
 from .types import MeasureTy, RecordTy, TableTy
 from .values import UNKNOWN
@@ -239,7 +240,7 @@ _COMPARE: Final[Mapping[str, type[ast.cmpop]]] = {
 Atom = tuple[ast.expr, bool]
 
 
-class _Gen:
+class _Gen(Visitor[Atom]):
     """Generates the statements of one function; ``stmts`` is the block being written."""
 
     def __init__(self) -> None:
@@ -301,38 +302,41 @@ class _Gen:
 
     # -- expressions
     def expr(self, node: Node) -> Atom:
-        if isinstance(node, Num | DateLit):
-            return self.constant(node.value), False
-        if isinstance(node, Str | Bool):
-            return ast.Constant(node.value), False
-        if isinstance(node, ListLit):
-            items = [self.expr(i) for i in node.items]
-            lst = ast.List([a for a, _ in items], ast.Load())
-            unknown = _any_unknown(items)
-            if unknown is None:
-                return self.temp(lst), False
-            return self.temp(ast.IfExp(unknown, _load("UNKNOWN"), lst)), True
-        if isinstance(node, Name):
-            return self.name(node)
-        if isinstance(node, Field):
-            return self.field(node)
-        if isinstance(node, Unary):
-            operand, maybe = self.expr(node.operand)
-            value: ast.expr = ast.UnaryOp(ast.Not() if node.op == "not" else ast.USub(), operand)
-            if maybe:
-                value = ast.IfExp(_is_unknown(operand), _load("UNKNOWN"), value)
-            return self.temp(value), maybe
-        if isinstance(node, Binary):
-            if node.op in ("and", "or"):
-                return self.logic(node)
-            return self.binary(node)
-        if isinstance(node, If):
-            return self.if_(node)
-        if isinstance(node, Call):
-            return self.call(node)
-        raise AssertionError(type(node))
+        return self.visit(node)
 
-    def name(self, node: Name) -> Atom:
+    def visit_num(self, node: Num) -> Atom:
+        return self.constant(node.value), False
+
+    def visit_date(self, node: DateLit) -> Atom:
+        return self.constant(node.value), False
+
+    def visit_str(self, node: Str) -> Atom:
+        return ast.Constant(node.value), False
+
+    def visit_bool(self, node: Bool) -> Atom:
+        return ast.Constant(node.value), False
+
+    def visit_list(self, node: ListLit) -> Atom:
+        items = [self.expr(i) for i in node.items]
+        lst = ast.List([a for a, _ in items], ast.Load())
+        unknown = _any_unknown(items)
+        if unknown is None:
+            return self.temp(lst), False
+        return self.temp(ast.IfExp(unknown, _load("UNKNOWN"), lst)), True
+
+    def visit_unary(self, node: Unary) -> Atom:
+        operand, maybe = self.expr(node.operand)
+        value: ast.expr = ast.UnaryOp(ast.Not() if node.op == "not" else ast.USub(), operand)
+        if maybe:
+            value = ast.IfExp(_is_unknown(operand), _load("UNKNOWN"), value)
+        return self.temp(value), maybe
+
+    def visit_binary(self, node: Binary) -> Atom:
+        if node.op in ("and", "or"):
+            return self.logic(node)
+        return self.binary(node)
+
+    def visit_name(self, node: Name) -> Atom:
         label = ast.Constant(node.name)
         if node.kind == "fact":
             out = self.temp(_method(self.env_attr("facts"), "get", label, _load("UNKNOWN")))
@@ -351,7 +355,7 @@ class _Gen:
             return self.env_attr("as_of"), False
         raise AssertionError(node.kind)
 
-    def field(self, node: Field) -> Atom:
+    def visit_field(self, node: Field) -> Atom:
         if isinstance(node.obj.ty, MeasureTy):
             resolver = self.env_attr("resolver")
             args = (ast.Constant(node.obj.ty.name), ast.Constant(node.name), _load(self.env))
@@ -410,7 +414,7 @@ class _Gen:
             return self.temp(value), False
         return self.temp(ast.IfExp(unknown, _load("UNKNOWN"), value)), True
 
-    def if_(self, node: If) -> Atom:
+    def visit_if(self, node: If) -> Atom:
         cond, cmaybe = self.expr(node.cond)
         then_body, then, tmaybe = self.block(node.then)
         else_body, orelse, emaybe = self.block(node.orelse)
@@ -422,7 +426,7 @@ class _Gen:
         return _load(out), cmaybe or tmaybe or emaybe
 
     # -- calls
-    def call(self, node: Call) -> Atom:
+    def visit_call(self, node: Call) -> Atom:
         f = node.func
         if f not in V.BUILTINS:  # a decision table, checked by the type checker
             inputs = [self.expr(a) for a in node.args]
