@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from typing import Any, Protocol
 
 from . import values as V
+from .builtins import REGISTRY
 from .compile import Env
 from .nodes import (
     Binary,
@@ -29,7 +30,7 @@ from .nodes import (
     Unary,
     Visitor,
 )
-from .types import MeasureTy, RecordTy, TableTy
+from .types import MeasureTy, RecordTy
 from .values import UNKNOWN
 
 
@@ -130,29 +131,17 @@ class _Interpreter(Visitor[Any]):
         return self.run(node.then if c else node.orelse)
 
     def visit_call(self, node: Call) -> Any:
-        env = self.env
-        if node.func not in V.BUILTINS:
+        builtin = REGISTRY.get(node.func)
+        if builtin is None:  # a decision table
             inputs = [self.run(a) for a in node.args]
-            table = env.params[node.func]
+            table = self.env.params[node.func]
             return UNKNOWN if table is UNKNOWN or UNKNOWN in inputs else table.lookup(inputs)
-        if node.func == "values" and isinstance(node.args[0].ty, TableTy):
-            table = env.params[node.args[0].ty.name]
-            return UNKNOWN if table is UNKNOWN else table.values()
-        if node.func in ("known", "coalesce"):
-            mark = len(env.missing)
-            first = self.run(node.args[0])
-            if first is UNKNOWN:
-                del env.missing[mark:]
-            if node.func == "known":
-                return first is not UNKNOWN
-            return first if first is not UNKNOWN else self.run(node.args[1])
-        args: list[Any] = []
-        for a in node.args:
-            if isinstance(a, Lambda):
-                args.append(self.closure(a))
-            else:
-                args.append(self.run(a))
-        return V.BUILTINS[node.func](*args)
+        if builtin.evaluate is not None:
+            return builtin.evaluate(self, node)
+        return builtin.impl(*self.arguments(node))
+
+    def arguments(self, node: Call) -> list[Any]:
+        return [self.closure(a) if isinstance(a, Lambda) else self.run(a) for a in node.args]
 
     def closure(self, lam: Lambda) -> Any:
         env = self.env
