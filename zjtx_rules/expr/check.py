@@ -243,6 +243,8 @@ class Checker(Visitor[Ty]):
         return builtin.result_type(types)
 
     def check_function(self, node: Node, params: int, param: Ty, body: Ty | None, fname: str) -> Ty:
+        """A function argument of ``fname``: its parameter bound to ``param`` while its body is
+        checked (against ``body`` when given); the body's type."""
         if not isinstance(node, Lambda):
             raise ExprError(
                 "E302",
@@ -255,10 +257,8 @@ class Checker(Visitor[Ty]):
             raise ExprError(
                 "E302",
                 "misplaced-function",
-                "函数只能有一个参数" if params == 1 else f"函数应有 {params} 个参数",
-                "a function takes one parameter"
-                if params == 1
-                else f"this function takes {params} parameters",
+                "函数只能有一个参数",
+                "a function takes one parameter",
                 node.span,
             )
         pname = node.params[0]

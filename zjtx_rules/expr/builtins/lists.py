@@ -1,4 +1,5 @@
-"""Built-in functions over lists: each implementation, then its entry.
+"""Built-in functions over lists: their implementations, type rules and inline forms, and
+their entries (``ENTRIES``, in the order the README lists them).
 
 Five of them (``any``, ``all``, ``sum``, ``count``, ``filter`` with a function argument) run as
 loops inside the generated function's frame rather than as calls: their inline form is built
