@@ -11,6 +11,8 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .builtins import REGISTRY
+from .builtins.signature import type_error
 from .nodes import (
     Binary,
     Bool,
@@ -25,6 +27,7 @@ from .nodes import (
     Num,
     Str,
     Unary,
+    Visitor,
 )
 from .parser import ExprError
 from .types import (
@@ -35,7 +38,6 @@ from .types import (
     STRING,
     LambdaTy,
     ListTy,
-    MapTy,
     MeasureTy,
     Prim,
     RecordTy,
@@ -43,7 +45,6 @@ from .types import (
     Ty,
     same,
 )
-from .values import BUILTINS
 
 MEASURE_STATUS_FIELDS = ("eligible", "ineligible", "undetermined")
 
@@ -65,77 +66,66 @@ def did_you_mean(name: str, candidates: list[str]) -> tuple[str, str]:
     return f"您是否想写 '{close[0]}'?", f"did you mean '{close[0]}'?"
 
 
-def _type_error(node: Node, expected: str, got: Ty, what_zh: str = "", what_en: str = "") -> ExprError:
-    return ExprError(
-        "E301",
-        "type-mismatch",
-        f"{what_zh}类型应为 {expected}，实际为 {got.describe()}",
-        f"{what_en}expected {expected}; got {got.describe()}",
-        node.span,
-    )
+class Checker(Visitor[Ty]):
+    """Types one expression: ``check`` visits a node and records its type on it."""
 
-
-class Checker:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
 
     def expect(self, node: Node, ty: Ty, what_zh: str = "", what_en: str = "") -> Ty:
         got = self.check(node)
         if not same(got, ty):
-            raise _type_error(node, ty.describe(), got, what_zh, what_en)
+            raise type_error(node, ty.describe(), got, what_zh, what_en)
         return got
 
     def check(self, node: Node) -> Ty:
-        ty = self._check(node)
+        ty = self.visit(node)
         node.ty = ty
         return ty
 
-    def _check(self, node: Node) -> Ty:
-        if isinstance(node, Num):
-            return NUMBER
-        if isinstance(node, Str):
-            return STRING
-        if isinstance(node, Bool):
-            return BOOL
-        if isinstance(node, DateLit):
-            return DATE
-        if isinstance(node, ListLit):
-            if not node.items:
-                return ListTy(NULL)
-            first = self.check(node.items[0])
-            for item in node.items[1:]:
-                self.expect(item, first, "列表各项", "list items: ")
-            return ListTy(first)
-        if isinstance(node, Name):
-            return self._name(node)
-        if isinstance(node, Field):
-            return self._field(node)
-        if isinstance(node, Unary):
-            if node.op == "not":
-                self.expect(node.operand, BOOL, "not 的操作数", "operand of 'not': ")
-                return BOOL
-            self.expect(node.operand, NUMBER, "负号的操作数", "operand of '-': ")
-            return NUMBER
-        if isinstance(node, Binary):
-            return self._binary(node)
-        if isinstance(node, If):
-            self.expect(node.cond, BOOL, "if 的条件", "condition of 'if': ")
-            then = self.check(node.then)
-            self.expect(node.orelse, then, "else 分支", "'else' branch: ")
-            return then
-        if isinstance(node, Call):
-            return self._call(node)
-        if isinstance(node, Lambda):
-            raise ExprError(
-                "E302",
-                "misplaced-function",
-                "x -> ... 只能作为 any/all/sum 等函数的参数",
-                "'x -> ...' may only be an argument of any/all/sum and the like",
-                node.span,
-            )
-        raise AssertionError(type(node))
+    def visit_num(self, node: Num) -> Ty:
+        return NUMBER
 
-    def _name(self, node: Name) -> Ty:
+    def visit_str(self, node: Str) -> Ty:
+        return STRING
+
+    def visit_bool(self, node: Bool) -> Ty:
+        return BOOL
+
+    def visit_date(self, node: DateLit) -> Ty:
+        return DATE
+
+    def visit_list(self, node: ListLit) -> Ty:
+        if not node.items:
+            return ListTy(NULL)
+        first = self.check(node.items[0])
+        for item in node.items[1:]:
+            self.expect(item, first, "列表各项", "list items: ")
+        return ListTy(first)
+
+    def visit_unary(self, node: Unary) -> Ty:
+        if node.op == "not":
+            self.expect(node.operand, BOOL, "not 的操作数", "operand of 'not': ")
+            return BOOL
+        self.expect(node.operand, NUMBER, "负号的操作数", "operand of '-': ")
+        return NUMBER
+
+    def visit_if(self, node: If) -> Ty:
+        self.expect(node.cond, BOOL, "if 的条件", "condition of 'if': ")
+        then = self.check(node.then)
+        self.expect(node.orelse, then, "else 分支", "'else' branch: ")
+        return then
+
+    def visit_lambda(self, node: Lambda) -> Ty:
+        raise ExprError(
+            "E302",
+            "misplaced-function",
+            "x -> ... 只能作为 any/all/sum 等函数的参数",
+            "'x -> ...' may only be an argument of any/all/sum and the like",
+            node.span,
+        )
+
+    def visit_name(self, node: Name) -> Ty:
         if node.name in self.scope.locals:
             node.kind = "local"
             return self.scope.locals[node.name]
@@ -158,7 +148,7 @@ class Checker:
         self.scope.refs.add((node.kind, node.name))
         return ty
 
-    def _field(self, node: Field) -> Ty:
+    def visit_field(self, node: Field) -> Ty:
         obj = self.check(node.obj)
         if isinstance(obj, RecordTy):
             ty = obj.field(node.name)
@@ -203,7 +193,7 @@ class Checker:
                 he or "allowed: " + ", ".join(sorted(typed.choices)),
             )
 
-    def _binary(self, node: Binary) -> Ty:
+    def visit_binary(self, node: Binary) -> Ty:
         op = node.op
         if op in ("and", "or"):
             self.expect(node.left, BOOL, f"'{op}' 的左边", f"left of '{op}': ")
@@ -217,26 +207,44 @@ class Checker:
         if op in ("in", "not in"):
             right = self.check(node.right)
             if not isinstance(right, ListTy):
-                raise _type_error(node.right, "list", right, f"'{op}' 的右边", f"right of '{op}': ")
+                raise type_error(node.right, "list", right, f"'{op}' 的右边", f"right of '{op}': ")
             if not same(left, right.elem):
-                raise _type_error(node.left, right.elem.describe(), left)
+                raise type_error(node.left, right.elem.describe(), left)
             if isinstance(node.right, ListLit):
                 for item in node.right.items:
                     self._enum_literal(left, item)
             return BOOL
         right = self.check(node.right)
         if not same(left, right):
-            raise _type_error(node.right, left.describe(), right, f"'{op}' 的右边", f"right of '{op}': ")
+            raise type_error(node.right, left.describe(), right, f"'{op}' 的右边", f"right of '{op}': ")
         if op in ("<", "<=", ">", ">=") and not (same(left, NUMBER) or same(left, DATE)):
-            raise _type_error(node.left, "number or date", left, f"'{op}' 的", f"'{op}' ")
+            raise type_error(node.left, "number or date", left, f"'{op}' 的", f"'{op}' ")
         if op in ("==", "!=") and not isinstance(left, Prim):
-            raise _type_error(node.left, "bool, number, string or date", left)
+            raise type_error(node.left, "bool, number, string or date", left)
         self._enum_literal(left, node.right)
         self._enum_literal(right, node.left)
         return BOOL
 
     # -- calls
-    def _lambda(self, node: Node, param: Ty, result: Ty | None, fname: str) -> Ty:
+    def visit_call(self, node: Call) -> Ty:
+        """A built-in function from its registry entry: arity, then its own form if it has
+        one, then each argument against its parameter; any other name is a decision table."""
+        builtin = REGISTRY.get(node.func)
+        if builtin is None:
+            return self._table_call(node)
+        self._arity(node, *builtin.arity)
+        if builtin.special is not None:
+            special = builtin.special(self, node)
+            if special is not None:
+                return special
+        types: list[Ty] = []
+        for index in range(len(node.args)):
+            types.append(builtin.param(index).check(self, node, index, types))
+        return builtin.result_type(types)
+
+    def check_function(self, node: Node, params: int, param: Ty, body: Ty | None, fname: str) -> Ty:
+        """A function argument of ``fname``: its parameter bound to ``param`` while its body is
+        checked (against ``body`` when given); the body's type."""
         if not isinstance(node, Lambda):
             raise ExprError(
                 "E302",
@@ -245,7 +253,7 @@ class Checker:
                 f"this argument of {fname} must be a function 'x -> ...'",
                 node.span,
             )
-        if len(node.params) != 1:
+        if len(node.params) != params:
             raise ExprError(
                 "E302",
                 "misplaced-function",
@@ -257,20 +265,14 @@ class Checker:
         saved = self.scope.locals.get(pname)
         self.scope.locals[pname] = param
         try:
-            body = self.check(node.body) if result is None else self.expect(node.body, result)
+            got = self.check(node.body) if body is None else self.expect(node.body, body)
         finally:
             if saved is None:
                 self.scope.locals.pop(pname, None)
             else:
                 self.scope.locals[pname] = saved
         node.ty = LambdaTy()
-        return body
-
-    def _list_arg(self, node: Node, fname: str) -> ListTy:
-        ty = self.check(node)
-        if not isinstance(ty, ListTy):
-            raise _type_error(node, "list", ty, f"{fname} 的第一个参数", f"first argument of {fname}: ")
-        return ty
+        return got
 
     def _arity(self, node: Call, lo: int, hi: int) -> None:
         n = len(node.args)
@@ -284,158 +286,34 @@ class Checker:
                 node.span,
             )
 
-    def _call(self, node: Call) -> Ty:
+    def _table_call(self, node: Call) -> Ty:
         f, a = node.func, node.args
-        if f not in BUILTINS:
-            found = self.scope.lookup(f)
-            if found and isinstance(found[1], TableTy):
-                table = found[1]
-                self.scope.refs.add(("table", f))
-                if len(a) != len(table.inputs):
-                    raise ExprError(
-                        "E303",
-                        "wrong-arity",
-                        f"决策表 {f} 需要 {len(table.inputs)} 个参数",
-                        f"decision table {f} takes {len(table.inputs)} argument(s)",
-                        node.span,
-                    )
-                for arg, ty in zip(a, table.inputs, strict=True):
-                    self.expect(arg, ty)
-                    self._enum_literal(ty, arg)
-                return table.value
-            hz, he = did_you_mean(f, [*BUILTINS, *self.scope.all_names()])
-            raise ExprError(
-                "E206",
-                "unknown-function",
-                f"未知的函数 '{f}'",
-                f"unknown function '{f}'",
-                node.func_span,
-                hz,
-                he,
-            )
-        if f in ("min", "max"):
-            if len(a) == 1:
-                lt = self._list_arg(a[0], f)
-                if not (same(lt.elem, NUMBER) or same(lt.elem, DATE)):
-                    raise _type_error(a[0], "list[number] or list[date]", lt)
-                return lt.elem
-            self._arity(node, 1, 20)
-            first = self.check(a[0])
-            if not (same(first, NUMBER) or same(first, DATE)):
-                raise _type_error(a[0], "number or date", first)
-            for arg in a[1:]:
-                self.expect(arg, first)
-            return first
-        if f in ("sum", "count"):
-            self._arity(node, 1, 2)
-            lt = self._list_arg(a[0], f)
-            if len(a) == 2:
-                self._lambda(a[1], lt.elem, NUMBER if f == "sum" else BOOL, f)
-            elif f == "sum" and not same(lt.elem, NUMBER):
-                raise _type_error(a[0], "list[number]", lt)
-            return NUMBER
-        if f in ("any", "all", "filter"):
-            self._arity(node, 2, 2)
-            lt = self._list_arg(a[0], f)
-            self._lambda(a[1], lt.elem, BOOL, f)
-            return BOOL if f != "filter" else lt
-        if f == "map":
-            self._arity(node, 2, 2)
-            lt = self._list_arg(a[0], f)
-            return ListTy(self._lambda(a[1], lt.elem, None, f))
-        if f == "top_n":
-            self._arity(node, 3, 4)
-            lt = self._list_arg(a[0], f)
-            self.expect(a[1], NUMBER)
-            key = self._lambda(a[2], lt.elem, None, f)
-            if not (same(key, NUMBER) or same(key, DATE)):
-                raise _type_error(a[2], "number or date", key)
-            if len(a) == 4:
-                tie = self._lambda(a[3], lt.elem, None, f)
-                if not isinstance(tie, Prim) or tie in (BOOL, NULL):
-                    raise _type_error(a[3], "number, string or date", tie)
-            return lt
-        if f == "range":
-            self._arity(node, 2, 2)
-            self.expect(a[0], NUMBER)
-            self.expect(a[1], NUMBER)
-            return ListTy(NUMBER)
-        if f == "to_map":
-            self._arity(node, 3, 3)
-            lt = self._list_arg(a[0], f)
-            k = self._lambda(a[1], lt.elem, None, f)
-            v = self._lambda(a[2], lt.elem, None, f)
-            return MapTy(k, v)
-        if f in ("get", "has", "keys"):
-            self._arity(node, {"get": 3, "has": 2, "keys": 1}[f], {"get": 3, "has": 2, "keys": 1}[f])
-            mt = self.check(a[0])
-            if not isinstance(mt, MapTy):
-                raise _type_error(a[0], "map", mt)
-            if f == "keys":
-                return ListTy(mt.key)
-            self.expect(a[1], mt.key)
-            if f == "has":
-                return BOOL
-            self.expect(a[2], mt.value)
-            return mt.value
-        if f == "values":
-            self._arity(node, 1, 1)
-            mt = self.check(a[0])
-            if isinstance(mt, MapTy):
-                return ListTy(mt.value)
-            if isinstance(mt, TableTy):
-                return ListTy(mt.value)
-            raise _type_error(a[0], "map or decision table", mt)
-        if f in ("round_half_up", "round_down"):
-            self._arity(node, 2, 2)
-            self.expect(a[0], NUMBER)
-            q = a[1]
-            # a power of ten: quantize keeps only the step's exponent, so 0.02 would round
-            # exactly like 0.01 while reading as something else
-            if not isinstance(q, Num) or q.value <= 0 or q.value.normalize().as_tuple().digits != (1,):
+        found = self.scope.lookup(f)
+        if found and isinstance(found[1], TableTy):
+            table = found[1]
+            self.scope.refs.add(("table", f))
+            if len(a) != len(table.inputs):
                 raise ExprError(
-                    "E304",
-                    "bad-precision",
-                    "舍入精度应为 10 的幂的字面量，如 0.01（分）、1（元）或 100",
-                    "the rounding precision must be a power of ten written as a literal, such as "
-                    "0.01 (fen), 1 or 100",
-                    q.span,
+                    "E303",
+                    "wrong-arity",
+                    f"决策表 {f} 需要 {len(table.inputs)} 个参数",
+                    f"decision table {f} takes {len(table.inputs)} argument(s)",
+                    node.span,
                 )
-            self.check(q)
-            return NUMBER
-        if f == "abs":
-            self._arity(node, 1, 1)
-            self.expect(a[0], NUMBER)
-            return NUMBER
-        if f in ("year", "month"):
-            self._arity(node, 1, 1)
-            self.expect(a[0], DATE)
-            return NUMBER
-        if f == "date":
-            self._arity(node, 3, 3)
-            for arg in a:
-                self.expect(arg, NUMBER)
-            return DATE
-        if f in ("add_years", "add_days"):
-            self._arity(node, 2, 2)
-            self.expect(a[0], DATE)
-            self.expect(a[1], NUMBER)
-            return DATE
-        if f == "years_between":
-            self._arity(node, 2, 2)
-            self.expect(a[0], DATE)
-            self.expect(a[1], DATE)
-            return NUMBER
-        if f == "known":
-            self._arity(node, 1, 1)
-            self.check(a[0])
-            return BOOL
-        if f == "coalesce":
-            self._arity(node, 2, 2)
-            first = self.check(a[0])
-            self.expect(a[1], first)
-            return first
-        raise AssertionError(f)
+            for arg, ty in zip(a, table.inputs, strict=True):
+                self.expect(arg, ty)
+                self._enum_literal(ty, arg)
+            return table.value
+        hz, he = did_you_mean(f, [*REGISTRY, *self.scope.all_names()])
+        raise ExprError(
+            "E206",
+            "unknown-function",
+            f"未知的函数 '{f}'",
+            f"unknown function '{f}'",
+            node.func_span,
+            hz,
+            he,
+        )
 
 
 def check(node: Node, scope: Scope, expected: Ty | None = None) -> Ty:

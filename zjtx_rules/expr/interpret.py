@@ -15,23 +15,22 @@ from contextvars import ContextVar
 from typing import Any, Protocol
 
 from . import values as V
+from .builtins import REGISTRY
 from .compile import Env
 from .nodes import (
     Binary,
-    Bool,
     Call,
-    DateLit,
     Field,
     If,
     Lambda,
     ListLit,
+    LiteralNode,
     Name,
     Node,
-    Num,
-    Str,
     Unary,
+    Visitor,
 )
-from .types import MeasureTy, RecordTy, TableTy
+from .types import MeasureTy, RecordTy
 from .values import UNKNOWN
 
 
@@ -55,22 +54,33 @@ def tracing(tracer: Tracer) -> Iterator[None]:
 
 
 def interpret(node: Node, env: Env) -> Any:
-    tracer = _TRACER.get()
-    if tracer is None:
-        return _interpret(node, env)
-    tracer.enter(node)
-    value = _interpret(node, env)
-    tracer.leave(node, value)
-    return value
+    return _Interpreter(env).run(node)
 
 
-def _interpret(node: Node, env: Env) -> Any:
-    if isinstance(node, Num | Str | Bool | DateLit):
+class _Interpreter(Visitor[Any]):
+    """Evaluates trees against one ``env``; ``run`` is where every node is traced."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.tracer = _TRACER.get()
+
+    def run(self, node: Node) -> Any:
+        if self.tracer is None:
+            return self.visit(node)
+        self.tracer.enter(node)
+        value = self.visit(node)
+        self.tracer.leave(node, value)
+        return value
+
+    def visit_literal(self, node: LiteralNode) -> Any:
         return node.value
-    if isinstance(node, ListLit):
-        out = [interpret(i, env) for i in node.items]
+
+    def visit_list(self, node: ListLit) -> Any:
+        out = [self.run(i) for i in node.items]
         return UNKNOWN if UNKNOWN in out else out
-    if isinstance(node, Name):
+
+    def visit_name(self, node: Name) -> Any:
+        env = self.env
         if node.kind == "fact":
             if node.name not in env.facts:
                 env.missing.append(node.name)
@@ -83,75 +93,65 @@ def _interpret(node: Node, env: Env) -> Any:
         if node.kind == "local":
             return env.locals[node.name]
         return env.as_of
-    if isinstance(node, Field):
+
+    def visit_field(self, node: Field) -> Any:
         if isinstance(node.obj.ty, MeasureTy):
-            return env.resolver.measure_field(node.obj.ty.name, node.name, env)
-        obj = interpret(node.obj, env)
+            return self.env.resolver.measure_field(node.obj.ty.name, node.name, self.env)
+        obj = self.run(node.obj)
         if obj is UNKNOWN:
             return UNKNOWN
         if node.name not in obj:
             label = node.obj.ty.name if isinstance(node.obj.ty, RecordTy) else ""
-            env.missing.append(f"{label}.{node.name}" if label else node.name)
+            self.env.missing.append(f"{label}.{node.name}" if label else node.name)
             return UNKNOWN
         return obj[node.name]
-    if isinstance(node, Unary):
-        v = interpret(node.operand, env)
+
+    def visit_unary(self, node: Unary) -> Any:
+        v = self.run(node.operand)
         if node.op == "not":
             return V.not3(v)
         return UNKNOWN if v is UNKNOWN else -v
-    if isinstance(node, Binary):
+
+    def visit_binary(self, node: Binary) -> Any:
         if node.op == "and":
-            a = interpret(node.left, env)
-            return False if a is False else V.and3(a, interpret(node.right, env))
+            a = self.run(node.left)
+            return False if a is False else V.and3(a, self.run(node.right))
         if node.op == "or":
-            a = interpret(node.left, env)
-            return True if a is True else V.or3(a, interpret(node.right, env))
-        a, b = interpret(node.left, env), interpret(node.right, env)
+            a = self.run(node.left)
+            return True if a is True else V.or3(a, self.run(node.right))
+        a, b = self.run(node.left), self.run(node.right)
         if node.op in ("+", "-", "*", "/"):
             return V.arith(node.op, a, b)
         return V.compare(node.op, a, b)
-    if isinstance(node, If):
-        c = interpret(node.cond, env)
+
+    def visit_if(self, node: If) -> Any:
+        c = self.run(node.cond)
         if c is UNKNOWN:
             return UNKNOWN
-        return interpret(node.then if c else node.orelse, env)
-    if isinstance(node, Call):
-        return _call(node, env)
-    raise AssertionError(type(node))
+        return self.run(node.then if c else node.orelse)
 
+    def visit_call(self, node: Call) -> Any:
+        builtin = REGISTRY.get(node.func)
+        if builtin is None:  # a decision table
+            inputs = [self.run(a) for a in node.args]
+            table = self.env.params[node.func]
+            return UNKNOWN if table is UNKNOWN or UNKNOWN in inputs else table.lookup(inputs)
+        if builtin.evaluate is not None:
+            return builtin.evaluate(self, node)
+        return builtin.impl(*self.arguments(node))
 
-def _call(node: Call, env: Env) -> Any:
-    if node.func not in V.BUILTINS:
-        inputs = [interpret(a, env) for a in node.args]
-        table = env.params[node.func]
-        return UNKNOWN if table is UNKNOWN or UNKNOWN in inputs else table.lookup(inputs)
-    if node.func == "values" and isinstance(node.args[0].ty, TableTy):
-        table = env.params[node.args[0].ty.name]
-        return UNKNOWN if table is UNKNOWN else table.values()
-    if node.func in ("known", "coalesce"):
-        mark = len(env.missing)
-        first = interpret(node.args[0], env)
-        if first is UNKNOWN:
-            del env.missing[mark:]
-        if node.func == "known":
-            return first is not UNKNOWN
-        return first if first is not UNKNOWN else interpret(node.args[1], env)
-    args: list[Any] = []
-    for a in node.args:
-        if isinstance(a, Lambda):
-            args.append(_closure(a, env))
-        else:
-            args.append(interpret(a, env))
-    return V.BUILTINS[node.func](*args)
+    def arguments(self, node: Call) -> list[Any]:
+        return [self.closure(a) if isinstance(a, Lambda) else self.run(a) for a in node.args]
 
+    def closure(self, lam: Lambda) -> Any:
+        env = self.env
 
-def _closure(lam: Lambda, env: Env) -> Any:
-    def call(x: Any) -> Any:
-        saved = dict(env.locals)
-        env.locals[lam.params[0]] = x
-        try:
-            return interpret(lam.body, env)
-        finally:
-            env.locals = saved
+        def call(x: Any) -> Any:
+            saved = dict(env.locals)
+            env.locals[lam.params[0]] = x
+            try:
+                return self.run(lam.body)
+            finally:
+                env.locals = saved
 
-    return call
+        return call

@@ -6,10 +6,11 @@ turns them into 1-based file columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 Span = tuple[int, int]
 
@@ -91,6 +92,90 @@ class Call(Node):
     args: list[Node]
 
 
+R = TypeVar("R")
+LiteralNode = Num | Str | Bool | DateLit
+
+# The method a visitor runs for each node class (exact classes: the tree has no subclasses).
+_METHODS: dict[type[Node], str] = {
+    Num: "visit_num",
+    Str: "visit_str",
+    Bool: "visit_bool",
+    DateLit: "visit_date",
+    ListLit: "visit_list",
+    Name: "visit_name",
+    Field: "visit_field",
+    Unary: "visit_unary",
+    Binary: "visit_binary",
+    If: "visit_if",
+    Lambda: "visit_lambda",
+    Call: "visit_call",
+}
+
+
+class Visitor(Generic[R]):
+    """A walk over the tree that does one thing per node type: ``visit`` runs the
+    ``visit_<type>`` method of the node's class.
+
+    Why: the checker, the code generator, the interpreter and the printer each dispatched on
+    the same dozen classes with a chain of ``isinstance`` tests. Here the dispatch is written
+    once, as a table built per subclass (so an override is looked up once, not per node).
+    Literals go to ``visit_literal`` unless a walker tells them apart; a node a walker does not
+    handle goes to ``generic_visit``, which raises ``AssertionError`` as the chains did.
+    """
+
+    _table: ClassVar[dict[type[Node], Callable[[Any, Any], Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._table = {t: getattr(cls, name) for t, name in _METHODS.items()}
+
+    def visit(self, node: Node) -> R:
+        method = self._table.get(type(node))
+        return self.generic_visit(node) if method is None else cast(R, method(self, node))
+
+    def generic_visit(self, node: Node) -> R:
+        raise AssertionError(type(node))
+
+    def visit_literal(self, node: LiteralNode) -> R:
+        return self.generic_visit(node)
+
+    def visit_num(self, node: Num) -> R:
+        return self.visit_literal(node)
+
+    def visit_str(self, node: Str) -> R:
+        return self.visit_literal(node)
+
+    def visit_bool(self, node: Bool) -> R:
+        return self.visit_literal(node)
+
+    def visit_date(self, node: DateLit) -> R:
+        return self.visit_literal(node)
+
+    def visit_list(self, node: ListLit) -> R:
+        return self.generic_visit(node)
+
+    def visit_name(self, node: Name) -> R:
+        return self.generic_visit(node)
+
+    def visit_field(self, node: Field) -> R:
+        return self.generic_visit(node)
+
+    def visit_unary(self, node: Unary) -> R:
+        return self.generic_visit(node)
+
+    def visit_binary(self, node: Binary) -> R:
+        return self.generic_visit(node)
+
+    def visit_if(self, node: If) -> R:
+        return self.generic_visit(node)
+
+    def visit_lambda(self, node: Lambda) -> R:
+        return self.generic_visit(node)
+
+    def visit_call(self, node: Call) -> R:
+        return self.generic_visit(node)
+
+
 def walk(node: Node) -> list[Node]:
     """Every node of the tree, parents before children."""
     out: list[Node] = []
@@ -102,19 +187,35 @@ def walk(node: Node) -> list[Node]:
     return out
 
 
-def children(node: Node) -> list[Node]:
-    if isinstance(node, ListLit):
+class _Children(Visitor[list[Node]]):
+    def generic_visit(self, node: Node) -> list[Node]:
+        return []  # literals and names are leaves
+
+    def visit_list(self, node: ListLit) -> list[Node]:
         return list(node.items)
-    if isinstance(node, Field):
+
+    def visit_field(self, node: Field) -> list[Node]:
         return [node.obj]
-    if isinstance(node, Unary):
+
+    def visit_unary(self, node: Unary) -> list[Node]:
         return [node.operand]
-    if isinstance(node, Binary):
+
+    def visit_binary(self, node: Binary) -> list[Node]:
         return [node.left, node.right]
-    if isinstance(node, If):
+
+    def visit_if(self, node: If) -> list[Node]:
         return [node.cond, node.then, node.orelse]
-    if isinstance(node, Lambda):
+
+    def visit_lambda(self, node: Lambda) -> list[Node]:
         return [node.body]
-    if isinstance(node, Call):
+
+    def visit_call(self, node: Call) -> list[Node]:
         return list(node.args)
-    return []
+
+
+_CHILDREN = _Children()
+
+
+def children(node: Node) -> list[Node]:
+    """The node's direct subtrees, in source order."""
+    return _CHILDREN.visit(node)

@@ -14,18 +14,16 @@ from decimal import Decimal
 
 from .nodes import (
     Binary,
-    Bool,
     Call,
-    DateLit,
     Field,
     If,
     Lambda,
     ListLit,
+    LiteralNode,
     Name,
     Node,
-    Num,
-    Str,
     Unary,
+    Visitor,
 )
 
 INDENT = "    "
@@ -85,31 +83,48 @@ def _child_bounds(node: Node) -> list[tuple[Node, int]]:
     return []
 
 
-def flat(node: Node) -> str:
-    """The expression on one line."""
-    if isinstance(node, Num | Str | Bool | DateLit):
+class _Flat(Visitor[str]):
+    def visit_literal(self, node: LiteralNode) -> str:
         return literal(node.value)
-    if isinstance(node, Name):
+
+    def visit_name(self, node: Name) -> str:
         return node.name
-    if isinstance(node, ListLit):
+
+    def visit_list(self, node: ListLit) -> str:
         return "[" + ", ".join(flat(i) for i in node.items) + "]"
-    if isinstance(node, Field):
+
+    def visit_field(self, node: Field) -> str:
         return f"{_wrap_flat(node.obj, _ATOM)}.{node.name}"
-    if isinstance(node, Unary):
+
+    def visit_unary(self, node: Unary) -> str:
         ((operand, bound),) = _child_bounds(node)
         sep = " " if node.op == "not" else ""
         return f"{node.op}{sep}{_wrap_flat(operand, bound)}"
-    if isinstance(node, Binary):
+
+    def visit_binary(self, node: Binary) -> str:
         (left, lb), (right, rb) = _child_bounds(node)
         return f"{_wrap_flat(left, lb)} {node.op} {_wrap_flat(right, rb)}"
-    if isinstance(node, If):
+
+    def visit_if(self, node: If) -> str:
         return f"if {flat(node.cond)} then {flat(node.then)} else {flat(node.orelse)}"
-    if isinstance(node, Lambda):
-        params = node.params[0] if len(node.params) == 1 else "(" + ", ".join(node.params) + ")"
-        return f"{params} -> {flat(node.body)}"
-    if isinstance(node, Call):
+
+    def visit_lambda(self, node: Lambda) -> str:
+        return f"{_params(node)} -> {flat(node.body)}"
+
+    def visit_call(self, node: Call) -> str:
         return f"{node.func}(" + ", ".join(flat(a) for a in node.args) + ")"
-    raise AssertionError(type(node))
+
+
+_FLAT = _Flat()
+
+
+def flat(node: Node) -> str:
+    """The expression on one line."""
+    return _FLAT.visit(node)
+
+
+def _params(node: Lambda) -> str:
+    return node.params[0] if len(node.params) == 1 else "(" + ", ".join(node.params) + ")"
 
 
 def _wrap_flat(node: Node, bound: int) -> str:
@@ -126,60 +141,80 @@ def _lines(node: Node, width: int) -> list[str]:
     one = flat(node)
     if len(one) <= width:
         return [one]
-    inner = max(20, width - len(INDENT))
-    if isinstance(node, Binary) and node.op in ("and", "or"):
-        operands = _chain(node, node.op)
-        bound = _BINARY_PREC[node.op]
-        out = _wrapped(operands[0], bound, width)
-        for operand in operands[1:]:
-            # the chain is left-nested: later operands are right children, one level tighter
-            sub = _wrapped(operand, bound + 1, width - 4)
-            out.append(f"{node.op} {sub[0]}")
-            out.extend(INDENT + line for line in sub[1:])
-        return out
-    if isinstance(node, Binary):
+    return _Lines(width).visit(node)
+
+
+class _Lines(Visitor[list[str]]):
+    """An expression too long for ``width``, broken where its kind of node allows."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.inner = max(20, width - len(INDENT))
+
+    def generic_visit(self, node: Node) -> list[str]:
+        return [flat(node)]  # literals and names cannot be broken
+
+    def visit_binary(self, node: Binary) -> list[str]:
+        if node.op in ("and", "or"):
+            operands = _chain(node, node.op)
+            bound = _BINARY_PREC[node.op]
+            out = _wrapped(operands[0], bound, self.width)
+            for operand in operands[1:]:
+                # the chain is left-nested: later operands are right children, one level tighter
+                sub = _wrapped(operand, bound + 1, self.width - 4)
+                out.append(f"{node.op} {sub[0]}")
+                out.extend(INDENT + line for line in sub[1:])
+            return out
         (left, lb), (right, rb) = _child_bounds(node)
-        out = _wrapped(left, lb, width)
-        sub = _wrapped(right, rb, inner)
+        out = _wrapped(left, lb, self.width)
+        sub = _wrapped(right, rb, self.inner)
         out.append(f"{INDENT}{node.op} {sub[0]}")
         out.extend(INDENT + line for line in sub[1:])
         return out
-    if isinstance(node, If):
+
+    def visit_if(self, node: If) -> list[str]:
         out = []
         for word, part in (("if", node.cond), ("then", node.then), ("else", node.orelse)):
-            sub = _lines(part, inner)
+            sub = _lines(part, self.inner)
             if len(sub) == 1:
                 out.append(f"{word} {sub[0]}")
             else:
                 out.append(word)
                 out.extend(INDENT + line for line in sub)
         return out
-    if isinstance(node, Call | ListLit):
-        items = node.args if isinstance(node, Call) else node.items
-        opening, closing = (f"{node.func}(", ")") if isinstance(node, Call) else ("[", "]")
+
+    def visit_call(self, node: Call) -> list[str]:
+        return self._bracketed(f"{node.func}(", node.args, ")")
+
+    def visit_list(self, node: ListLit) -> list[str]:
+        return self._bracketed("[", node.items, "]")
+
+    def _bracketed(self, opening: str, items: list[Node], closing: str) -> list[str]:
         out = [opening]
         for i, arg in enumerate(items):
-            sub = _lines(arg, inner)
+            sub = _lines(arg, self.inner)
             comma = "," if i < len(items) - 1 else ""
             out.extend(INDENT + line for line in sub[:-1])
             out.append(INDENT + sub[-1] + comma)
         out.append(closing)
         return out
-    if isinstance(node, Lambda):
-        params = node.params[0] if len(node.params) == 1 else "(" + ", ".join(node.params) + ")"
-        sub = _lines(node.body, inner)
+
+    def visit_lambda(self, node: Lambda) -> list[str]:
+        params = _params(node)
+        sub = _lines(node.body, self.inner)
         if isinstance(node.body, Call | ListLit):  # the bracket carries the indentation
             return [f"{params} -> {sub[0]}", *sub[1:]]
         return [f"{params} ->", *(INDENT + line for line in sub)]
-    if isinstance(node, Unary):
+
+    def visit_unary(self, node: Unary) -> list[str]:
         ((operand, bound),) = _child_bounds(node)
-        sub = _wrapped(operand, bound, width - 4)
+        sub = _wrapped(operand, bound, self.width - 4)
         sep = " " if node.op == "not" else ""
         return [f"{node.op}{sep}{sub[0]}", *sub[1:]]
-    if isinstance(node, Field):
-        sub = _wrapped(node.obj, _ATOM, width)
+
+    def visit_field(self, node: Field) -> list[str]:
+        sub = _wrapped(node.obj, _ATOM, self.width)
         return [*sub[:-1], f"{sub[-1]}.{node.name}"]
-    return [one]
 
 
 def _wrapped(node: Node, bound: int, width: int) -> list[str]:
