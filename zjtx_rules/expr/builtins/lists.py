@@ -244,8 +244,10 @@ def fn_top_n(xs: Any, n: Any, key: Fn, tiebreak: Fn | None = None) -> Any:
         t = tiebreak(x) if tiebreak else idx
         if k is UNKNOWN or t is UNKNOWN:
             return UNKNOWN
-        keyed.append((-k, t, idx, x))
-    keyed.sort(key=lambda row: row[:3])
+        keyed.append((k, t, idx, x))
+    # two stable sorts, not a negated key: a date (or any ordered value) can rank items
+    keyed.sort(key=lambda row: row[1:3])
+    keyed.sort(key=lambda row: row[0], reverse=True)
     return [row[3] for row in keyed[: max(0, int(n))]]
 
 
