@@ -20,10 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, Location, UsageError
+from .wording import shown
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024  # all rule files together
 MAX_DIGITS = 40  # an integer literal longer than this is a slip (or an attack), not a figure
+# A decimal literal (TOML float): at most MAX_DIGITS significant digits and an exponent (of its
+# first digit) within +-MAX_EXPONENT. Every real figure fits (money up to 10^15 yuan, rates
+# down to 10^-12); past them, 1e999999999 would overflow normalizing, formatting and arithmetic.
+MAX_EXPONENT = 30
 
 KeyPath = tuple[str | int, ...]
 
@@ -179,6 +184,30 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             "TOML nesting too deep",
             Location(display),
         )
+    absurd = _absurd_decimal(data, values)
+    if absurd is not None:
+        (line, col), number = absurd
+        lines = text.splitlines()
+        got = shown(number)
+        zh, en = f"nan 和 inf 不是数字，实际是 {got}", f"nan and inf are not figures; got {got}"
+        if number.is_finite():
+            zh = (
+                f"小数超出允许范围（最多 {MAX_DIGITS} 位有效数字，数量级在 1e-{MAX_EXPONENT} 到 "
+                f"1e{MAX_EXPONENT} 之间），实际是 {got}"
+            )
+            en = (
+                f"decimal out of range (at most {MAX_DIGITS} significant digits, magnitude between "
+                f"1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}); got {got}"
+            )
+        return None, Diagnostic(
+            "E107",
+            "number-out-of-range",
+            "error",
+            zh,
+            en,
+            Location(display, line, col),
+            source_line=lines[line - 1] if line <= len(lines) else "",
+        )
     return SourceFile(path, display, data, text.splitlines(), values, keys), None
 
 
@@ -214,6 +243,38 @@ def _long_integer(text: str, values: dict[KeyPath, tuple[int, int]]) -> tuple[in
         if m and len(m.group(0).replace("_", "")) > MAX_DIGITS:
             return line, col
     return None
+
+
+def _absurd_decimal(
+    data: dict[str, Any], values: dict[KeyPath, tuple[int, int]]
+) -> tuple[tuple[int, int], Decimal] | None:
+    """The first decimal literal (in file order) that is not finite or lies outside the bounds
+    of ``MAX_DIGITS`` and ``MAX_EXPONENT``, with where it is; None when every one fits.
+
+    Checked once here, where the values are read, so that no later step (``normalize()``, a
+    ``:f`` format, a division) can meet 1e999999999 and overflow with no position."""
+    found: list[tuple[tuple[int, int], Decimal]] = []
+    stack: list[tuple[KeyPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, Decimal) and not _fits(value):
+            probe = path
+            while probe and probe not in values:
+                probe = probe[:-1]
+            found.append((values.get(probe, (0, 0)), value))
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+def _fits(value: Decimal) -> bool:
+    return (
+        value.is_finite()
+        and abs(value.adjusted()) <= MAX_EXPONENT
+        and len(value.as_tuple().digits) <= MAX_DIGITS
+    )
 
 
 def is_regular_file(path: Path) -> bool:
