@@ -88,6 +88,8 @@ STRICT_CASES = [
     ("parameters.toml", "value = 0.10,", "value = nan,", "E107", 6, 32),
     ("parameters.toml", "value = 0.20,", "value = -inf,", "E107", 7, 32),
     ("facts.toml", "below = 1_000_000_000", "below = 1e31", "E107", 11, 9),
+    # regression: the key scanner raised IndexError on an empty [[ ]] header before tomllib spoke
+    ("facts.toml", "[facts.id]", "[[]]\n[facts.id]", "E101", 1, 3),
     # keys of maps that name things
     ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
     # cross-field sense

@@ -495,7 +495,7 @@ def locate_keys(
                 raw.extend(_key_text(toks[k]))
                 k += 1
             k += 2 if double else 1
-            if double:
+            if double and raw:  # "[[]]" is a syntax error tomllib reports; locate what there is
                 parent = resolve(raw[:-1])
                 key = (*parent, raw[-1])
                 aot_count[key] = aot_count.get(key, 0) + 1
