@@ -268,3 +268,48 @@ def test_a_tier_at_the_end_of_a_deep_chain_is_refused_where_it_crosses(tmp_path:
     assert [d.code for d in found] == ["E408"]
     assert found[0].location.file.endswith("readiness.toml") and found[0].location.line == 1
     assert "tier 'gold'" in found[0].message_en
+
+
+def test_keys_per_file_are_capped_where_the_cap_is_crossed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """E108: a file of more keys than ``MAX_KEYS`` is refused at the first key past it (here
+    7: three headers and four keys, so ``min`` of ``[facts.revenue]`` is the eighth)."""
+    import zjtx_rules.source
+
+    monkeypatch.setattr(zjtx_rules.source, "MAX_KEYS", 7)
+    with pytest.raises(RuleError) as info:
+        zjtx_rules.load_rules(MINI)
+    (d,) = [d for d in info.value.diagnostics if d.location.file.endswith("facts.toml")]
+    assert (d.code, d.location.line, d.location.column) == ("E108", 10, 1)
+    assert d.message_zh and "limit 7" in d.message_en
+
+
+def test_compiled_expressions_keep_no_syntax_trees_alive(tmp_path: Path) -> None:
+    """Regression: each compiled expression kept its generated ``ast`` module (about 40 KB),
+    so 20,000 derived values took 980 MB and garbage collection made loading superlinear."""
+    import gc
+    import tracemalloc
+
+    extra = "".join(
+        f'\n[derived.x{i}]\ntitle_zh = "值 {i}"\ntitle_en = "Value {i}"\n'
+        f'expr = "{f"x{i - 1} or " if i % 10 else ""}revenue > {i}"\n'
+        for i in range(200)
+    )
+    plain, bigger = (
+        broken(tmp_path / "a", "derived.toml", "", ""),
+        broken(tmp_path / "b", "derived.toml", "", extra),
+    )
+    zjtx_rules.load_rules(plain)  # imports and caches out of the way
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        kept = [zjtx_rules.load_rules(plain)]
+        gc.collect()
+        small = tracemalloc.get_traced_memory()[0] - base
+        kept.append(zjtx_rules.load_rules(bigger))
+        gc.collect()
+        large = tracemalloc.get_traced_memory()[0] - base - small
+    finally:
+        tracemalloc.stop()
+    per_value = (large - small) / 200
+    assert per_value < 12_000, per_value  # about 3.7 KB now; 41 KB before

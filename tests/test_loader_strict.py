@@ -81,6 +81,15 @@ STRICT_CASES = [
     ("readiness.toml", 'format = "money"\n', "", "E122", 7, 1),
     # a ratio is a share: 10 for 10% is a slip
     ("parameters.toml", "value = 0.10,", "value = 10,", "E306", 6, 32),
+    # a decimal literal no later step can overflow on: 40 digits, exponent within +-30, finite
+    ("parameters.toml", "value = 0.10,", "value = 1e999999999,", "E107", 6, 32),
+    ("parameters.toml", "value = 0.10,", "value = 1e-31,", "E107", 6, 32),
+    ("parameters.toml", "value = 0.10,", "value = 0." + "1" * 41 + ",", "E107", 6, 32),
+    ("parameters.toml", "value = 0.10,", "value = nan,", "E107", 6, 32),
+    ("parameters.toml", "value = 0.20,", "value = -inf,", "E107", 7, 32),
+    ("facts.toml", "below = 1_000_000_000", "below = 1e31", "E107", 11, 9),
+    # regression: the key scanner raised IndexError on an empty [[ ]] header before tomllib spoke
+    ("facts.toml", "[facts.id]", "[[]]\n[facts.id]", "E101", 1, 3),
     # keys of maps that name things
     ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
     # cross-field sense
@@ -407,3 +416,47 @@ def test_a_table_version_ends_with_until(tmp_path: Path) -> None:
     profile = {"id": "a", "registered": True, "revenue": "1500", "tier": "silver"}
     grant = rules.evaluate(profile, as_of=date(2023, 1, 1)).measure("grant")
     assert grant.amounts.get("amount") is None  # the bonus table has ended
+
+
+def test_the_decimal_bounds_admit_every_real_figure(tmp_path: Path) -> None:
+    """The edges of E107: 40 significant digits, 1e30 and 1e-30 load (as parameters)."""
+    for value in (
+        "1e30",
+        "9.99e30",
+        "1e-30",
+        "0." + "0" * 29 + "1",
+        "1234567890." + "1" * 30,
+        "0.0",
+        "-1e30",
+    ):
+        pkg = broken(tmp_path / value, "parameters.toml", "value = 0.20,", f"value = {value},")
+        text = (pkg / "parameters.toml").read_text(encoding="utf-8")
+        (pkg / "parameters.toml").write_text(text.replace('type = "ratio"', 'type = "number"', 1), "utf-8")
+        zjtx_rules.load_rules(pkg)
+
+
+@pytest.mark.parametrize("command", ["check", "test"])
+def test_an_absurd_parameter_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Regression: ``value = 1e999999999`` made ``zjtx check`` and ``zjtx test`` print a
+    ``decimal.Overflow`` traceback (from the message that showed the value)."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(BUNDLED, pkg)
+    params = pkg / "parameters.toml"
+    text = params.read_text(encoding="utf-8")
+    assert "value = 1.00," in text
+    params.write_text(text.replace("value = 1.00,", "value = 1e999999999,", 1), encoding="utf-8")
+    code = main([command, str(pkg)])
+    said = capsys.readouterr()
+    assert code in (1, 2)
+    assert "error[E107 number-out-of-range]" in said.out + said.err
+    assert "got 1E+999999999" in said.out + said.err and "Traceback" not in said.err
+
+
+def test_an_exponent_in_an_expression_is_refused_where_it_is(tmp_path: Path) -> None:
+    """Expression numbers have no exponent and at most 30 digits, so none can overflow."""
+    d = first_error(
+        broken(tmp_path, "derived.toml", '"revenue >= threshold"', '"revenue > 1e999999"'), "E112"
+    )
+    assert (d.location.line, d.location.column) == (2, 20)

@@ -138,7 +138,7 @@ def test_python_int_of_5000_digits_is_a_profile_error(rules: zjtx_rules.RuleSet)
         with pytest.raises(ProfileError) as info:
             rules.evaluate({"id": "x", fact: 10**5000}, "2025-01-01")
         assert paths(info) == [f"$.{fact}"]
-        assert "5000 digits" in info.value.errors[0].message_en
+        assert "an integer of about 5001 digits" in info.value.errors[0].message_en  # 10**5000: 5001
 
 
 @pytest.mark.parametrize("text", ["+5", ".5", "1_000", "1e3", "５", " 5", "05", "0x10", "5.", "-1"])
@@ -210,3 +210,39 @@ def test_decimal_pattern_accepts_exactly_the_numbers_in_bounds(
     spelled = len(fraction) - 1 <= places if fraction else not (negative and value == 0 and places == 0)
     expected = within and spelled and not (negative and lo >= 0)
     assert bool(re.fullmatch(decimal_pattern(lo, hi, inclusive, places), text)) == expected
+
+
+def _nested(depth: int, leaf: object = "x") -> object:
+    doc = leaf
+    for i in range(depth):
+        doc = [doc] if i % 2 else {"k": doc}
+    return doc
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _nested(2_000),
+        [_nested(2_000)],
+        [10**5000],
+        {"a": -(10**5000)},
+        {10**5000: 1},
+        [Decimal("1e999999999")],
+        "x" * 1_000_000,
+    ],
+    ids=["nested-2000", "list-of-nested", "list-of-huge-int", "map-of-huge-int", "huge-int-key", "huge-exp",
+         "long-text"],
+)  # fmt: skip
+def test_a_bad_value_is_shown_bounded_in_the_message(rules: zjtx_rules.RuleSet, value: object) -> None:
+    """Regression: the message builder ran ``str()`` on the bad value itself, which raised
+    RecursionError (2,000 deep) or ValueError (over 4,300 digits) instead of ProfileError."""
+    for fact in ("employees", "founded_on", "talents"):
+        with pytest.raises(ProfileError) as info:
+            rules.evaluate({"id": "x", fact: value}, "2025-01-01")
+        assert all(len(e.message_en) < 400 and len(e.path) < 200 for e in info.value.errors)
+
+
+def test_an_unknown_key_of_a_megabyte_is_shown_cut(rules: zjtx_rules.RuleSet) -> None:
+    with pytest.raises(ProfileError) as info:
+        rules.evaluate({"id": "x", "k" * 1_000_000: 1}, "2025-01-01")
+    assert [e.path for e in info.value.errors] == ["$." + "k" * 59 + "…"]

@@ -39,6 +39,7 @@ from .errors import EvaluationError, ProfileError, ProfileIssue, UsageError
 from .loader import load_rules
 from .profile import MAX_PROFILE_BYTES, parse_json
 from .summary import Summary, record_of
+from .wording import JSON, bounded
 
 CHUNK = 400
 # (line number, "json" | "csv" | "error" | "profile", payload); "profile": already a mapping
@@ -130,7 +131,10 @@ def csv_profile(rules: RuleSet, row: dict[str, str]) -> dict[str, Any]:
             else:
                 problems.append(
                     ProfileIssue(
-                        f"$.{col}", "bool_type", "应为 true 或 false", f"expected true or false; got {cell!r}"
+                        f"$.{col}",
+                        "bool_type",
+                        "应为 true 或 false",
+                        f"expected true or false; got {bounded(cell, JSON)}",
                     )
                 )
         elif spec.type in ("list", "year_money_map"):
@@ -397,7 +401,7 @@ def _check_resume(out: Path, expected: dict[str, Any]) -> None:
     side = resume_file(out)
     try:
         stored = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         stored = None
     if not isinstance(stored, dict):
         raise UsageError(

@@ -18,7 +18,6 @@ names only what it pins::
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from .engine import RuleSet
 from .source import read_profile_file
 from .spec import SummaryCaseSpec
 from .summary import Summary
+from .wording import JSON, bounded
 
 ABSENT = "<absent>"  # as in a case's amounts: the summary has no such figure (null or missing)
 _KEYED = {"measures": "id", "targets": "id", "rankings": "measure"}
@@ -104,4 +104,5 @@ def expected_json(value: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A summary figure in a case's failure message: JSON, bounded (a ranking may be long)."""
+    return bounded(value, JSON, limit=300)

@@ -51,6 +51,7 @@ from .spec import (
     TargetSpec,
     TierSpec,
 )
+from .wording import JSON, bounded
 
 FEN = Decimal("0.01")
 
@@ -128,7 +129,8 @@ def parse_as_of(as_of: date | datetime | str | None) -> date:
         return date.fromisoformat(as_of)
     except ValueError:
         raise UsageError(
-            f"评估日期应为 YYYY-MM-DD，实际为 {as_of!r}", f"as_of must be a date YYYY-MM-DD; got {as_of!r}"
+            f"评估日期应为 YYYY-MM-DD，实际为 {bounded(as_of, JSON)}",
+            f"as_of must be a date YYYY-MM-DD; got {bounded(as_of, JSON)}",
         ) from None
 
 

@@ -30,6 +30,7 @@ from typing_extensions import TypedDict
 from .errors import ProfileIssue
 from .expr.types import BOOL, DATE, NUMBER, STRING, ListTy, MapTy, Prim, RecordTy, Ty
 from .spec import FieldSpec
+from .wording import JSON, PLAIN, bounded
 
 MAX_NUMBER_CHARS = 40
 MAX_PROFILE_BYTES = 2 * 1024 * 1024
@@ -420,20 +421,14 @@ _ZH = {
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
+    """The JSON path of a pydantic error location; a key is shown bounded like any value
+    (an unknown key may be a megabyte long)."""
     out = "$"
     for part in loc:
         if part == "[key]" or part in _UNION_LABELS:  # pydantic's markers, not parts of the input
             continue
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        out += f"[{part}]" if isinstance(part, int) else f".{bounded(part, PLAIN)}"
     return out
-
-
-def _show(v: Any) -> str:
-    """An input value for a message, short, without converting a huge integer to text."""
-    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
-        return f"an integer of about {int(v.bit_length() * 0.30103)} digits"
-    text = repr(v) if isinstance(v, str) else str(v)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class ProfileValidator:
@@ -538,8 +533,9 @@ class ProfileValidator:
                     out.append(
                         {
                             "code": "W721",
-                            "message_zh": f"{json_path((name, i, fname))} 重复: {key}，结果按重复项各计一次",
-                            "message_en": f"{json_path((name, i, fname))} repeats {key!r}; "
+                            "message_zh": f"{json_path((name, i, fname))} 重复: "
+                            f"{bounded(key, JSON, lang='zh')}，结果按重复项各计一次",
+                            "message_en": f"{json_path((name, i, fname))} repeats {bounded(key, JSON)}; "
                             "each repeat is counted as given",
                         }
                     )
@@ -555,7 +551,7 @@ class ProfileValidator:
         for path, errs in by_path.items():
             if any(p in _UNION_LABELS for e in errs for p in e["loc"]):
                 specific = [e for e in errs if e["type"] not in _TYPE_ERRORS]
-                got = _show(errs[0].get("input"))
+                got = bounded(errs[0].get("input"), JSON)
                 if not specific and any("as-date" in e["loc"] for e in errs):
                     issues.append(
                         ProfileIssue(
@@ -597,7 +593,7 @@ class ProfileValidator:
             bound = f"{raw.normalize():f}" if isinstance(raw, Decimal) else str(raw)
             bound = re.sub(r"Decimal\('([^']*)'\)", r"\1", bound)
             zh = f"应 {_BOUND_OPS[typ]} {bound}"
-            en = f"must be {_BOUND_OPS[typ]} {bound}; got {_show(err.get('input'))}"
+            en = f"must be {_BOUND_OPS[typ]} {bound}; got {bounded(err.get('input'), JSON)}"
         elif typ == "decimal_max_places":
             places = ctx.get("decimal_places", 0)
             zh = f"最多 {places} 位小数" if places else "应为整数"
@@ -607,7 +603,7 @@ class ProfileValidator:
             en = "must be 18 characters of 0-9 and A-Y without I, O, S, V, Z"
         elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _ISO_DATE:
             zh = "应为日期 YYYY-MM-DD"
-            en = f"expected a date YYYY-MM-DD; got {_show(err.get('input'))}"
+            en = f"expected a date YYYY-MM-DD; got {bounded(err.get('input'), JSON)}"
         elif typ == "string_pattern_mismatch" and ctx.get("pattern") == _YEAR_KEY:
             zh = "年份键应为 1900-2200 的四位数字"
             en = "a year key must be four digits, 1900-2200"
@@ -620,7 +616,7 @@ class ProfileValidator:
                 "expected a decimal string with "
                 f"{_PATTERN_TEXT.get(ctx.get('pattern', ''), 'the declared bounds')}: "
                 "plain digits with an optional point and leading minus (no +, exponent, grouping or "
-                f"leading zeros); got {_show(err.get('input'))}"
+                f"leading zeros); got {bounded(err.get('input'), JSON)}"
             )
         elif typ == "value_error" and "error" in ctx:
             zh += f": {ctx['error']}"

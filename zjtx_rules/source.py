@@ -13,17 +13,28 @@ import hashlib
 import os
 import re
 import stat
+import sys
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, Location, UsageError
+from .wording import shown
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024  # all rule files together
 MAX_DIGITS = 40  # an integer literal longer than this is a slip (or an attack), not a figure
+# A decimal literal (TOML float): at most MAX_DIGITS significant digits and an exponent (of its
+# first digit) within +-MAX_EXPONENT. Every real figure fits (money up to 10^15 yuan, rates
+# down to 10^-12); past them, 1e999999999 would overflow normalizing, formatting and arithmetic.
+MAX_EXPONENT = 30
+# Keys (each ``key = value`` and each [table] header) in one file: 20,000 derived values with
+# titles take 80,000. Each costs about 0.7 KB to locate, check and report, so a file of
+# 400,000 short keys (well under MAX_FILE_BYTES) would cost 300 MB and more before it failed.
+MAX_KEYS = 100_000
 
 KeyPath = tuple[str | int, ...]
 
@@ -120,9 +131,20 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             Location(display),
         )
     try:
-        values, keys = locate_keys(text)
+        values, keys = locate_keys(text, limit=MAX_KEYS)
     except RecursionError:
         values, keys = {}, {}
+    except TooManyKeys as exc:
+        lines = text.splitlines()
+        return None, Diagnostic(
+            "E108",
+            "too-many-keys",
+            "error",
+            f"规则文件的键过多（上限 {MAX_KEYS} 个），请拆分为几个文件",
+            f"too many keys in one rule file (limit {MAX_KEYS}); split it into several files",
+            Location(display, exc.line, exc.column),
+            source_line=lines[exc.line - 1] if exc.line <= len(lines) else "",
+        )
     long_int = _long_integer(text, values)
     if long_int is not None:
         lines = text.splitlines()
@@ -179,6 +201,30 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             "TOML nesting too deep",
             Location(display),
         )
+    absurd = _absurd_decimal(data, values)
+    if absurd is not None:
+        (line, col), number = absurd
+        lines = text.splitlines()
+        got = shown(number)
+        zh, en = f"nan 和 inf 不是数字，实际是 {got}", f"nan and inf are not figures; got {got}"
+        if number.is_finite():
+            zh = (
+                f"小数超出允许范围（最多 {MAX_DIGITS} 位有效数字，数量级在 1e-{MAX_EXPONENT} 到 "
+                f"1e{MAX_EXPONENT} 之间），实际是 {got}"
+            )
+            en = (
+                f"decimal out of range (at most {MAX_DIGITS} significant digits, magnitude between "
+                f"1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}); got {got}"
+            )
+        return None, Diagnostic(
+            "E107",
+            "number-out-of-range",
+            "error",
+            zh,
+            en,
+            Location(display, line, col),
+            source_line=lines[line - 1] if line <= len(lines) else "",
+        )
     return SourceFile(path, display, data, text.splitlines(), values, keys), None
 
 
@@ -214,6 +260,38 @@ def _long_integer(text: str, values: dict[KeyPath, tuple[int, int]]) -> tuple[in
         if m and len(m.group(0).replace("_", "")) > MAX_DIGITS:
             return line, col
     return None
+
+
+def _absurd_decimal(
+    data: dict[str, Any], values: dict[KeyPath, tuple[int, int]]
+) -> tuple[tuple[int, int], Decimal] | None:
+    """The first decimal literal (in file order) that is not finite or lies outside the bounds
+    of ``MAX_DIGITS`` and ``MAX_EXPONENT``, with where it is; None when every one fits.
+
+    Checked once here, where the values are read, so that no later step (``normalize()``, a
+    ``:f`` format, a division) can meet 1e999999999 and overflow with no position."""
+    found: list[tuple[tuple[int, int], Decimal]] = []
+    stack: list[tuple[KeyPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, Decimal) and not _fits(value):
+            probe = path
+            while probe and probe not in values:
+                probe = probe[:-1]
+            found.append((values.get(probe, (0, 0)), value))
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+def _fits(value: Decimal) -> bool:
+    return (
+        value.is_finite()
+        and abs(value.adjusted()) <= MAX_EXPONENT
+        and len(value.as_tuple().digits) <= MAX_DIGITS
+    )
 
 
 def is_regular_file(path: Path) -> bool:
@@ -261,9 +339,16 @@ def package_sha256(root: Path) -> str:
 _PUNCT = set("[]{},=\n")
 
 
-def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
+Token = tuple[str, str, int, int]
+
+
+def _tokenize(text: str) -> list[Token]:
     """Tokens as (kind, text, line, col); kinds: punct, str, bare. Comments are dropped."""
-    toks: list[tuple[str, str, int, int]] = []
+    return list(_tokens(text))
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    """``_tokenize`` one token at a time (a token list takes about 40 bytes per byte of text)."""
     i, line, col, n = 0, 1, 1, len(text)
 
     def advance(upto: int) -> None:
@@ -285,7 +370,7 @@ def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
             j = text.find("\n", i)
             advance(n if j < 0 else j)
         elif c in _PUNCT:
-            toks.append(("punct", c, line, col))
+            yield ("punct", c, line, col)
             advance(i + 1)
         elif c in "\"'":
             triple = text.startswith(c * 3, i)
@@ -303,35 +388,52 @@ def _tokenize(text: str) -> list[tuple[str, str, int, int]]:
             end = min(n, j + len(q))
             while triple and end < n and text[end] == c:  # """ab"""" ends on the last quote
                 end += 1
-            toks.append(("str", text[i:end], line, col))
+            yield ("str", text[i:end], line, col)
             advance(end)
         else:
             j = i
             while j < n and text[j] not in " \t\r#\"'" and text[j] not in _PUNCT:
                 j += 1
-            toks.append(("bare", text[i:j], line, col))
+            yield ("bare", text[i:j], line, col)
             advance(j)
-    return toks
 
 
 def _key_text(tok: tuple[str, str, int, int]) -> list[str]:
+    # interned: a package repeats "title_zh" and "expr" thousands of times in its key paths
     kind, txt = tok[0], tok[1]
     if kind == "str":
-        return [txt.strip("\"'")]
-    return [p for p in txt.split(".") if p]
+        return [sys.intern(txt.strip("\"'"))]
+    return [sys.intern(p) for p in txt.split(".") if p]
+
+
+class TooManyKeys(Exception):
+    """``locate_keys`` met more keys than its limit; ``line`` and ``column`` are the first one past it."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(f"more keys than the limit at {line}:{column}")
+        self.line, self.column = line, column
 
 
 def locate_keys(
-    text: str,
+    text: str, limit: int | None = None
 ) -> tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
-    """Map every key path of a TOML document to the (line, column) of its value and key."""
-    toks = _tokenize(text)
+    """Map every key path of a TOML document to the (line, column) of its value and key.
+
+    With ``limit``, raise ``TooManyKeys`` at the first key or table header past it, before the
+    maps grow further."""
+    toks = _Window(text)
+    count = 0
+
+    def counted(line: int, col: int) -> None:
+        nonlocal count
+        count += 1
+        if limit is not None and count > limit:
+            raise TooManyKeys(line, col)
     pos: dict[KeyPath, tuple[int, int]] = {}
     keypos: dict[KeyPath, tuple[int, int]] = {}
     aot_count: dict[KeyPath, int] = {}
     current: KeyPath = ()
     k = 0
-    n = len(toks)
 
     def resolve(raw: list[str]) -> KeyPath:
         path: KeyPath = ()
@@ -343,14 +445,14 @@ def locate_keys(
 
     def value(at: int, path: KeyPath) -> int:
         """Record the value starting at token ``at``; return the index after it."""
-        if at >= n:
+        if at not in toks:
             return at
         kind, txt, line, col = toks[at]
         pos[path] = (line, col)
         if txt == "[" and kind == "punct":
             at += 1
             idx = 0
-            while at < n and toks[at][1] != "]":
+            while at in toks and toks[at][1] != "]":
                 if toks[at][1] in ("\n", ","):
                     at += 1
                     continue
@@ -359,7 +461,7 @@ def locate_keys(
             return at + 1
         if txt == "{" and kind == "punct":
             at += 1
-            while at < n and toks[at][1] != "}":
+            while at in toks and toks[at][1] != "}":
                 if toks[at][1] in ("\n", ","):
                     at += 1
                     continue
@@ -369,28 +471,31 @@ def locate_keys(
 
     def keyval(at: int, base: KeyPath) -> int:
         parts: list[str] = []
-        start = toks[at][2:] if at < n else (0, 0)
-        while at < n and toks[at][1] != "=" and toks[at][1] != "\n":
+        start = toks[at][2:] if at in toks else (0, 0)
+        while at in toks and toks[at][1] != "=" and toks[at][1] != "\n":
             parts.extend(_key_text(toks[at]))
             at += 1
-        if at >= n or toks[at][1] != "=":
+        if at not in toks or toks[at][1] != "=":
             return at + 1
-        keypos[(*base, *parts)] = (start[0], start[1])
-        return value(at + 1, (*base, *parts))
+        path = (*base, *parts)  # one tuple for both maps
+        counted(start[0], start[1])
+        keypos[path] = (start[0], start[1])
+        return value(at + 1, path)
 
-    while k < n:
+    while k in toks:
         kind, txt, _line, _col = toks[k]
         if txt == "\n":
             k += 1
         elif kind == "punct" and txt == "[":
-            double = k + 1 < n and toks[k + 1][1] == "["
+            counted(_line, _col)
+            double = k + 1 in toks and toks[k + 1][1] == "["
             k += 2 if double else 1
             raw: list[str] = []
-            while k < n and toks[k][1] not in ("]", "\n"):
+            while k in toks and toks[k][1] not in ("]", "\n"):
                 raw.extend(_key_text(toks[k]))
                 k += 1
             k += 2 if double else 1
-            if double:
+            if double and raw:  # "[[]]" is a syntax error tomllib reports; locate what there is
                 parent = resolve(raw[:-1])
                 key = (*parent, raw[-1])
                 aot_count[key] = aot_count.get(key, 0) + 1
@@ -402,3 +507,39 @@ def locate_keys(
         else:
             k = keyval(k, current)
     return pos, keypos
+
+
+class _Window:
+    """The tokens of a text by index, made as they are asked for and forgotten a few tokens
+    later. ``locate_keys`` reads forward, at most one token ahead, so it needs no list of them
+    all: that list took about 40 bytes per byte of text (150 MB for a 4 MiB file)."""
+
+    KEPT = 4  # tokens remembered behind the newest one
+
+    def __init__(self, text: str) -> None:
+        self._source = _tokens(text)
+        self._kept: dict[int, Token] = {}
+        self._made = 0
+        self._done = False
+
+    def __contains__(self, index: int) -> bool:
+        """Whether the text has a token ``index`` (making the tokens up to it)."""
+        if index < self._made:
+            return True
+        while not self._done and self._made <= index:
+            tok = next(self._source, None)
+            if tok is None:
+                self._done = True
+                break
+            self._kept[self._made] = tok
+            self._kept.pop(self._made - self.KEPT, None)
+            self._made += 1
+        return index < self._made
+
+    def __getitem__(self, index: int) -> Token:
+        tok = self._kept.get(index)
+        if tok is None:
+            if index not in self:
+                raise IndexError(index)
+            tok = self._kept[index]
+        return tok

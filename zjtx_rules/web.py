@@ -26,6 +26,7 @@ from .errors import EvaluationError, ProfileError, UsageError
 from .loader import load_rules
 from .openapi import openapi_document
 from .profile import parse_json
+from .wording import JSON, bounded
 
 # A batch of DEFAULT_MAX_BATCH realistic profiles fits in DEFAULT_MAX_BODY: 1,000 copies of
 # examples/profiles/little_giant_11_talents.json are 2.9 MB compact, 4.2 MB indented.
@@ -289,8 +290,8 @@ class App:
             if raw is not None and not _ISO_DATE.fullmatch(raw):
                 # the OpenAPI format "date" is YYYY-MM-DD only, not every ISO 8601 spelling
                 raise UsageError(
-                    f"评估日期应为 YYYY-MM-DD，实际为 {raw!r}",
-                    f"as_of must be a date YYYY-MM-DD; got {raw!r}",
+                    f"评估日期应为 YYYY-MM-DD，实际为 {bounded(raw, JSON)}",
+                    f"as_of must be a date YYYY-MM-DD; got {bounded(raw, JSON)}",
                 )
             as_of = parse_as_of(raw)
         except UsageError as exc:

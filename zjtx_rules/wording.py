@@ -1,33 +1,146 @@
-"""Rule-file values and schema problems in the words policy staff use, in Chinese and English.
+"""Values and schema problems in the words people use, in Chinese and English.
 
 Pydantic speaks of ``bool_type`` and ``Decimal('7.5')``; a rule author wrote ``true`` and
 ``7.5`` in a TOML file. Everything a load message shows of a value goes through ``shown``,
 and every schema problem through ``schema_message``, so no Python name reaches a message.
+
+A message about a bad value must never fail on that value: a profile may hold a list nested
+2,000 deep or a 5,000-digit integer, and ``str()`` of either raises (``RecursionError``,
+``ValueError``). So every value a message shows, from a rule file or a profile, goes through
+``bounded``: it looks at most ``SHOW_DEPTH`` containers deep and ``SHOW_ITEMS`` items wide,
+cuts text before quoting it, describes a huge integer by its digit count (from
+``bit_length``, never converting it) and writes an absurd Decimal in its short scientific
+form. ``shown`` (TOML), ``plain`` and ``JSON`` (profiles, summaries) are its styles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import Context, Decimal
+from typing import Any, Literal
+
+SHOW_CHARS = 60  # a value in a message: at most this many characters, cut with "…"
+SHOW_DEPTH = 3  # containers shown inside containers; deeper ones are "…"
+SHOW_ITEMS = 8  # items shown of one list or table
+_HUGE_INT_BITS = 200  # about 60 digits: a longer integer is described, never turned into text
+_TAME_DIGITS = 60  # a Decimal with more digits, or an exponent further out, is written as str() does
+_EXACT = Context(prec=_TAME_DIGITS + 2)  # normalizing a tame Decimal exactly, whatever the thread's context
 
 
-def shown(value: Any) -> str:
-    """A value as a rule author writes it in TOML."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
-    if isinstance(value, int | date):
-        return str(value)
-    if isinstance(value, str):
-        return f'"{value}"' if len(value) <= 40 else f'"{value[:37]}..."'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(shown(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {shown(v)}" for k, v in value.items()) + "}"
-    return str(value)
+@dataclass(frozen=True)
+class Style:
+    """How ``bounded`` writes a value: ``leaf`` writes a scalar (a ``str`` already cut to the
+    limit) or returns None for a type it does not know; ``pair`` sits between a table's key
+    and its value; with ``quote_keys`` text keys are written like values, else bare."""
+
+    leaf: Callable[[Any], str | None]
+    pair: str = " = "
+    quote_keys: bool = False
+
+
+def bounded(value: Any, style: Style, *, limit: int = SHOW_CHARS, lang: Literal["zh", "en"] = "en") -> str:
+    """``value`` written in ``style`` in at most ``limit`` characters, ending in "…" when cut.
+
+    Cost and recursion are bounded by ``limit``, ``SHOW_DEPTH`` and ``SHOW_ITEMS`` whatever
+    the value holds; ``lang`` words the description of a huge integer."""
+    parts: list[str] = []
+    size = 0
+
+    def put(text: str) -> None:
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+
+    def walk(v: Any, depth: int) -> None:
+        if isinstance(v, dict):
+            opener, closer, items = "{", "}", iter(v.items())
+        elif isinstance(v, list | tuple | set | frozenset):
+            opener, closer, items = "[", "]", ((None, x) for x in v)
+        else:
+            put(_scalar(v, style, limit, lang))
+            return
+        if depth >= SHOW_DEPTH:
+            put(opener + "…" + closer)
+            return
+        put(opener)
+        for i, (key, item) in enumerate(items):
+            if i:
+                put(", ")
+            if i >= SHOW_ITEMS or size > limit:
+                put("…")
+                break
+            if opener == "{":
+                bare = isinstance(key, str) and not style.quote_keys
+                put(key[: limit + 1] if bare else _scalar(key, style, limit, lang))
+                put(style.pair)
+            walk(item, depth + 1)
+        put(closer)
+
+    walk(value, 0)
+    text = "".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _scalar(v: Any, style: Style, limit: int, lang: str) -> str:
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > _HUGE_INT_BITS:
+        digits = int(v.bit_length() * math.log10(2)) + 1  # within one of the true count
+        if lang == "zh":
+            return f"约 {digits} 位的{'负' if v < 0 else ''}整数"
+        return f"{'a negative' if v < 0 else 'an'} integer of about {digits} digits"
+    if isinstance(v, Decimal) and not _tame(v):
+        return str(v)[: limit + 1]  # scientific for a far exponent; never expanded
+    if isinstance(v, str):
+        v = v[: limit + 1]
+    text = style.leaf(v)
+    return f"<{type(v).__name__}>" if text is None else text
+
+
+def _tame(v: Decimal) -> bool:
+    """A finite Decimal small enough to normalize and write in full without cost."""
+    return v.is_finite() and abs(v.adjusted()) <= _TAME_DIGITS and len(v.as_tuple().digits) <= _TAME_DIGITS
+
+
+def _number(v: Decimal) -> str:
+    """A tame Decimal as a rule author writes it: ``5000`` for ``5E+3``, ``7.50`` as it is."""
+    return f"{v.normalize(_EXACT):f}" if v == v.to_integral_value() else str(v)
+
+
+def _toml_leaf(v: Any, quote: bool = True) -> str | None:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Decimal):
+        return _number(v)
+    if isinstance(v, str):
+        return f'"{v}"' if quote else v
+    if isinstance(v, int | float | date) or v is None:
+        return str(v)
+    return None
+
+
+def _json_leaf(v: Any) -> str | None:
+    if isinstance(v, str | bool | float) or v is None:
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, int | Decimal):
+        return str(v)
+    if isinstance(v, date):
+        return f'"{v.isoformat()}"'
+    return None
+
+
+TOML = Style(_toml_leaf)
+PLAIN = Style(lambda v: _toml_leaf(v, quote=False))
+JSON = Style(_json_leaf, pair=": ", quote_keys=True)
+
+
+def shown(value: Any, lang: Literal["zh", "en"] = "en") -> str:
+    """A value as a rule author writes it in TOML (text cut at 40 characters)."""
+    if isinstance(value, str) and len(value) > 40:
+        value = value[:39] + "…"
+    return bounded(value, TOML, lang=lang)
 
 
 def kind_of(value: Any) -> tuple[str, str]:
@@ -35,7 +148,7 @@ def kind_of(value: Any) -> tuple[str, str]:
     if isinstance(value, bool):
         return f"真假值 {shown(value)}", f"the truth value {shown(value)}"
     if isinstance(value, int | Decimal):
-        return f"数字 {shown(value)}", f"the number {shown(value)}"
+        return f"数字 {shown(value, 'zh')}", f"the number {shown(value)}"
     if isinstance(value, str):
         return f"文本 {shown(value)}", f"the text {shown(value)}"
     if isinstance(value, date):
@@ -120,13 +233,6 @@ def listing(names: Iterable[str], limit: int = 30) -> str:
 
 
 def plain(value: Any) -> str:
-    """A value as an assumption (W501) shows it: like ``shown``, but text without quotes."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(plain(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {plain(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    """A value as an assumption (W501) shows it: like ``shown``, but text without quotes and
+    room for a whole parameter value (a list of industries)."""
+    return bounded(value, PLAIN, limit=500)

@@ -15,77 +15,77 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 Span = tuple[int, int]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     span: Span
     # filled by the type checker: the static type, and for names what they refer to
     ty: Any = field(default=None, init=False, repr=False)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Num(Node):
     value: Decimal
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Str(Node):
     value: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Bool(Node):
     value: bool
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DateLit(Node):
     value: date
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ListLit(Node):
     items: list[Node]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Name(Node):
     name: str
     kind: str = field(default="", init=False)  # fact|param|table|derived|measure|local|builtin
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Field(Node):
     obj: Node
     name: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Unary(Node):
     op: str
     operand: Node
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binary(Node):
     op: str
     left: Node
     right: Node
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class If(Node):
     cond: Node
     then: Node
     orelse: Node
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Lambda(Node):
     params: list[str]
     body: Node
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Call(Node):
     func: str
     func_span: Span
