@@ -154,7 +154,7 @@ def test_without_rules_a_checkout_uses_its_own_rules_folder(
     out = capsys.readouterr().out
     first = out.splitlines()[0]
     assert first.startswith("规则包 / rule package: rules/mini  sha256 ")
-    assert "rules/mini/facts.toml:6:1: error[E121 unknown-key]" in out
+    assert "rules/mini/facts.toml:10:1: error[E121 unknown-key]" in out
 
 
 @pytest.mark.parametrize("where", [".", "cases"])

@@ -45,8 +45,8 @@ CASES = [
         20,
         15,
     ),
-    ("facts.toml", 'type = "bool"', 'type = "bool', "E101", 6, 13),
-    ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 6, 1),
+    ("facts.toml", 'type = "bool"', 'type = "bool', "E101", 10, 13),
+    ("facts.toml", 'type = "bool"', 'typ = "bool"', "E121", 10, 1),
     ("measures.toml", 'expr = "big"', 'expr = "bigg"', "E203", 19, 9),
     ("measures.toml", 'expr = "registered"', 'expr = "registered + 1"', "E301", 11, 9),
     (
@@ -109,7 +109,7 @@ CASES = [
     ("derived.toml", 'expr = "revenue >= threshold"', 'expr = "revenue >= "', "E112", 2, 20),
     ("facts.toml", "below = 1_000_000_000", "", "E126", None, None),
     # limits against hostile rule files
-    ("facts.toml", "below = 1_000_000_000", "below = 1" + "0" * 5000, "E105", 11, 9),
+    ("facts.toml", "below = 1_000_000_000", "below = 1" + "0" * 5000, "E105", 19, 9),
     (
         "derived.toml",
         'expr = "revenue >= threshold"',
@@ -272,14 +272,14 @@ def test_a_tier_at_the_end_of_a_deep_chain_is_refused_where_it_crosses(tmp_path:
 
 def test_keys_per_file_are_capped_where_the_cap_is_crossed(monkeypatch: pytest.MonkeyPatch) -> None:
     """E108: a file of more keys than ``MAX_KEYS`` is refused at the first key past it (here
-    7: three headers and four keys, so ``min`` of ``[facts.revenue]`` is the eighth)."""
+    7: ``[facts.id]`` and its six keys, so the header ``[facts.registered]`` is the eighth)."""
     import zjtx_rules.source
 
     monkeypatch.setattr(zjtx_rules.source, "MAX_KEYS", 7)
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(MINI)
     (d,) = [d for d in info.value.diagnostics if d.location.file.endswith("facts.toml")]
-    assert (d.code, d.location.line, d.location.column) == ("E108", 10, 1)
+    assert (d.code, d.location.line, d.location.column) == ("E108", 9, 1)
     assert d.message_zh and "limit 7" in d.message_en
 
 

@@ -64,7 +64,7 @@ STRICT_CASES = [
         "[facts.items]",
         '[facts.by_year]\ntype = "year_money_map"\n\n[facts.items]',
         "E126",
-        17,
+        34,
         1,
     ),
     ("parameters.toml", "assumption = true, note =", "note =", "E133", 14, 79),
@@ -87,19 +87,29 @@ STRICT_CASES = [
     ("parameters.toml", "value = 0.10,", "value = 0." + "1" * 41 + ",", "E107", 6, 32),
     ("parameters.toml", "value = 0.10,", "value = nan,", "E107", 6, 32),
     ("parameters.toml", "value = 0.20,", "value = -inf,", "E107", 7, 32),
-    ("facts.toml", "below = 1_000_000_000", "below = 1e31", "E107", 11, 9),
+    ("facts.toml", "below = 1_000_000_000", "below = 1e31", "E107", 19, 9),
+    # every text a person reads is there in Chinese (E128); titles of the titled kinds are keys
+    ("facts.toml", 'label_zh = "编号"\n', "", "E128", 1, 1),
+    ("facts.toml", 'question_zh = "是否已注册？"', 'question_zh = " "', "E128", 13, 15),
+    ("facts.toml", 'silver = "银", ', "", "E128", 29, 20),
+    ("facts.toml", 'label_zh = "代码"\n', "", "E128", 42, 1),
+    ("derived.toml", "[derived.big]\n", '[derived.big]\ntitle_en = "Big"\n', "E128", 1, 1),
+    ("measures.toml", 'type = "money"\n', 'type = "money"\ntitle_en = "Amount"\n', "E128", 25, 1),
+    ("parameters.toml", 'title_zh = "比例"\n', "", "E122", 1, 1),
+    ("readiness.toml", 'title_zh = "金"\n', "", "E122", 1, 1),
+    ("readiness.toml", 'title_zh = "营收"', 'title_zh = ""', "E123", 9, 12),
     # regression: the key scanner raised IndexError on an empty [[ ]] header before tomllib spoke
     ("facts.toml", "[facts.id]", "[[]]\n[facts.id]", "E101", 1, 3),
     # keys of maps that name things
-    ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 16, 56),
+    ("facts.toml", 'none = "None" }', 'nnone = "None" }', "E209", 28, 56),
     # cross-field sense
-    ("facts.toml", "below = 1_000_000_000", "below = 0", "E141", 11, 9),
+    ("facts.toml", "below = 1_000_000_000", "below = 0", "E141", 19, 9),
     (
         "facts.toml",
         "below = 1_000_000_000",
         "below = 1_000_000_000\ntypical = [0, 2_000_000_000]",
         "E141",
-        12,
+        20,
         11,
     ),
     ("policy.toml", "valid_to = 2023-12-31", "valid_to = 2021-12-31", "E407", 11, 12),
@@ -250,7 +260,7 @@ def test_a_syntax_error_in_facts_is_the_one_thing_shown(
     assert main(["check", "--errors-only", str(pkg)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert len(out) <= 5, out
-    assert "facts.toml:6:13: error[E101" in out[1]
+    assert "facts.toml:10:13: error[E101" in out[1]
     assert re.search(r"and \d+ follow-on error\(s\)", out[-1])
 
 
@@ -460,3 +470,41 @@ def test_an_exponent_in_an_expression_is_refused_where_it_is(tmp_path: Path) -> 
         broken(tmp_path, "derived.toml", '"revenue >= threshold"', '"revenue > 1e999999"'), "E112"
     )
     assert (d.location.line, d.location.column) == (2, 20)
+
+
+def test_a_choice_written_in_chinese_is_its_own_label(tmp_path: Path) -> None:
+    """``choices = ["汽车", "其他"]`` needs no ``choice_labels_zh``; an id-like choice does."""
+    fact = (
+        '\n[facts.industry]\ntype = "enum"\nchoices = ["汽车", "其他"]\n'
+        'label_zh = "行业"\nlabel_en = "Industry"\n'
+        'question_zh = "所属行业？"\nquestion_en = "Industry?"\n'
+        'choice_labels_en = { "汽车" = "Automotive", "其他" = "Other" }\n'
+    )
+    text = (MINI / "facts.toml").read_text(encoding="utf-8")
+    rules = zjtx_rules.load_rules(broken(tmp_path / "ok", "facts.toml", text, text + fact))
+    assert [d.code for d in rules.warnings] == ["W501"]
+    id_like = fact.replace('["汽车", "其他"]', '["auto", "其他"]').replace('"汽车" = ', "auto = ")
+    d = first_error(broken(tmp_path / "bad", "facts.toml", text, text + id_like), "E128")
+    assert "choice_labels_zh (auto)" in d.message_en
+
+
+def test_a_missing_english_text_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    pkg = broken(tmp_path, "facts.toml", 'label_en = "Id"\nquestion_zh', "question_zh")
+    text = (pkg / "facts.toml").read_text(encoding="utf-8")
+    (pkg / "facts.toml").write_text(text.replace('question_en = "Tier?"\n', ""), encoding="utf-8")
+    rules = zjtx_rules.load_rules(pkg)
+    found = [(d.code, d.location.path) for d in rules.warnings if d.code == "W801"]
+    assert found == [("W801", "facts.id.label_en"), ("W801", "facts.tier.question_en")]
+
+
+def test_a_text_for_one_language_may_be_titled_in_it_only(tmp_path: Path) -> None:
+    """A derived value named ..._en (English text for the English reasons) may have an English
+    title only, and ..._zh a Chinese one; any other titled value needs both."""
+    extra = (
+        '[derived.note_en]\ntitle_en = "A note"\nexpr = "if big then \\"yes\\" else \\"\\""\n\n'
+        '[derived.note_zh]\ntitle_zh = "提示"\nexpr = "if big then \\"是\\" else \\"\\""\n\n'
+    )
+    rules = zjtx_rules.load_rules(broken(tmp_path / "ok", "derived.toml", "", extra))
+    assert [d.code for d in rules.warnings if d.code != "W501"] == ["W802", "W802"]  # unused only
+    d = first_error(broken(tmp_path / "bad", "derived.toml", "", extra.replace("note_en", "note_x")), "E128")
+    assert d.location.line == 1 and "title_zh" in d.message_en

@@ -61,7 +61,7 @@ def test_edits_are_what_a_person_would_type() -> None:
     # lambdas are not comparisons, and underscores keep their grouping
     assert not any("-=" in d or "- >" in d for d in diffs)
     facts = _diffs("facts.toml")
-    assert "facts.toml:11: [number-step] below = 1_000_000_000  ->  below = 999_999_999" in facts
+    assert "facts.toml:19: [number-step] below = 1_000_000_000  ->  below = 999_999_999" in facts
 
 
 def test_strings_inside_expressions_are_left_alone() -> None:
@@ -189,3 +189,18 @@ def test_invariants_are_not_mutated() -> None:
     text = '[[invariants]]\nid = "i"\nexpr = "a > 1"\n[parameters.a]\nvalue = 3\n'
     lines = {m.line for m in mutants_of(text, "t.toml")}
     assert lines and not lines & {1, 2, 3}
+
+
+def test_deleting_a_chinese_label_or_question_is_rejected_at_load() -> None:
+    """A missing Chinese text is E128 now, so these text-only edits are refused by the loader;
+    a missing English one stays a warning (W801), so its deletion survives."""
+    report = mutate(MINI)
+    statuses: dict[str, set[str]] = {}
+    for o in report.outcomes:
+        deleted = report.diff(o).partition("] - ")[2]  # a whole line deleted: "key = value"
+        if o.mutant.file == "facts.toml" and o.mutant.kind == "delete-key" and deleted:
+            statuses.setdefault(deleted.split(" = ")[0], set()).add(o.status)
+    assert set().union(*(statuses[k] for k in ("label_zh", "question_zh", "choice_labels_zh"))) == {
+        "rejected"
+    }
+    assert set().union(*(statuses[k] for k in ("label_en", "question_en"))) == {"survived"}

@@ -116,6 +116,9 @@ class Build:
         store[name] = (item.expr if kind == "derived" else item, site)
         if kind == "derived":
             self.derived_choices[name] = list(item.assumptions)
+            # a value named ..._zh or ..._en is text for one language's reasons: titled in it
+            only = name.rsplit("_", 1)[-1] if name.endswith(("_zh", "_en")) else ""
+            self.titled(item.title_zh, item.title_en, site, (), only)
         self.types[name] = (kind, ANY)
 
     def lookup(self, name: str) -> tuple[str, Ty] | None:
@@ -202,6 +205,29 @@ class Build:
                 span=found.span,
                 hint=hint,
             )
+
+    def no_chinese(self, site: Site, sub: KeyPath, what: str = "") -> None:
+        """A Chinese reader would see an id, or nothing, where this text is missing or empty."""
+        key = str(sub[-1]) if sub else ""
+        zh, en = (f"（{what}）", f" ({what})") if what else ("", "")
+        self.ld.report(
+            "E128",
+            "missing-chinese-text",
+            f"缺少中文文本 {key}{zh}：中文页面会在此处显示编号或空白",
+            f"missing Chinese text {key}{en}: a Chinese page would show an id or nothing in its place",
+            site,
+            sub=sub,
+        )
+
+    def titled(self, zh: str, en: str, site: Site, sub: KeyPath, only: str = "") -> None:
+        """An optional title, once given, is given in Chinese (E128) and in English (W801);
+        ``only`` ("zh" or "en") names the one language a value's text is written for."""
+        if not (zh.strip() or en.strip()):
+            return
+        if not zh.strip() and only != "en":
+            self.no_chinese(site, (*sub, "title_zh"))
+        if not en.strip() and only != "zh":
+            self.no_english(site, (*sub, "title_en"), zh)
 
     def no_english(self, site: Site, sub: KeyPath, what: str) -> None:
         """The English page would show a raw value or Chinese text where this label is missing."""

@@ -4,6 +4,8 @@ Entry point: ``profile_validator``."""
 
 from __future__ import annotations
 
+import re
+
 from ..profile import ProfileValidator, fact_type
 from ..source import KeyPath
 from ..spec import FieldSpec
@@ -31,6 +33,7 @@ def profile_validator(b: Build) -> ProfileValidator | None:
 
 
 def _check_fact_spec(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
+    _texts(b, spec, site, sub)
     lacking = [c for c in spec.choices or () if not (spec.choice_labels_en or {}).get(c)]
     if lacking:
         b.no_english(site, (*sub, "choice_labels_en"), ", ".join(lacking))
@@ -89,6 +92,28 @@ def _check_fact_spec(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> Non
                     hint=(hz, he),
                     at_key=True,
                 )
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _texts(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
+    """What the form shows of a fact, in Chinese (E128) and English (W801): its label; for a
+    fact of the profile (not a field of a list's records, which is a column headed by its
+    label) its question; a label for each choice, unless the choice is Chinese text itself."""
+    asked = not sub
+    if not spec.label_zh.strip():
+        b.no_chinese(site, (*sub, "label_zh"))
+    if not spec.label_en.strip():
+        b.no_english(site, (*sub, "label_en"), spec.label_zh or site.context)
+    if asked and not spec.question_zh.strip():
+        b.no_chinese(site, (*sub, "question_zh"))
+    if asked and not spec.question_en.strip():
+        b.no_english(site, (*sub, "question_en"), spec.question_zh or spec.label_zh or site.context)
+    labels = spec.choice_labels_zh or {}
+    unlabelled = [c for c in spec.choices or () if not labels.get(c, "").strip() and not _CHINESE.search(c)]
+    if unlabelled:
+        b.no_chinese(site, (*sub, "choice_labels_zh"), ", ".join(unlabelled))
 
 
 def _check_bounds(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:

@@ -70,6 +70,7 @@ def measures(b: Build) -> list[CompiledMeasure]:
         outputs = []
         local_scope = b.scope()
         for oname, ospec in spec.outputs.items():
+            b.titled(ospec.title_zh, ospec.title_en, site, ("outputs", oname))
             before = set(local_scope.refs)
             node = b.expr(ospec.expr, site, ("outputs", oname, "expr"), OUTPUT_TYPES[ospec.type], local_scope)
             deps |= {n for k, n in local_scope.refs - before if k in ("derived", "measure")}
