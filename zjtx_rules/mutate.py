@@ -41,10 +41,12 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INNER_STRING = re.compile(r"\\\"[^\"\\]*\\\"|'[^']*'")
 
 OUTCOMES = ("rejected", "caught", "crashed", "survived")
-TEXT_KEYS = frozenset({"note", "source", "source_document", "quote", "unit"})
-# Keys no evaluation reads besides prose: a measure's ``details`` (text for the rules page)
-# and a fact's ``typical`` range (example values for ``zjtx generate`` and the rules page).
-NO_DECISION_KEYS = frozenset({"details", "typical"})
+# ``refs`` cite the sources register, like ``source`` does in words: provenance, not a rule
+TEXT_KEYS = frozenset({"note", "source", "source_document", "quote", "unit", "refs"})
+# Keys no evaluation reads besides prose: a measure's ``details`` (text for the rules page),
+# a fact's ``typical`` range (example values for ``zjtx generate`` and the rules page) and
+# the sources register (``[sources.ID]``: titles, numbers, dates and addresses of documents).
+NO_DECISION_KEYS = frozenset({"details", "typical", "sources"})
 
 
 def is_text_key(key: str | int) -> bool:
