@@ -470,7 +470,7 @@ def _refused_boundedly(call: Callable[[], Any], what: Hostile) -> str:
 
 def _hostile_settings(default: int, share: int = 1) -> settings:
     """``default`` examples, or a ``share`` of ``ZJTX_FUZZ_EXAMPLES`` when that is set."""
-    n = max(default, HOSTILE_EXAMPLES // share) if HOSTILE_EXAMPLES else default
+    n = max(default, -(-HOSTILE_EXAMPLES // share)) if HOSTILE_EXAMPLES else default
     return settings(FUZZ, max_examples=n, derandomize=True)
 
 
@@ -507,7 +507,7 @@ def cli_evaluate(body: bytes, argv: list[str], monkeypatch: pytest.MonkeyPatch) 
     return code, out.getvalue(), err.getvalue()
 
 
-@_hostile_settings(25, 5)
+@_hostile_settings(25)
 @given(
     path=st.sampled_from(FACT_PATHS),
     h=hostile.filter(lambda h: h.text is not None),

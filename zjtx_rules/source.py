@@ -222,8 +222,8 @@ def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic |
             "error",
             zh,
             en,
-            Location(display, line, col),
-            source_line=lines[line - 1] if line <= len(lines) else "",
+            Location(display, line or None, col or None),  # 0: a value the scanner did not place
+            source_line=lines[line - 1] if 0 < line <= len(lines) else "",
         )
     return SourceFile(path, display, data, text.splitlines(), values, keys), None
 
