@@ -9,13 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import zjtx_rules
-from zjtx_rules.assumptions import Assumption, Closure, RecordingTable, TableNotes
+from tests.conftest import EXAMPLES
+from zjtx_rules.evaluate.result import result_adapter, result_json_schema
 from zjtx_rules.expr.nodes import Name
-from zjtx_rules.report import render_text
-from zjtx_rules.result import result_adapter, result_json_schema
-from zjtx_rules.tables import Cond, Row, TableVersion
-
-from .conftest import EXAMPLES
+from zjtx_rules.program.assumptions import Assumption, Closure, RecordingTable, TableNotes
+from zjtx_rules.program.tables import Cond, Row, TableVersion
+from zjtx_rules.render.text_report import render_text
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

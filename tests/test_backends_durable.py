@@ -8,10 +8,9 @@ import durable.lang  # noqa: F401  (a test extra: missing is a failure, not a sk
 import pytest
 
 import zjtx_rules
+from tests.conftest import BUNDLED
 from zjtx_rules.backends.durable import DurableBackend, Unsupported
-from zjtx_rules.generate import generate
-
-from .conftest import BUNDLED
+from zjtx_rules.quality.generate import generate
 
 
 @pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2023, 1, 1)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from zjtx_rules.bench import Row, big_batch, measure, run_bench
-from zjtx_rules.cli import build_parser
+from zjtx_rules.cli.main import build_parser
 
 PATHS = [
     "validate only",

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 import zjtx_rules
-from zjtx_rules.casefile import load_cases, run_case
-
-from .conftest import BUNDLED, MINI
+from tests.conftest import BUNDLED, MINI
+from zjtx_rules.quality.cases import load_cases, run_case
 
 _RULES = zjtx_rules.load_rules(BUNDLED)
 _CASES = load_cases(_RULES)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from zjtx_rules import load_rules, run_cases
-from zjtx_rules.casesummary import compare, keyed
 from zjtx_rules.errors import RuleError
+from zjtx_rules.quality.summary_cases import compare, keyed
 
 BUNDLED = Path(__file__).resolve().parents[1] / "rules" / "liangjiang_zjtx_2022"
 PROFILES = BUNDLED / "cases" / "profiles"

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 import zjtx_rules
-from zjtx_rules.cli import main
-from zjtx_rules.source import package_sha256
-
-from .conftest import BUNDLED, EXAMPLES, MINI
+from tests.conftest import BUNDLED, EXAMPLES, MINI
+from zjtx_rules.cli.main import main
+from zjtx_rules.package.source import package_sha256
 
 LG = str(EXAMPLES / "little_giant_11_talents.json")
 
@@ -110,7 +109,7 @@ def test_schema_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_schema_openapi_prints_the_served_document(capsys: pytest.CaptureFixture[str]) -> None:
     """`zjtx schema openapi` is what `zjtx serve` answers on /openapi.json (for linters, generators)."""
-    from zjtx_rules.web import create_app
+    from zjtx_rules.web.app import create_app
 
     assert main(["schema", "openapi", "--rules", str(BUNDLED)]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -124,7 +123,7 @@ def test_console_script_runs_as_a_process() -> None:
         [
             sys.executable,
             "-m",
-            "zjtx_rules.cli",
+            "zjtx_rules.cli.main",
             "evaluate",
             "-",
             "--as-of",

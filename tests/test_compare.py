@@ -6,11 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import zjtx_rules
-from zjtx_rules.batch import iter_input_profiles
-from zjtx_rules.compare import compare
-from zjtx_rules.generate import generate
-
-from .conftest import BUNDLED
+from tests.conftest import BUNDLED
+from zjtx_rules.batch.compare import compare
+from zjtx_rules.batch.stream import iter_input_profiles
+from zjtx_rules.quality.generate import generate
 
 AS_OF = date(2025, 6, 30)
 
@@ -54,7 +53,7 @@ def test_one_parameter_change_moves_exactly_the_expected_enterprises(tmp_path: P
 
 
 def test_compare_cli(tmp_path: Path, capsys: object) -> None:
-    from zjtx_rules.cli import main
+    from zjtx_rules.cli.main import main
 
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a"}\n', encoding="utf-8")

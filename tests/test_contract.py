@@ -15,9 +15,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
 
 import zjtx_rules
+from tests.conftest import ROOT
 from zjtx_rules import UsageError
-
-from .conftest import ROOT
 
 _RULES = zjtx_rules.load_rules()
 _SCHEMA = _RULES.profile_schema()
@@ -46,7 +45,7 @@ def test_every_profile_the_engine_accepts_matches_the_schema(profile: Any) -> No
 
 
 def test_example_profiles_load_with_json_load() -> None:
-    from .conftest import EXAMPLES
+    from tests.conftest import EXAMPLES
 
     for path in sorted((EXAMPLES / "profiles").glob("*.json")):
         with path.open(encoding="utf-8") as f:
@@ -73,7 +72,7 @@ def test_as_of_of_another_type_is_a_usage_error_naming_it(as_of: Any) -> None:
 
 
 def _app() -> Any:
-    from zjtx_rules.web import create_app
+    from zjtx_rules.web.app import create_app
 
     return create_app(_RULES)
 

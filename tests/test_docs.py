@@ -16,12 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from zjtx_rules.cli import main
-from zjtx_rules.docsite import build_site, write_site
-from zjtx_rules.package_view import PackageView, load_view
-from zjtx_rules.web import create_app
-
-from .conftest import BUNDLED, MINI, ROOT
+from tests.conftest import BUNDLED, MINI, ROOT
+from zjtx_rules.cli.main import main
+from zjtx_rules.render.docsite import build_site, write_site
+from zjtx_rules.render.package_view import PackageView, load_view
+from zjtx_rules.web.app import create_app
 
 
 class _Page(HTMLParser):
@@ -291,7 +290,7 @@ def test_decision_table_rows_read_as_conditions_not_python(site: Path) -> None:
 
 
 def test_figures_are_formatted_by_their_declared_type(view: PackageView, site: Path) -> None:
-    from zjtx_rules.docsite.figures import figure
+    from zjtx_rules.render.docsite.figures import figure
 
     assert [figure(v, "money") for v in (200_000_000, 50_000_000, 10_000, 25_000_000)] == [
         "2亿元",
@@ -364,7 +363,7 @@ _PERIOD = re.compile(
 
 
 def test_periods_are_half_open_and_never_end_before_they_start(view: PackageView, site: Path) -> None:
-    from zjtx_rules.docsite.figures import period
+    from zjtx_rules.render.docsite.figures import period
 
     seen = 0
     for path in site.rglob("*.html"):
@@ -393,7 +392,7 @@ def test_a_register_page_is_one_entry_in_registers(
 ) -> None:
     """Where a sources page goes: one ``Register`` entry gives it a file, a link in every
     page's navigation and on the index, and a chapter of the print document."""
-    from zjtx_rules.docsite import registers
+    from zjtx_rules.render.docsite import registers
 
     extra = registers.Register(
         "sources",

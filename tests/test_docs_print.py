@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 import selenium.webdriver  # noqa: F401  (a test extra: missing is a failure, not a skip)
 
-from zjtx_rules.docsite import write_site
-from zjtx_rules.package_view import load_view
-
-from .browser import chromium, needs_chromium
-from .conftest import BUNDLED
+from tests.browser import chromium, needs_chromium
+from tests.conftest import BUNDLED
+from zjtx_rules.render.docsite import write_site
+from zjtx_rules.render.package_view import load_view
 
 pytestmark = needs_chromium
 
@@ -70,10 +69,9 @@ def test_result_card_links_to_the_served_rule_page(driver: Any) -> None:
     """The calculator's result card opens the measure's page of the rules document."""
     from selenium.webdriver.common.by import By
 
-    from zjtx_rules.web import create_app
-
-    from .test_web_api import _start
-    from .test_web_browser import fill_from_example, open_page, wait
+    from tests.test_web_api import _start
+    from tests.test_web_browser import fill_from_example, open_page, wait
+    from zjtx_rules.web.app import create_app
 
     server, port = _start(create_app(BUNDLED))
     try:

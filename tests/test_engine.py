@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 
 import zjtx_rules
-from zjtx_rules.result import result_adapter
-
-from .conftest import EXAMPLES
+from tests.conftest import EXAMPLES
+from zjtx_rules.evaluate.result import result_adapter
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import EXAMPLES
 from zjtx_rules import RuleSet
-from zjtx_rules.cli import main
+from zjtx_rules.cli.main import main
 from zjtx_rules.errors import UsageError
-from zjtx_rules.explain import explain, show
-
-from .conftest import EXAMPLES
+from zjtx_rules.evaluate.explain import explain, show
 
 LITTLE_GIANT = EXAMPLES / "little_giant_11_talents.json"
 

@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import ROOT, scope
+from tests.test_expr_codegen import FACTS, _run
 from zjtx_rules.expr import values
 from zjtx_rules.expr.builtins import IMPLEMENTATIONS, REGISTRY, Builtin
 from zjtx_rules.expr.builtins.signature import Function, Items, Value
@@ -22,9 +24,6 @@ from zjtx_rules.expr.interpret import _Interpreter, interpret
 from zjtx_rules.expr.nodes import Call, Lambda, Node
 from zjtx_rules.expr.parser import ExprError, parse
 from zjtx_rules.expr.types import BOOL, Ty
-
-from .conftest import ROOT, scope
-from .test_expr_codegen import FACTS, _run
 
 # Well-typed calls of every builtin in the scope of ``conftest.scope``, the longest first.
 SAMPLES: dict[str, list[str]] = {

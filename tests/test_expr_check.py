@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import scope
 from zjtx_rules.expr.check import check
 from zjtx_rules.expr.parser import ExprError, parse
 from zjtx_rules.expr.types import BOOL, NUMBER
-
-from .conftest import scope
 
 
 def err(text: str) -> ExprError:

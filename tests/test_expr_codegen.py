@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zjtx_rules
-from zjtx_rules.engine import RuleSet
+from tests.conftest import ROOT, _Tables, scope
+from zjtx_rules.evaluate.engine import RuleSet
 from zjtx_rules.expr.check import check
 from zjtx_rules.expr.codegen import ATTRIBUTES, HELPERS, Generated, generate, generated
 from zjtx_rules.expr.compile import Compiled, Env, compile_expr
@@ -34,9 +35,7 @@ from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, wa
 from zjtx_rules.expr.parser import parse
 from zjtx_rules.expr.types import MeasureTy, RecordTy, TableTy
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
-from zjtx_rules.generate import profile_strategy
-
-from .conftest import ROOT, _Tables, scope
+from zjtx_rules.quality.generate import profile_strategy
 
 D = Decimal
 PACKAGE = ROOT / "zjtx_rules"
@@ -485,7 +484,7 @@ def test_every_bundled_measure_agrees_with_the_interpreter_on_generated_profiles
 
 
 def test_every_example_profile_agrees_with_the_interpreter() -> None:
-    from .conftest import EXAMPLES
+    from tests.conftest import EXAMPLES
 
     for path in sorted(EXAMPLES.glob("*.json")):
         for day in DAYS:

@@ -11,13 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import _Tables, run, scope
 from zjtx_rules.expr.check import check
 from zjtx_rules.expr.compile import Env, compile_expr
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.parser import parse
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
-
-from .conftest import _Tables, run, scope
 
 D = Decimal
 ITEMS = [
@@ -244,8 +243,7 @@ def test_the_engine_reports_a_runaway_as_an_evaluation_error(tmp_path: Path) -> 
     import shutil
 
     import zjtx_rules
-
-    from .conftest import MINI
+    from tests.conftest import MINI
 
     pkg = tmp_path / "pkg"
     shutil.copytree(MINI, pkg)

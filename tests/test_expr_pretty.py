@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, seed, settings
 
+from tests.conftest import BUNDLED
+from tests.test_expr_compile import _bool, _num
 from zjtx_rules.expr.nodes import Node
 from zjtx_rules.expr.parser import parse
 from zjtx_rules.expr.pretty import flat, pretty
-from zjtx_rules.package_view import load_view
-
-from .conftest import BUNDLED
-from .test_expr_compile import _bool, _num
+from zjtx_rules.render.package_view import load_view
 
 
 def _shape(node: Node) -> str:

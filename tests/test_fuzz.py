@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zjtx_rules
-from zjtx_rules.batch import run_batch
+from zjtx_rules.batch.stream import run_batch
+from zjtx_rules.display import JSON, bounded
 from zjtx_rules.errors import ProfileError, ZjtxError
-from zjtx_rules.generate import generate
-from zjtx_rules.report import render_text
-from zjtx_rules.web import App, create_app
-from zjtx_rules.wording import JSON, bounded
+from zjtx_rules.quality.generate import generate
+from zjtx_rules.render.text_report import render_text
+from zjtx_rules.web.app import App, create_app
 
 BUNDLED = Path(__file__).resolve().parent.parent / "rules" / "liangjiang_zjtx_2022"
 RULES = zjtx_rules.load_rules(BUNDLED)
@@ -495,7 +495,7 @@ def cli_evaluate(body: bytes, argv: list[str], monkeypatch: pytest.MonkeyPatch) 
     the exit code, stdout and stderr."""
     import sys
 
-    from zjtx_rules import cli
+    from zjtx_rules.cli import main as cli
 
     out, err = io.StringIO(), io.StringIO()
     with monkeypatch.context() as m:
@@ -542,7 +542,7 @@ def test_zjtx_batch_answers_every_line_of_a_hostile_file_in_order(
 ) -> None:
     """Good and hostile lines mixed: one answer per line, in order; a good line a result, a
     hostile one an error line of its own (never ``internal_error``), through ``zjtx batch``."""
-    from zjtx_rules.cli import main
+    from zjtx_rules.cli.main import main
 
     body, good = [], []
     for path, h, index, fine in lines:
@@ -601,9 +601,8 @@ def test_a_hostile_literal_in_a_rule_file_is_a_load_error_not_a_traceback(
 ) -> None:
     import shutil
 
-    from zjtx_rules.cli import main
-
-    from .conftest import MINI
+    from tests.conftest import MINI
+    from zjtx_rules.cli.main import main
 
     pkg = tmp_path_factory.mktemp("literal") / "pkg"
     shutil.copytree(MINI, pkg)

@@ -6,9 +6,8 @@ from typing import Any
 from hypothesis import given, settings
 
 import zjtx_rules
-from zjtx_rules.generate import generate, profile_strategy
-
-from .conftest import BUNDLED, MINI
+from tests.conftest import BUNDLED, MINI
+from zjtx_rules.quality.generate import generate, profile_strategy
 
 RULES = zjtx_rules.load_rules(BUNDLED)
 AS_OF = date(2025, 6, 30)

@@ -7,8 +7,7 @@ import re
 import pytest
 
 import zjtx_rules
-
-from .conftest import BUNDLED, ROOT
+from tests.conftest import BUNDLED, ROOT
 
 # The plan's text ships inside the package (policy.toml `source_text`); the workplace's shared
 # copy, when it sits beside the checkout, must be the same text.

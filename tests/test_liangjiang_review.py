@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 import zjtx_rules
-
-from .conftest import BUNDLED, EXAMPLES
-from .test_loader import first_error
+from tests.conftest import BUNDLED, EXAMPLES
+from tests.test_loader import first_error
 
 INTERNAL = re.compile(r"facts\.md|github", re.IGNORECASE)
 RULE_FILES = sorted(p for p in BUNDLED.glob("*.toml"))

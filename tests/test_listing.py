@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import zjtx_rules
-from zjtx_rules.cli import main
+from zjtx_rules.cli.main import main
 from zjtx_rules.errors import UsageError
-from zjtx_rules.listing import entries, show
+from zjtx_rules.render.code_listing import entries, show
 
 
 def test_show_prints_every_condition_output_and_derived_value_a_measure_runs(

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 import zjtx_rules
+from tests.conftest import MINI
 from zjtx_rules import RuleError
-
-from .conftest import MINI
 
 
 def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
@@ -227,7 +226,6 @@ def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
 
 def test_total_package_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zjtx_rules.load.files
-
     monkeypatch.setattr(zjtx_rules.load.files, "MAX_PACKAGE_BYTES", 1000)
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(MINI)
@@ -273,9 +271,8 @@ def test_a_tier_at_the_end_of_a_deep_chain_is_refused_where_it_crosses(tmp_path:
 def test_keys_per_file_are_capped_where_the_cap_is_crossed(monkeypatch: pytest.MonkeyPatch) -> None:
     """E108: a file of more keys than ``MAX_KEYS`` is refused at the first key past it (here
     7: ``[facts.id]`` and its six keys, so the header ``[facts.registered]`` is the eighth)."""
-    import zjtx_rules.source
-
-    monkeypatch.setattr(zjtx_rules.source, "MAX_KEYS", 7)
+    import zjtx_rules.package.source
+    monkeypatch.setattr(zjtx_rules.package.source, "MAX_KEYS", 7)
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(MINI)
     (d,) = [d for d in info.value.diagnostics if d.location.file.endswith("facts.toml")]

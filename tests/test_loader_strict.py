@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 
 import zjtx_rules
+from tests.conftest import BUNDLED, MINI
+from tests.test_loader import broken, first_error
 from zjtx_rules import RuleError
-from zjtx_rules.cli import main
-
-from .conftest import BUNDLED, MINI
-from .test_loader import broken, first_error
+from zjtx_rules.cli.main import main
 
 SECOND_VERSION = """
 [[tables.bonus.versions]]

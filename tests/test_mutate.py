@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import MINI
 from zjtx_rules import UsageError
-from zjtx_rules.cli import main
-from zjtx_rules.mutate import Mutant, all_mutants, mutants_of, mutate
-from zjtx_rules.source import package_sha256
-
-from .conftest import MINI
+from zjtx_rules.cli.main import main
+from zjtx_rules.package.source import package_sha256
+from zjtx_rules.quality.mutate import Mutant, all_mutants, mutants_of, mutate
 
 
 def _diffs(file: str) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from zjtx_rules.package_view import clause_key, load_view
-
-from .conftest import BUNDLED
+from tests.conftest import BUNDLED
+from zjtx_rules.render.package_view import clause_key, load_view
 
 
 def test_clauses_sort_as_numbers() -> None:

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from zjtx_rules.periods import Dated, History
-
-from .conftest import MINI
+from tests.conftest import MINI
+from zjtx_rules.program.periods import Dated, History
 
 
 def test_value_switches_exactly_on_its_start_day() -> None:
@@ -18,7 +17,6 @@ def test_value_switches_exactly_on_its_start_day() -> None:
 
 def test_parameter_in_a_package_switches_on_the_date() -> None:
     import zjtx_rules
-
     rules = zjtx_rules.load_rules(MINI)
     profile = {"id": "x", "registered": True, "revenue": "1000", "tier": "none"}
     before = rules.evaluate(profile, "2022-12-31").measure("grant").amounts["amount"]

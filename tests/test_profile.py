@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import zjtx_rules
 from zjtx_rules import ProfileError
-from zjtx_rules.profile import credit_code_check_char, decimal_pattern, parse_json
+from zjtx_rules.profile.model import credit_code_check_char, decimal_pattern, parse_json
 
 
 def paths(exc: pytest.ExceptionInfo[ProfileError]) -> list[str]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import zjtx_rules
-from zjtx_rules.generate import generate
-from zjtx_rules.result import (
+from tests.conftest import EXAMPLES
+from zjtx_rules.evaluate.result import (
     CompactDict,
     CriterionDict,
     EvaluationDict,
@@ -20,8 +20,7 @@ from zjtx_rules.result import (
     compact_json_schema,
     result_adapter,
 )
-
-from .conftest import EXAMPLES
+from zjtx_rules.quality.generate import generate
 
 TEXTS = {"text_zh", "text_en"}
 PROFILES = sorted(EXAMPLES.glob("*.json"))

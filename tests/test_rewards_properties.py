@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zjtx_rules
-
-from .conftest import BUNDLED
+from tests.conftest import BUNDLED
 
 RULES = zjtx_rules.load_rules(BUNDLED)
 AS_OF = date(2025, 6, 30)

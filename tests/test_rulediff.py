@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from zjtx_rules.cli import main
-from zjtx_rules.package_view import load_view
-from zjtx_rules.rulediff import diff_views
-
-from .conftest import BUNDLED
+from tests.conftest import BUNDLED
+from zjtx_rules.cli.main import main
+from zjtx_rules.render.package_view import load_view
+from zjtx_rules.render.rulediff import diff_views
 
 MUNICIPAL_ROW = re.compile(r'(\{ tier = "municipal_zjtx", value = )(\d+)')
 TIER_CONDITION = 'expr = "holds_little_giant or holds_municipal_zjtx"\n'

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zjtx_rules.sense import outcome
-from zjtx_rules.spec import FieldSpec
+from zjtx_rules.load.literal_checks import outcome
+from zjtx_rules.package.spec import FieldSpec
 
 OPS = {
     ">=": operator.ge,

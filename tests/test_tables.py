@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from zjtx_rules.spec import TableInputSpec
-from zjtx_rules.tables import Row, TableVersion, parse_row_cond, table_problems
+from zjtx_rules.package.spec import TableInputSpec
+from zjtx_rules.program.tables import Row, TableVersion, parse_row_cond, table_problems
 
 NUM = TableInputSpec(name="x", type="number", min=Decimal(0), below=Decimal(100))
 ENUM = TableInputSpec(name="tier", type="enum", choices=["a", "b", "c"])
@@ -70,7 +70,7 @@ def _reference_problems(inputs: list[TableInputSpec], version: TableVersion) -> 
     """The obvious quadratic check, cell by cell and row by row, to compare against."""
     import itertools
 
-    from zjtx_rules.tables import _atoms
+    from zjtx_rules.program.tables import _atoms
 
     axes = [_atoms(inp, version.rows, i) for i, inp in enumerate(inputs)]
     out: list[tuple[str, int | None]] = []

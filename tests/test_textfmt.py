@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 import zjtx_rules
-from zjtx_rules.textfmt import format_measure_value
+from zjtx_rules.evaluate.reasons import format_measure_value
 
 
 def test_a_ratio_over_a_near_zero_revenue_formats_instead_of_crashing(rules: zjtx_rules.RuleSet) -> None:
@@ -25,7 +25,7 @@ def test_a_ratio_over_a_near_zero_revenue_formats_instead_of_crashing(rules: zjt
 
 
 def test_percent_keeps_34_digits_when_a_tenth_would_not_fit() -> None:
-    from zjtx_rules.textfmt import rounded
+    from zjtx_rules.evaluate.reasons import rounded
 
     huge = Decimal("9" * 33) * Decimal("1e10")
     assert format_measure_value(huge, "percent").endswith("%")

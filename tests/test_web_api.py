@@ -14,9 +14,8 @@ import jsonschema
 import openapi_spec_validator
 import pytest
 
-from zjtx_rules.web import DEFAULT_MAX_BODY, App, create_app
-
-from .conftest import BUNDLED, EXAMPLES
+from tests.conftest import BUNDLED, EXAMPLES
+from zjtx_rules.web.app import DEFAULT_MAX_BODY, App, create_app
 
 
 def _start(app: App) -> tuple[Any, int]:
@@ -280,8 +279,7 @@ def test_page_and_static_files(server: tuple[int, dict[str, Any]]) -> None:
 
 
 def test_module_app_is_lazy_and_uses_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import zjtx_rules.web as web
-
+    import zjtx_rules.web.app as web
     monkeypatch.setattr(web, "_APP", None)
     monkeypatch.setenv("ZJTX_RULES", str(BUNDLED))
     assert isinstance(web.app, App)

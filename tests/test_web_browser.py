@@ -21,11 +21,10 @@ import pypdf
 import pytest
 import selenium.webdriver  # noqa: F401  (a test extra: missing is a failure, not a skip)
 
-from zjtx_rules.web import create_app
-
-from .browser import chromium, needs_chromium, needs_cjk_font
-from .conftest import BUNDLED, EXAMPLES
-from .test_web_api import _start
+from tests.browser import chromium, needs_chromium, needs_cjk_font
+from tests.conftest import BUNDLED, EXAMPLES
+from tests.test_web_api import _start
+from zjtx_rules.web.app import create_app
 
 pytestmark = needs_chromium
 LITTLE_GIANT_TOTAL = "1,344,386.50"  # talent reward 1,310,061.50 + patent subsidy 34,325.00

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zjtx_rules.wording import JSON, PLAIN, SHOW_CHARS, TOML, bounded, plain, shown
+from zjtx_rules.display import JSON, PLAIN, SHOW_CHARS, TOML, bounded, plain, shown
 
 
 def _deep(depth: int) -> list[Any]:

@@ -10,24 +10,24 @@ Load a rule package once, then evaluate enterprise profiles::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .casefile import CaseResult as CaseResult
-from .casefile import run_cases as run_cases
-from .engine import RuleSet as RuleSet
-from .errors import Diagnostic as Diagnostic
-from .errors import EvaluationError as EvaluationError
-from .errors import Location as Location
-from .errors import ProfileError as ProfileError
-from .errors import ProfileIssue as ProfileIssue
-from .errors import RuleError as RuleError
-from .errors import UsageError as UsageError
-from .errors import ZjtxError as ZjtxError
-from .loader import load_rules as load_rules
-from .profile import parse_json as parse_json
-from .result import CriterionOutcome as CriterionOutcome
-from .result import Evaluation as Evaluation
-from .result import MeasureOutcome as MeasureOutcome
-from .result import Reason as Reason
-from .result import TierOutcome as TierOutcome
+from zjtx_rules.errors import Diagnostic as Diagnostic
+from zjtx_rules.errors import EvaluationError as EvaluationError
+from zjtx_rules.errors import Location as Location
+from zjtx_rules.errors import ProfileError as ProfileError
+from zjtx_rules.errors import ProfileIssue as ProfileIssue
+from zjtx_rules.errors import RuleError as RuleError
+from zjtx_rules.errors import UsageError as UsageError
+from zjtx_rules.errors import ZjtxError as ZjtxError
+from zjtx_rules.evaluate.engine import RuleSet as RuleSet
+from zjtx_rules.evaluate.result import CriterionOutcome as CriterionOutcome
+from zjtx_rules.evaluate.result import Evaluation as Evaluation
+from zjtx_rules.evaluate.result import MeasureOutcome as MeasureOutcome
+from zjtx_rules.evaluate.result import Reason as Reason
+from zjtx_rules.evaluate.result import TierOutcome as TierOutcome
+from zjtx_rules.load.driver import load_rules as load_rules
+from zjtx_rules.profile.model import parse_json as parse_json
+from zjtx_rules.quality.cases import CaseResult as CaseResult
+from zjtx_rules.quality.cases import run_cases as run_cases
 
 try:
     __version__ = version("zjtx_rules")

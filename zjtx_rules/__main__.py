@@ -1,5 +1,5 @@
 """``python -m zjtx_rules``: the same command line as ``zjtx``."""
 
-from .cli import main
+from zjtx_rules.cli.main import main
 
 raise SystemExit(main())

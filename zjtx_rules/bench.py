@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .generate import generate
-from .loader import load_rules
+from zjtx_rules.load.driver import load_rules
+from zjtx_rules.quality.generate import generate
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _load() -> str:
 
 
 def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, batch_lines: int = 0) -> str:
-    from .batch import run_batch
+    from zjtx_rules.batch.stream import run_batch
 
     load_before = _load()
     rules = load_rules(rules_dir)
@@ -139,7 +139,7 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
         full_bytes = (Path(tmp) / "out1full.jsonl").stat().st_size / count
     durable: Row | None = None
     try:
-        from .backends.durable import DurableBackend
+        from zjtx_rules.backends.durable import DurableBackend
 
         backend = DurableBackend(rules, day)
         durable = measure("durable-rules back end (statuses only)", count, each(backend.statuses, profiles))
@@ -194,7 +194,7 @@ def big_batch(rules_dir: str | None, count: int, seed: int, workers: int | None 
             for p in generate(rules, count, seed, missing=0.1, as_of=day):
                 fh.write(json.dumps(p, ensure_ascii=False) + "\n")
         size = src.stat().st_size
-        cmd = [sys.executable, "-m", "zjtx_rules.cli", "batch", str(src), "--out", os.devnull]
+        cmd = [sys.executable, "-m", "zjtx_rules.cli.main", "batch", str(src), "--out", os.devnull]
         cmd += ["--as-of", day.isoformat(), "--workers", str(workers)]
         if rules_dir:
             cmd += ["--rules", rules_dir]

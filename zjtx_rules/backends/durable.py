@@ -37,8 +37,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..engine import RuleSet
-from ..expr.nodes import (
+from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.expr.nodes import (
     Binary,
     Bool,
     Call,
@@ -53,8 +53,8 @@ from ..expr.nodes import (
     Unary,
     walk,
 )
-from ..expr.types import MeasureTy
-from ..expr.values import UNKNOWN
+from zjtx_rules.expr.types import MeasureTy
+from zjtx_rules.expr.values import UNKNOWN
 
 PREFIX = "f_"
 ALWAYS = PREFIX + "always__"
@@ -165,7 +165,7 @@ class _Translator:
         left_const = self._is_const(node.left)
         if left_const and self._is_const(node.right):
             a, b = self.constant(node.left), self.constant(node.right)
-            from ..expr.values import compare
+            from zjtx_rules.expr.values import compare
 
             return self._truth(compare(op, a, b) is True)
         if left_const:

@@ -11,7 +11,7 @@ import sys
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from .nodes import Call, Node
+from zjtx_rules.expr.nodes import Call, Node
 
 # An atom is a Name or a Constant: pure and cheap, so it may be read more than once. The flag
 # says whether it may be UNKNOWN at run time.

@@ -11,9 +11,9 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .builtins import REGISTRY
-from .builtins.signature import type_error
-from .nodes import (
+from zjtx_rules.expr.builtins import REGISTRY
+from zjtx_rules.expr.builtins.signature import type_error
+from zjtx_rules.expr.nodes import (
     Binary,
     Bool,
     Call,
@@ -29,8 +29,8 @@ from .nodes import (
     Unary,
     Visitor,
 )
-from .parser import ExprError
-from .types import (
+from zjtx_rules.expr.parser import ExprError
+from zjtx_rules.expr.types import (
     BOOL,
     DATE,
     NULL,

@@ -38,8 +38,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from . import values as V
-from .astgen import (
+from zjtx_rules.expr import values as V
+from zjtx_rules.expr.astgen import (
     Atom,
     any_unknown,
     assign,
@@ -51,8 +51,8 @@ from .astgen import (
     load,
     method,
 )
-from .builtins import REGISTRY
-from .nodes import (
+from zjtx_rules.expr.builtins import REGISTRY
+from zjtx_rules.expr.nodes import (
     Binary,
     Bool,
     Call,
@@ -68,11 +68,11 @@ from .nodes import (
     Unary,
     Visitor,
 )
-from .types import MeasureTy, RecordTy
-from .values import UNKNOWN
+from zjtx_rules.expr.types import MeasureTy, RecordTy
+from zjtx_rules.expr.values import UNKNOWN
 
 if TYPE_CHECKING:
-    from .compile import Compiled
+    from zjtx_rules.expr.compile import Compiled
 
 
 def _over_budget(env: Any, steps: int = 0) -> None:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol
 
-from . import values as V
-from .codegen import compile_node
-from .nodes import Node
+from zjtx_rules.expr import values as V
+from zjtx_rules.expr.codegen import compile_node
+from zjtx_rules.expr.nodes import Node
 
 Compiled = Callable[["Env"], Any]
 

@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
-from . import values as V
-from .builtins import REGISTRY
-from .compile import Env
-from .nodes import (
+from zjtx_rules.expr import values as V
+from zjtx_rules.expr.builtins import REGISTRY
+from zjtx_rules.expr.compile import Env
+from zjtx_rules.expr.nodes import (
     Binary,
     Call,
     Field,
@@ -30,8 +30,8 @@ from .nodes import (
     Unary,
     Visitor,
 )
-from .types import MeasureTy, RecordTy
-from .values import UNKNOWN
+from zjtx_rules.expr.types import MeasureTy, RecordTy
+from zjtx_rules.expr.values import UNKNOWN
 
 
 class Tracer(Protocol):

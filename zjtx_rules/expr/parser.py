@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from .nodes import (
+from zjtx_rules.expr.nodes import (
     Binary,
     Bool,
     Call,

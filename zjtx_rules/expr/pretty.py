@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .nodes import (
+from zjtx_rules.expr.nodes import (
     Binary,
     Call,
     Field,

@@ -121,7 +121,7 @@ else:
 
     def __getattr__(name: str) -> object:
         if name == "BUILTINS":
-            from .builtins import IMPLEMENTATIONS
+            from zjtx_rules.expr.builtins import IMPLEMENTATIONS
 
             return IMPLEMENTATIONS
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,18 +14,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..assumptions import AssumptionBook, Closure
-from ..expr.check import Checker, Scope, did_you_mean
-from ..expr.nodes import Node, Num, walk
-from ..expr.parser import KEYWORDS, ExprError, parse
-from ..expr.types import ANY, BOOL, DATE, NUMBER, STRING, ListTy, MapTy, Ty
-from ..expr.values import BUILTINS
-from ..periods import History
-from ..sense import Constant, constant_comparisons
-from ..source import KeyPath
-from ..spec import AssumptionSpec, FieldSpec, MeasureSpec, PolicySpec, TableSpec
-from ..wording import kind_of, shown
-from .files import Loader, Site
+from zjtx_rules.display import kind_of, shown
+from zjtx_rules.expr.check import Checker, Scope, did_you_mean
+from zjtx_rules.expr.nodes import Node, Num, walk
+from zjtx_rules.expr.parser import KEYWORDS, ExprError, parse
+from zjtx_rules.expr.types import ANY, BOOL, DATE, NUMBER, STRING, ListTy, MapTy, Ty
+from zjtx_rules.expr.values import BUILTINS
+from zjtx_rules.load.files import Loader, Site
+from zjtx_rules.load.literal_checks import Constant, constant_comparisons
+from zjtx_rules.package.source import KeyPath
+from zjtx_rules.package.spec import AssumptionSpec, FieldSpec, MeasureSpec, PolicySpec, TableSpec
+from zjtx_rules.program.assumptions import AssumptionBook, Closure
+from zjtx_rules.program.periods import History
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -4,10 +4,10 @@ Entry point: ``rule_choices``."""
 
 from __future__ import annotations
 
-from ..assumptions import Assumption
-from ..expr.compile import compile_expr
-from ..expr.types import BOOL
-from .build import NAME_RE, Build
+from zjtx_rules.expr.compile import compile_expr
+from zjtx_rules.expr.types import BOOL
+from zjtx_rules.load.build import NAME_RE, Build
+from zjtx_rules.program.assumptions import Assumption
 
 
 def rule_choices(b: Build) -> None:

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..assumptions import Assumption, TableNotes
-from ..expr.types import BOOL, NUMBER, Prim, TableTy, Ty
-from ..periods import Dated, History
-from ..source import KeyPath
-from ..spec import TableSpec
-from ..tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
-from ..wording import kind_of, listing, plain, shown
-from .build import PARAM_TYPES, Build
-from .files import Site, key_hint
+from zjtx_rules.display import kind_of, listing, plain, shown
+from zjtx_rules.expr.types import BOOL, NUMBER, Prim, TableTy, Ty
+from zjtx_rules.load.build import PARAM_TYPES, Build
+from zjtx_rules.load.files import Site, key_hint
+from zjtx_rules.package.source import KeyPath
+from zjtx_rules.package.spec import TableSpec
+from zjtx_rules.program.assumptions import Assumption, TableNotes
+from zjtx_rules.program.periods import Dated, History
+from zjtx_rules.program.tables import ROW_META, Row, TableVersion, parse_row_cond, table_problems
 
 
 def decision_tables(b: Build, histories: dict[str, Any]) -> None:

@@ -5,8 +5,8 @@ Entry point: ``derived_values``."""
 
 from __future__ import annotations
 
-from ..expr.compile import Compiled, compile_expr
-from .build import Build
+from zjtx_rules.expr.compile import Compiled, compile_expr
+from zjtx_rules.load.build import Build
 
 
 def derived_values(b: Build) -> dict[str, Compiled]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from ..profile import ProfileValidator, fact_type
-from ..source import KeyPath
-from ..spec import FieldSpec
-from ..wording import shown
-from .build import Build
-from .files import Site, key_hint
+from zjtx_rules.display import shown
+from zjtx_rules.load.build import Build
+from zjtx_rules.load.files import Site, key_hint
+from zjtx_rules.package.source import KeyPath
+from zjtx_rules.package.spec import FieldSpec
+from zjtx_rules.profile.model import ProfileValidator, fact_type
 
 
 def profile_validator(b: Build) -> ProfileValidator | None:

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import Diagnostic, Location, RuleError, UsageError
-from ..expr.check import did_you_mean
-from ..source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, read_toml
-from ..spec import RuleDocument
-from ..wording import listing, schema_message
+from zjtx_rules.display import listing, schema_message
+from zjtx_rules.errors import Diagnostic, Location, RuleError, UsageError
+from zjtx_rules.expr.check import did_you_mean
+from zjtx_rules.package.source import MAX_PACKAGE_BYTES, KeyPath, SourceFile, is_regular_file, read_toml
+from zjtx_rules.package.spec import RuleDocument
 
 MAX_FILES = 200
 
@@ -226,7 +226,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     """The keys the schema allows at ``loc`` (for "did you mean")."""
     from pydantic import BaseModel
 
-    from .. import spec as S
+    from zjtx_rules.package import spec as S
 
     model: Any = RuleDocument
     for part in loc:

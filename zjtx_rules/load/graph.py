@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import RuleError
-from ..expr.check import MAX_CHAIN_COST, chain_costs
-from ..expr.nodes import Name as NameNode
-from ..expr.nodes import walk
-from ..expr.parser import ExprError, parse, tree_depth
-from ..source import KeyPath
-from .build import Build
-from .files import Site, diag_order
+from zjtx_rules.errors import RuleError
+from zjtx_rules.expr.check import MAX_CHAIN_COST, chain_costs
+from zjtx_rules.expr.nodes import Name as NameNode
+from zjtx_rules.expr.nodes import walk
+from zjtx_rules.expr.parser import ExprError, parse, tree_depth
+from zjtx_rules.load.build import Build
+from zjtx_rules.load.files import Site, diag_order
+from zjtx_rules.package.source import KeyPath
 
 
 def chain_limit(

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..expr.compile import Env, compile_expr
-from ..expr.types import BOOL
-from ..expr.values import CONTEXT, UNKNOWN
-from .build import Build
-from .files import Site
+from zjtx_rules.expr.compile import Env, compile_expr
+from zjtx_rules.expr.types import BOOL
+from zjtx_rules.expr.values import CONTEXT, UNKNOWN
+from zjtx_rules.load.build import Build
+from zjtx_rules.load.files import Site
 
 
 def invariants(b: Build, invariants: list[Any], histories: dict[str, Any]) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine import CompiledCondition, CompiledMeasure, CompiledOutput
-from ..expr.check import did_you_mean
-from ..expr.compile import compile_expr
-from ..expr.types import BOOL, MeasureTy
-from ..source import KeyPath
-from ..spec import ConditionSpec, MeasureSpec
-from .build import OUTPUT_TYPES, TEMPLATE_RE, Build
-from .files import Site
+from zjtx_rules.evaluate.engine import CompiledCondition, CompiledMeasure, CompiledOutput
+from zjtx_rules.expr.check import did_you_mean
+from zjtx_rules.expr.compile import compile_expr
+from zjtx_rules.expr.types import BOOL, MeasureTy
+from zjtx_rules.load.build import OUTPUT_TYPES, TEMPLATE_RE, Build
+from zjtx_rules.load.files import Site
+from zjtx_rules.package.source import KeyPath
+from zjtx_rules.package.spec import ConditionSpec, MeasureSpec
 
 
 def measures(b: Build) -> list[CompiledMeasure]:

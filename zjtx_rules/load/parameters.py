@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..assumptions import Assumption
-from ..expr.types import NUMBER, STRING, ListTy, Ty
-from ..periods import Dated, History
-from ..wording import plain
-from .build import PARAM_TYPES, Build
+from zjtx_rules.display import plain
+from zjtx_rules.expr.types import NUMBER, STRING, ListTy, Ty
+from zjtx_rules.load.build import PARAM_TYPES, Build
+from zjtx_rules.program.assumptions import Assumption
+from zjtx_rules.program.periods import Dated, History
 
 
 def parameters(b: Build) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..expr.compile import Compiled, compile_expr
-from ..expr.types import BOOL
-from ..source import MAX_PACKAGE_BYTES, is_regular_file
-from .build import Build
-from .files import Site
+from zjtx_rules.expr.compile import Compiled, compile_expr
+from zjtx_rules.expr.types import BOOL
+from zjtx_rules.load.build import Build
+from zjtx_rules.load.files import Site
+from zjtx_rules.package.source import MAX_PACKAGE_BYTES, is_regular_file
 
 
 def check_policy(b: Build, policy: Any, site: Site, targets: dict[str, tuple[Any, Site]]) -> None:

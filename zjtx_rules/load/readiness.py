@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..assumptions import Assumption
-from ..engine import CompiledCriterion, CompiledTier
-from ..expr.compile import Compiled, compile_expr
-from ..expr.nodes import Node
-from ..expr.types import BOOL, NUMBER
-from ..sense import judge
-from ..source import KeyPath
-from .build import Build
-from .files import Site
+from zjtx_rules.evaluate.engine import CompiledCriterion, CompiledTier
+from zjtx_rules.expr.compile import Compiled, compile_expr
+from zjtx_rules.expr.nodes import Node
+from zjtx_rules.expr.types import BOOL, NUMBER
+from zjtx_rules.load.build import Build
+from zjtx_rules.load.files import Site
+from zjtx_rules.load.literal_checks import judge
+from zjtx_rules.package.source import KeyPath
+from zjtx_rules.program.assumptions import Assumption
 
 
 def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:

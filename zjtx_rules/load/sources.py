@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..expr.check import did_you_mean
-from ..source import KeyPath, SourceFile
-from ..spec import RuleDocument, SourceSpec
-from .build import NAME_RE, Build
-from .files import Site
+from zjtx_rules.expr.check import did_you_mean
+from zjtx_rules.load.build import NAME_RE, Build
+from zjtx_rules.load.files import Site
+from zjtx_rules.package.source import KeyPath, SourceFile
+from zjtx_rules.package.spec import RuleDocument, SourceSpec
 
 
 def _refs(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, list[Any]]]:

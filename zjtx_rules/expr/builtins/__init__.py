@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from . import dates, lists, maps, numeric, unknowns
-from .signature import Builtin as Builtin
-from .signature import Fn
+from zjtx_rules.expr.builtins import dates, lists, maps, numeric, unknowns
+from zjtx_rules.expr.builtins.signature import Builtin as Builtin
+from zjtx_rules.expr.builtins.signature import Fn
 
 REGISTRY: Final[Mapping[str, Builtin]] = MappingProxyType(
     {b.name: b for module in (lists, maps, numeric, dates, unknowns) for b in module.ENTRIES}

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..types import DATE, NUMBER
-from ..values import UNKNOWN, add_years
-from .signature import Builtin, Value
+from zjtx_rules.expr.builtins.signature import Builtin, Value
+from zjtx_rules.expr.types import DATE, NUMBER
+from zjtx_rules.expr.values import UNKNOWN, add_years
 
 
 def fn_year(d: Any) -> Any:

@@ -14,11 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..astgen import Atom, Generator, assign, call, if_, is_, is_unknown, load, method, store
-from ..nodes import Call, Lambda
-from ..types import BOOL, DATE, NULL, NUMBER, ListTy, MapTy, Prim, Ty, same
-from ..values import MAX_RANGE, UNKNOWN, and3, or3
-from .signature import (
+from zjtx_rules.expr.astgen import Atom, Generator, assign, call, if_, is_, is_unknown, load, method, store
+from zjtx_rules.expr.builtins.signature import (
     NUMBER_OR_DATE,
     Builtin,
     Fn,
@@ -30,6 +27,9 @@ from .signature import (
     Value,
     type_error,
 )
+from zjtx_rules.expr.nodes import Call, Lambda
+from zjtx_rules.expr.types import BOOL, DATE, NULL, NUMBER, ListTy, MapTy, Prim, Ty, same
+from zjtx_rules.expr.values import MAX_RANGE, UNKNOWN, and3, or3
 
 # -- inline loops ----------------------------------------------------------------------------
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..astgen import Atom, Generator, is_unknown, load, method
-from ..nodes import Call
-from ..types import BOOL, ListTy, MapTy, TableTy, Ty
-from ..values import UNKNOWN
-from .signature import Builtin, Evaluator, Kind, Types, Value
+from zjtx_rules.expr.astgen import Atom, Generator, is_unknown, load, method
+from zjtx_rules.expr.builtins.signature import Builtin, Evaluator, Kind, Types, Value
+from zjtx_rules.expr.nodes import Call
+from zjtx_rules.expr.types import BOOL, ListTy, MapTy, TableTy, Ty
+from zjtx_rules.expr.values import UNKNOWN
 
 MAP = Kind("map", lambda t: isinstance(t, MapTy))
 MAP_OR_TABLE = Kind("map or decision table", lambda t: isinstance(t, MapTy | TableTy))

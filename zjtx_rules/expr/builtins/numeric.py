@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..nodes import Node, Num
-from ..parser import ExprError
-from ..types import NUMBER
-from ..values import UNKNOWN
-from .signature import Builtin, Value
+from zjtx_rules.expr.builtins.signature import Builtin, Value
+from zjtx_rules.expr.nodes import Node, Num
+from zjtx_rules.expr.parser import ExprError
+from zjtx_rules.expr.types import NUMBER
+from zjtx_rules.expr.values import UNKNOWN
 
 
 def _power_of_ten(q: Node) -> None:

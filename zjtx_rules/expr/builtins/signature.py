@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..astgen import Atom, Generator
-from ..nodes import Call, Node
-from ..parser import ExprError
-from ..types import DATE, NUMBER, ListTy, Ty, same
+from zjtx_rules.expr.astgen import Atom, Generator
+from zjtx_rules.expr.nodes import Call, Node
+from zjtx_rules.expr.parser import ExprError
+from zjtx_rules.expr.types import DATE, NUMBER, ListTy, Ty, same
 
 if TYPE_CHECKING:
-    from ..compile import Env
+    from zjtx_rules.expr.compile import Env
 
 Types = Sequence[Ty]  # the types of the arguments checked so far, in order
 TypeRule = Ty | Callable[[Types], Ty]  # a type, or one computed from the arguments' types

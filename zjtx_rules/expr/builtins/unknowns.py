@@ -11,11 +11,11 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..astgen import Atom, Generator, assign, call, if_, is_unknown, load
-from ..nodes import Call
-from ..types import BOOL, Ty
-from ..values import UNKNOWN
-from .signature import Builtin, Evaluator, Types, Value
+from zjtx_rules.expr.astgen import Atom, Generator, assign, call, if_, is_unknown, load
+from zjtx_rules.expr.builtins.signature import Builtin, Evaluator, Types, Value
+from zjtx_rules.expr.nodes import Call
+from zjtx_rules.expr.types import BOOL, Ty
+from zjtx_rules.expr.values import UNKNOWN
 
 
 def fn_known(x: Any) -> Any:

@@ -1,0 +1,520 @@
+"""What an evaluation returns: outcomes per measure and per tier, and their JSON form.
+
+The JSON contract (``Evaluation.to_dict``) is described once, by the TypedDicts below, and
+published as JSON Schema by ``zjtx schema result``; the compact line that ``batch`` writes by
+default (``Evaluation.to_compact``, ``CompactDict``) by ``zjtx schema compact``. Reasons and
+criteria keep their figures and render their zh/en sentences only when read, so
+``to_dict(texts=False)`` and the compact line never pay for text. Money leaves as a string with exactly two
+decimals; amounts keep their Python types (``Decimal``, ``int``, ``list``, ``dict``) on the
+objects for library users.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, localcontext
+from typing import Any, Literal, NotRequired, overload
+
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
+
+from zjtx_rules.evaluate.reasons import (
+    criterion_sentence,
+    format_measure_value,
+    plain_number,
+    render_template,
+)
+from zjtx_rules.expr.values import CONTEXT
+from zjtx_rules.package.spec import CriterionSpec
+from zjtx_rules.program.assumptions import Assumption
+
+SCHEMA_VERSION = "1.1"
+Status = Literal["eligible", "ineligible", "undetermined"]
+ReasonResult = Literal["pass", "fail", "unknown"]
+TierStatus = Literal["held", "surpassed", "ready", "not_ready", "undetermined"]
+CriterionStatus = Literal["met", "missed", "unknown"]
+
+
+def money_str(value: Decimal) -> str:
+    """``Decimal`` money (already rounded by its rule) as ``"12345.67"``; never ``-0.00``."""
+    q = value.quantize(Decimal("0.01"))
+    return f"{(q if q != 0 else Decimal('0.00')):.2f}"
+
+
+def json_value(value: Any) -> Any:
+    """A fact or derived value as JSON (Decimals as strings, dates ISO)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    return None
+
+
+# --- the JSON contract ----------------------------------------------------------------------
+
+AmountJSON = str | int | bool | list[str] | dict[str, str]
+
+
+class ReasonDict(TypedDict):
+    condition: str
+    result: Literal["pass", "fail", "unknown"]
+    text_zh: str
+    text_en: str
+    values: dict[str, Any]
+
+
+class AssumptionDict(TypedDict):
+    """An assumed figure or rule choice the outcome rested on (schema 1.1).
+
+    ``id`` is the parameter, decision table or rule choice as named in the package (e.g.
+    ``talent_quota``); ``amounts`` lists the outputs whose figures it shaped (empty when it
+    decided only the status).
+    """
+
+    id: str
+    note_zh: str
+    note_en: str
+    amounts: list[str]
+
+
+class MeasureDict(TypedDict):
+    id: str
+    clause: str
+    title_zh: str
+    title_en: str
+    benefit: str
+    status: Status
+    amounts: dict[str, AmountJSON]
+    reasons: list[ReasonDict]
+    missing: list[str]
+    responsible_units: list[str]
+    assumptions: list[AssumptionDict]
+
+
+class CriterionDict(TypedDict):
+    id: str
+    title_zh: str
+    title_en: str
+    status: Literal["met", "missed", "unknown"]
+    actual: str | None
+    required: str | None
+    gap: str | None
+    text_zh: str
+    text_en: str
+    missing: list[str]
+    assumption: bool
+    source: str
+
+
+class TierDict(TypedDict):
+    id: str
+    title_zh: str
+    title_en: str
+    status: TierStatus
+    criteria: list[CriterionDict]
+    assumptions: list[AssumptionDict]
+
+
+class PolicyRefDict(TypedDict):
+    id: str
+    version: str
+    title_zh: str
+    title_en: str
+    sha256: str
+
+
+class WarningDict(TypedDict):
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class EvaluationDict(TypedDict):
+    schema_version: str
+    policy: PolicyRefDict
+    as_of: str
+    profile_id: str | None
+    warnings: list[WarningDict]
+    measures: list[MeasureDict]
+    tiers: NotRequired[list[TierDict]]
+    targets: NotRequired[list[str]]
+
+
+@functools.cache
+def result_adapter() -> TypeAdapter[EvaluationDict]:
+    """Validates result dicts against the contract (used by tests and the web API)."""
+    return TypeAdapter(EvaluationDict)
+
+
+def result_json_schema() -> dict[str, Any]:
+    return _published(result_adapter(), "zjtx_rules evaluation result")
+
+
+def _published(adapter: TypeAdapter[Any], title: str) -> dict[str, Any]:
+    """A contract's JSON Schema as ``zjtx schema`` publishes it: titled, draft 2020-12."""
+    schema = adapter.json_schema()
+    schema["title"] = title
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+class CompactPolicyDict(TypedDict):
+    id: str
+    version: str
+    sha256: str
+
+
+class CompactDict(TypedDict):
+    """One result in a few hundred bytes: the default ``zjtx batch`` line (with ``line``).
+
+    Keyed by id, in the package's order: ``statuses`` has every measure; ``amounts`` only the
+    measures that have any; ``missing`` every fact whose absence left a measure undetermined
+    (first use first; which measure needed which is in the full result); ``assumptions`` every
+    assumed figure or rule choice the result rested on (measures and tiers, first use first);
+    ``tiers`` maps a tier to its status. Keeping ``missing`` and ``assumptions`` as flat lists
+    holds a line near 2 KB however many measures a fact or an assumption touches. ``--full``
+    gives the whole result (``EvaluationDict``) instead.
+    """
+
+    line: NotRequired[int]
+    schema_version: str
+    policy: CompactPolicyDict
+    as_of: str
+    profile_id: str | None
+    warnings: list[str]
+    statuses: dict[str, Status]
+    amounts: dict[str, dict[str, AmountJSON]]
+    missing: list[str]
+    assumptions: list[str]
+    tiers: dict[str, TierStatus]
+    targets: list[str]
+
+
+@functools.cache
+def compact_adapter() -> TypeAdapter[CompactDict]:
+    """Validates compact lines against their contract (tests, analysts' tools)."""
+    return TypeAdapter(CompactDict)
+
+
+def compact_json_schema() -> dict[str, Any]:
+    return _published(compact_adapter(), "zjtx_rules compact batch line")
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Reason:
+    """One condition's verdict. Texts are rendered from the rule's templates when read."""
+
+    condition: str
+    result: ReasonResult
+    template_zh: str
+    template_en: str
+    seen: dict[str, Any] = field(default_factory=dict)  # every value the texts may show
+    shown: tuple[str, ...] = ()  # the facts and derived values reported under "values"
+
+    @property
+    def text_zh(self) -> str:
+        return render_template(self.template_zh, self.seen, "zh")
+
+    @property
+    def text_en(self) -> str:
+        return render_template(self.template_en, self.seen, "en")
+
+    @property
+    def values(self) -> dict[str, Any]:
+        out = {}
+        for name in self.shown:
+            v = self.seen.get(name)
+            if v is not None and isinstance(v, bool | str | int | Decimal | date):
+                out[name] = v
+        return out
+
+    def to_dict(self, texts: bool = True) -> ReasonDict:
+        seen = self.seen
+        values = {}
+        for name in self.shown:  # one pass: pick and serialise, as ``values`` would
+            v = seen.get(name)
+            if v is not None and isinstance(v, bool | str | int | Decimal | date):
+                values[name] = json_value(v)
+        if not texts:
+            return {"condition": self.condition, "result": self.result, "values": values}  # type: ignore[typeddict-item]
+        return {
+            "condition": self.condition,
+            "result": self.result,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "values": values,
+        }
+
+
+@dataclass
+class MeasureOutcome:
+    id: str
+    clause: str
+    title_zh: str
+    title_en: str
+    benefit: str
+    status: Status
+    amounts: dict[str, Any]
+    amount_types: dict[str, str]
+    reasons: list[Reason]
+    missing: list[str]
+    responsible_units: list[str]
+    assumptions: list[Assumption] = field(default_factory=list)
+    amount_assumptions: dict[str, list[str]] = field(default_factory=dict)  # output -> ids
+
+    def assumed(self, output: str) -> bool:
+        """Whether an amount rests on an assumed figure or rule choice."""
+        return bool(self.amount_assumptions.get(output))
+
+    def to_dict(self, texts: bool = True) -> MeasureDict:
+        types = self.amount_types
+        return {
+            "id": self.id,
+            "clause": self.clause,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "benefit": self.benefit,
+            "status": self.status,
+            "amounts": {k: amount_json(v, types[k]) for k, v in self.amounts.items()},
+            "reasons": [r.to_dict(texts) for r in self.reasons],
+            "missing": list(self.missing),
+            "responsible_units": list(self.responsible_units),
+            "assumptions": assumption_dicts(self.assumptions, self.amount_assumptions),
+        }
+
+
+def assumption_dicts(
+    items: list[Assumption], by_output: dict[str, list[str]] | None = None
+) -> list[AssumptionDict]:
+    by_output = by_output or {}
+    return [
+        {
+            "id": a.id,
+            "note_zh": a.note_zh,
+            "note_en": a.note_en,
+            "amounts": [n for n, ids in by_output.items() if a.id in ids],
+        }
+        for a in items
+    ]
+
+
+def amount_json(value: Any, kind: str) -> AmountJSON:
+    if kind == "money":
+        return money_str(value)
+    if kind == "int":
+        return int(value)
+    if kind == "money_by_year":
+        return {str(int(k)): money_str(v) for k, v in sorted(value.items())}
+    if kind in ("number", "ratio"):
+        return plain_number(value)
+    if kind == "ids":
+        return [str(v) for v in value]
+    return value  # type: ignore[no-any-return]
+
+
+@dataclass
+class CriterionOutcome:
+    """One tier criterion: met, missed or unknown, with the figures; texts built when read."""
+
+    spec: CriterionSpec
+    status: CriterionStatus
+    actual_value: Decimal | None = None
+    required_value: Decimal | None = None
+    extra_value: Decimal | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def actual(self) -> str | None:
+        v = self.actual_value
+        return None if v is None else format_measure_value(v, self.spec.format)
+
+    @property
+    def required(self) -> str | None:
+        v = self.required_value
+        return None if v is None else format_measure_value(v, self.spec.format)
+
+    @property
+    def gap(self) -> str | None:
+        a, r = self.actual_value, self.required_value
+        if self.status != "missed" or a is None or r is None:
+            return None
+        with localcontext(CONTEXT):
+            return format_measure_value(abs(r - a), self.spec.format, gap=True)
+
+    def text(self, lang: str) -> str:
+        s = self.spec
+        extra = None
+        if self.extra_value is not None and s.extra is not None:
+            extra = (self.extra_value, s.extra.format, s.extra.text_zh if lang == "zh" else s.extra.text_en)
+        return criterion_sentence(
+            lang,
+            s.title_zh if lang == "zh" else s.title_en,
+            self.status,
+            s.op,
+            s.format,
+            self.actual_value,
+            self.required_value,
+            extra,
+            self.missing,
+            s.assumption,
+        )
+
+    @property
+    def text_zh(self) -> str:
+        return self.text("zh")
+
+    @property
+    def text_en(self) -> str:
+        return self.text("en")
+
+    def to_dict(self, texts: bool = True) -> CriterionDict:
+        s = self.spec
+        if not texts:
+            return {  # type: ignore[typeddict-item]
+                "id": s.id,
+                "title_zh": s.title_zh,
+                "title_en": s.title_en,
+                "status": self.status,
+                "actual": self.actual,
+                "required": self.required,
+                "gap": self.gap,
+                "missing": list(self.missing),
+                "assumption": s.assumption,
+                "source": s.source,
+            }
+        return {
+            "id": s.id,
+            "title_zh": s.title_zh,
+            "title_en": s.title_en,
+            "status": self.status,
+            "actual": self.actual,
+            "required": self.required,
+            "gap": self.gap,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "missing": list(self.missing),
+            "assumption": s.assumption,
+            "source": s.source,
+        }
+
+
+@dataclass
+class TierOutcome:
+    id: str
+    title_zh: str
+    title_en: str
+    status: TierStatus
+    criteria: list[CriterionOutcome]
+    assumptions: list[Assumption] = field(default_factory=list)
+
+    def to_dict(self, texts: bool = True) -> TierDict:
+        return {
+            "id": self.id,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "status": self.status,
+            "criteria": [c.to_dict(texts) for c in self.criteria],
+            "assumptions": assumption_dicts(self.assumptions),
+        }
+
+
+@dataclass
+class Evaluation:
+    """The answer for one profile on one day: every measure, and readiness for every tier."""
+
+    policy: PolicyRefDict
+    as_of: date
+    profile_id: str | None
+    warnings: list[WarningDict]
+    measures: list[MeasureOutcome]
+    tiers: list[TierOutcome]
+    targets: list[str] = field(default_factory=list)  # the policy targets this enterprise counts toward
+
+    def measure(self, measure_id: str) -> MeasureOutcome:
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise KeyError(measure_id)
+
+    def tier(self, tier_id: str) -> TierOutcome:
+        for t in self.tiers:
+            if t.id == tier_id:
+                return t
+        raise KeyError(tier_id)
+
+    @overload
+    def to_dict(self) -> EvaluationDict: ...
+    @overload
+    def to_dict(self, texts: Literal[True]) -> EvaluationDict: ...
+    @overload
+    def to_dict(self, texts: bool) -> EvaluationDict | dict[str, Any]: ...
+
+    def to_dict(self, texts: bool = True) -> EvaluationDict | dict[str, Any]:
+        """The whole result as JSON data. ``texts=False`` leaves out the rendered zh/en
+        sentences of reasons and criteria (``text_zh``, ``text_en``), which cost more than
+        the evaluation itself; every other field is as in the contract."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "policy": self.policy,
+            "as_of": self.as_of.isoformat(),
+            "profile_id": self.profile_id,
+            "warnings": list(self.warnings),
+            "measures": [m.to_dict(texts) for m in self.measures],
+            "tiers": [t.to_dict(texts) for t in self.tiers],
+            "targets": list(self.targets),
+        }
+
+    def to_compact(self) -> CompactDict:
+        """Statuses, amounts, missing facts and assumption ids, keyed by id (``CompactDict``),
+        built straight from the outcomes in one pass: the default ``zjtx batch`` line."""
+        statuses: dict[str, Status] = {}
+        amounts: dict[str, dict[str, AmountJSON]] = {}
+        missing: dict[str, None] = {}  # ordered sets
+        assumed: dict[str, None] = {}
+        for m in self.measures:
+            statuses[m.id] = m.status
+            if m.amounts:
+                types = m.amount_types
+                amounts[m.id] = {k: amount_json(v, types[k]) for k, v in m.amounts.items()}
+            for f in m.missing:
+                missing[f] = None
+            for a in m.assumptions:
+                assumed[a.id] = None
+        tiers: dict[str, TierStatus] = {}
+        for t in self.tiers:
+            tiers[t.id] = t.status
+            for a in t.assumptions:
+                assumed[a.id] = None
+        p = self.policy
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "policy": {"id": p["id"], "version": p["version"], "sha256": p["sha256"]},
+            "as_of": self.as_of.isoformat(),
+            "profile_id": self.profile_id,
+            "warnings": [w["code"] for w in self.warnings],
+            "statuses": statuses,
+            "amounts": amounts,
+            "missing": list(missing),
+            "assumptions": list(assumed),
+            "tiers": tiers,
+            "targets": list(self.targets),
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

@@ -1,0 +1,232 @@
+"""Decision tables: rows of input conditions -> a value, with an explicit hit policy.
+
+``first``: the first matching row wins; a row that can never be the first match is an error.
+``unique``: at most one row may match any input; overlaps are errors. In both, an input that
+no row matches is a gap, an error unless the table has a ``default``. Checks enumerate the
+cells of the input space (each enum value, each interval between row boundaries), so they
+are exact for the row forms allowed here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from zjtx_rules.package.spec import TableInputSpec
+
+MAX_CELLS = 20_000
+ROW_META = {"value", "source", "refs", "assumption", "note", "note_en"}
+
+
+@dataclass(frozen=True)
+class Cond:
+    """One input's condition in a row: ``None`` matches anything."""
+
+    choices: frozenset[Any] | None = None  # enum and bool
+    lo: Decimal | None = None  # number: lo <= x
+    below: Decimal | None = None  # number: x < below
+
+    def matches(self, x: Any) -> bool:
+        if self.choices is not None:
+            return x in self.choices
+        if self.lo is not None and x < self.lo:
+            return False
+        return not (self.below is not None and x >= self.below)
+
+
+@dataclass(frozen=True)
+class Row:
+    conds: tuple[Cond, ...]
+    value: Any
+    assumption: bool = False
+    note: str = ""
+    note_en: str = ""
+
+
+class TableVersion:
+    """The rows in force from one date: ``lookup`` finds the value for given inputs."""
+
+    def __init__(self, rows: Sequence[Row], default: Any, hit_policy: str) -> None:
+        self.rows = list(rows)
+        self.default = default
+        self.hit_policy = hit_policy
+
+    def lookup(self, args: Sequence[Any]) -> Any:
+        i = self.hit(args)
+        return self.default if i < 0 else self.rows[i].value
+
+    def hit(self, args: Sequence[Any]) -> int:
+        """The index of the row that answers ``args``; -1 when the default does."""
+        for i, row in enumerate(self.rows):
+            if all(c.matches(a) for c, a in zip(row.conds, args, strict=True)):
+                return i
+        return -1
+
+    def values(self) -> list[Any]:
+        out = [r.value for r in self.rows]
+        if self.default is not None:
+            out.append(self.default)
+        return out
+
+
+def parse_row_cond(inp: TableInputSpec, raw: Any) -> Cond:
+    """Read one cell of a row as written in TOML; raise ``ValueError`` with an explanation."""
+    if raw is None or raw == "*":
+        return Cond()
+    if inp.type == "enum":
+        items = raw if isinstance(raw, list) else [raw]
+        bad = [x for x in items if not isinstance(x, str) or x not in (inp.choices or [])]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not one of {inp.choices}")
+        return Cond(choices=frozenset(items))
+    if inp.type == "bool":
+        if not isinstance(raw, bool):
+            raise ValueError("expected true or false")
+        return Cond(choices=frozenset([raw]))
+    if isinstance(raw, dict) and set(raw) <= {"min", "below"} and raw:
+        lo, below = raw.get("min"), raw.get("below")
+        for v in (lo, below):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | Decimal)):
+                raise ValueError("min and below must be numbers")
+        lo_d = Decimal(lo) if lo is not None else None
+        below_d = Decimal(below) if below is not None else None
+        if lo_d is not None and below_d is not None and lo_d >= below_d:
+            raise ValueError("min must be less than below")
+        return Cond(lo=lo_d, below=below_d)
+    raise ValueError("expected { min = ..., below = ... } (half-open interval)")
+
+
+def _atoms(inp: TableInputSpec, rows: Sequence[Row], idx: int) -> list[tuple[Any, str]]:
+    """Representative values of each cell along one input, with a label for messages."""
+    if inp.type == "enum":
+        return [(c, c) for c in inp.choices or []]
+    if inp.type == "bool":
+        return [(True, "true"), (False, "false")]
+    points = {p for r in rows for p in (r.conds[idx].lo, r.conds[idx].below) if p is not None}
+    lo = Decimal(inp.min) if inp.min is not None else None
+    hi = Decimal(inp.below) if inp.below is not None else None
+    if lo is not None:
+        points.add(lo)
+    if hi is not None:
+        points.add(hi)
+    pts = sorted(p for p in points if (lo is None or p >= lo) and (hi is None or p <= hi))
+    out: list[tuple[Any, str]] = []
+    if lo is None and pts:
+        out.append((pts[0] - 1, f"< {pts[0]}"))
+    for a, b in itertools.pairwise(pts):
+        out.append((a, f"[{a}, {b})"))
+    if hi is None and pts:
+        out.append((pts[-1], f">= {pts[-1]}"))
+    if not pts:
+        out.append((Decimal(0), "any"))
+    return out
+
+
+def _row_masks(axis: list[tuple[Any, str]], rows: Sequence[Row], idx: int) -> list[int]:
+    """For each cell along one input, the set of rows matching it, as a bit mask.
+
+    Number conditions cover a contiguous run of cells, so each row is added where its run
+    starts and dropped where it ends (one sweep); enum and bool rows name their cells. This
+    keeps checking linear in rows times cells instead of rows times rows."""
+    n = len(axis)
+    values = [a[0] for a in axis]
+    start = [0] * (n + 1)
+    stop = [0] * (n + 1)
+    listed = [0] * n
+    for r, row in enumerate(rows):
+        cond, bit = row.conds[idx], 1 << r
+        if cond.choices is not None:
+            for i, v in enumerate(values):
+                if v in cond.choices:
+                    listed[i] |= bit
+            continue
+        lo = 0 if cond.lo is None else bisect.bisect_left(values, cond.lo)
+        hi = n if cond.below is None else bisect.bisect_left(values, cond.below)
+        if lo < hi:
+            start[lo] |= bit
+            stop[hi] |= bit
+    masks, running = [], 0
+    for i in range(n):
+        running = (running & ~stop[i]) | start[i]
+        masks.append(running | listed[i])
+    return masks
+
+
+def table_problems(
+    inputs: Sequence[TableInputSpec], version: TableVersion
+) -> list[tuple[str, str, str, int | None]]:
+    """(code, zh, en, row index) for gaps, overlaps and unreachable rows."""
+    axes = [_atoms(inp, version.rows, i) for i, inp in enumerate(inputs)]
+    size = 1
+    for ax in axes:
+        size *= max(1, len(ax))
+    if size > MAX_CELLS:
+        return [("E404", f"决策表输入组合过多（{size}）", f"too many input cells ({size})", None)]
+    masks = [_row_masks(ax, version.rows, i) for i, ax in enumerate(axes)]
+    everyone = (1 << len(version.rows)) - 1
+    problems: list[tuple[str, str, str, int | None]] = []
+    first_hits = any_hits = 0
+    gaps: list[str] = []
+    for cell in itertools.product(*(range(len(ax)) for ax in axes)):
+        hits = everyone
+        for axis_masks, i in zip(masks, cell, strict=True):
+            hits &= axis_masks[i]
+        any_hits |= hits
+        if not hits:
+            if version.default is None:
+                gaps.append(_label(inputs, axes, cell))
+            continue
+        first = hits & -hits
+        first_hits |= first
+        rest = hits & ~first
+        if version.hit_policy == "unique" and rest:
+            one, two = first.bit_length() - 1, (rest & -rest).bit_length() - 1
+            label = _label(inputs, axes, cell)
+            problems.append(
+                (
+                    "E402",
+                    f"决策表行重叠: 第 {one + 1} 行与第 {two + 1} 行都匹配 {label}",
+                    f"overlapping rows {one + 1} and {two + 1} both match {label}",
+                    two,
+                )
+            )
+    if gaps:
+        shown = "; ".join(gaps[:5])
+        problems.append(
+            (
+                "E403",
+                f"决策表有空缺（无行匹配，也无 default）: {shown}",
+                f"decision table gap (no row matches and no default): {shown}",
+                None,
+            )
+        )
+    for i in range(len(version.rows)):  # e.g. a row below an input's declared ``min``
+        if not any_hits >> i & 1:
+            problems.append(
+                (
+                    "E402",
+                    f"第 {i + 1} 行落在输入的声明范围（min/below）之外，永远不会命中",
+                    f"row {i + 1} lies outside the inputs' declared ranges (min/below) and can never match",
+                    i,
+                )
+            )
+    if version.hit_policy == "first":
+        for i in range(len(version.rows)):
+            if any_hits >> i & 1 and not first_hits >> i & 1:
+                problems.append(
+                    (
+                        "E402",
+                        f"第 {i + 1} 行被前面的行完全覆盖，永远不会命中",
+                        f"row {i + 1} is shadowed by earlier rows and can never match",
+                        i,
+                    )
+                )
+    return problems
+
+
+def _label(inputs: Sequence[TableInputSpec], axes: list[list[tuple[Any, str]]], cell: tuple[int, ...]) -> str:
+    return ", ".join(f"{inp.name}={ax[i][1]}" for inp, ax, i in zip(inputs, axes, cell, strict=True))

@@ -1,0 +1,481 @@
+"""A rule package as a reader sees it: every declaration with its source, what each reads,
+which test cases cover it, and which figures are assumed.
+
+The rules document (``docsite``) and the rule-level diff (``rulediff``) both work from this
+view, built from whatever the package declares, never from a list of clauses kept in code.
+The package is first loaded and checked by ``load_rules`` (so a broken package is refused
+with its usual diagnostics); the declarations themselves are then read as specs, because
+derived values' texts and titles are not kept on the compiled ``RuleSet``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.expr.nodes import Binary, Call, If, Lambda, Name, Node, walk
+from zjtx_rules.expr.parser import parse
+from zjtx_rules.expr.values import BUILTINS
+from zjtx_rules.load.driver import Loader, load_rules
+from zjtx_rules.package.spec import (
+    AssumptionSpec,
+    CaseSpec,
+    DerivedSpec,
+    FieldSpec,
+    InvariantSpec,
+    MeasureSpec,
+    ParameterSpec,
+    PolicySpec,
+    SourceSpec,
+    TableSpec,
+    TargetSpec,
+    TierSpec,
+)
+from zjtx_rules.quality.cases import Case, load_cases
+
+KINDS = ("fact", "param", "table", "derived", "measure")
+# what a declaration can rest on: the names its expressions read, and the rule choices
+# (``[assumptions.ID]``) it names in its ``assumptions`` lists
+READ_KINDS = (*KINDS, "choice")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One figure or rule choice the plan does not state, where it is declared."""
+
+    key: str  # stable across versions: what it is, not what it says (e.g. table:x:2022-01-01:tier=a)
+    kind: str  # param | table | measure | criterion
+    subject: str  # the parameter, table, measure or tier it belongs to
+    title: str
+    value: str
+    source: str
+    note: str
+    start: date | None
+    measures: tuple[str, ...]  # measures whose result can depend on it
+    tiers: tuple[str, ...] = ()  # tiers whose readiness can depend on it
+    until: date | None = None  # the figure's period ends on this day (exclusive); None: open
+    figure: Any = None  # the assumed value itself (``value`` is its plain text)
+    figure_type: str = ""  # how to read ``figure``: a parameter or table result type, or a format
+    title_en: str = ""
+    value_en: str = ""  # a rule choice's reading in English
+    note_en: str = ""
+    row: dict[str, Any] | None = None  # an assumed table row: its input cells
+    refs: tuple[str, ...] = ()  # the sources register entries it cites
+
+
+@dataclass
+class PackageView:
+    rules: RuleSet
+    policy: PolicySpec
+    targets: dict[str, TargetSpec] = field(default_factory=dict)
+    facts: dict[str, FieldSpec] = field(default_factory=dict)
+    params: dict[str, ParameterSpec] = field(default_factory=dict)
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    choices: dict[str, AssumptionSpec] = field(default_factory=dict)  # rule choices
+    sources: dict[str, SourceSpec] = field(default_factory=dict)  # the sources register
+    derived: dict[str, DerivedSpec] = field(default_factory=dict)
+    measures: dict[str, MeasureSpec] = field(default_factory=dict)  # in clause order
+    tiers: dict[str, TierSpec] = field(default_factory=dict)  # by their order
+    invariants: list[InvariantSpec] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    reads: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # direct reads by kind
+    tier_reads: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # the same, per tier
+    files: dict[str, str] = field(default_factory=dict)  # declaration -> file it is in
+
+    def kind_of(self, name: str) -> str:
+        for kind, store in (
+            ("fact", self.facts),
+            ("param", self.params),
+            ("table", self.tables),
+            ("derived", self.derived),
+            ("measure", self.measures),
+        ):
+            if name in store:
+                return kind
+        return ""
+
+    def closure(self, name: str) -> dict[str, set[str]]:
+        """Everything ``name`` reads, directly or through derived values and other measures."""
+        return self._closure(self.reads.get(name, {}), {name})
+
+    def tier_closure(self, tier: str) -> dict[str, set[str]]:
+        """Everything a tier's criteria read, directly or through derived values."""
+        return self._closure(self.tier_reads.get(tier, {}), set())
+
+    def _closure(self, start: dict[str, set[str]], seen: set[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {k: set() for k in READ_KINDS}
+        todo = [start]
+        while todo:
+            for kind, names in todo.pop().items():
+                out[kind] |= names
+                for n in names:
+                    if kind in ("derived", "measure") and n not in seen:
+                        seen.add(n)
+                        todo.append(self.reads.get(n, {}))
+        return out
+
+    def readers(self, name: str, kind: str = "") -> list[str]:
+        """Measures whose result can depend on ``name`` (in clause order); ``kind`` is needed
+        for a rule choice, whose id may coincide with a fact's name."""
+        kind = kind or self.kind_of(name)
+        return [m for m in self.measures if m == name or name in self.closure(m).get(kind, set())]
+
+    def tier_readers(self, name: str, kind: str = "") -> list[str]:
+        """Tiers whose readiness can depend on ``name`` (in tier order)."""
+        kind = kind or self.kind_of(name)
+        return [t for t in self.tiers if name in self.tier_closure(t).get(kind, set())]
+
+    def fragments(self) -> list[str]:
+        """Derived values that are only wording: text that no expression reads, so it can only
+        fill a ``{name}`` slot of a reason template (it decides nothing)."""
+        read = {n for r in (*self.reads.values(), *self.tier_reads.values()) for n in r.get("derived", ())}
+        read |= {n for c in self.choices.values() if c.applies for n in _names(c.applies)}
+        out = []
+        for name in self.derived:
+            node = self.rules.derived_nodes.get(name)
+            ty = getattr(node, "ty", None)
+            if getattr(ty, "name", "") == "string" and name not in read:
+                out.append(name)
+        return out
+
+    def template_users(self, name: str) -> list[str]:
+        """Measures whose reason templates have a ``{name}`` slot (in clause order)."""
+        slot = "{" + name + "}"
+        return [
+            mid
+            for mid, m in self.measures.items()
+            if any(
+                slot in t
+                for c in m.conditions
+                for t in (c.pass_zh, c.pass_en, c.fail_zh, c.fail_en, c.unknown_zh, c.unknown_en)
+            )
+        ]
+
+    def input_types(self, table: str) -> list[str]:
+        """How to read each input of a decision table: ``enum``/``bool`` as declared; a
+        ``number`` input as the value type (money, ratio, int...) of what every call passes
+        it, when the calls agree, else ``number``."""
+        spec = self.tables[table]
+        seen: list[set[str]] = [set() for _ in spec.inputs]
+        for node in self._all_nodes():
+            for n in walk(node):
+                if isinstance(n, Call) and n.func == table:
+                    for i, arg in enumerate(n.args[: len(seen)]):
+                        seen[i].add(self.value_type(arg) or "number")
+        out: list[str] = []
+        for inp, types in zip(spec.inputs, seen, strict=True):
+            if inp.type != "number":
+                out.append(inp.type)
+            else:
+                out.append(types.pop() if len(types) == 1 else "number")
+        return out
+
+    def input_labels(self, table: str, index: int) -> tuple[dict[str, str], dict[str, str]]:
+        """Labels (zh, en) for an enum input's values, from a fact or record field declaring
+        the same choices with labels; empty if none does."""
+        inp = self.tables[table].inputs[index]
+        want = set(inp.choices or ())
+        stack = list(self.facts.values())
+        while stack and want:
+            f = stack.pop()
+            stack.extend((f.fields or {}).values())
+            if f.choices and want <= set(f.choices) and (f.choice_labels_zh or f.choice_labels_en):
+                return dict(f.choice_labels_zh or {}), dict(f.choice_labels_en or {})
+        return {}, {}
+
+    def value_type(self, node: Node, depth: int = 0) -> str:
+        """The declared value type an expression yields (money, ratio, int, number, date...),
+        followed through names, derived values, tables and arithmetic; "" if it cannot tell."""
+        if depth > 20:
+            return ""
+        if isinstance(node, Name):
+            kind = self.kind_of(node.name)
+            if kind == "fact":
+                return self.facts[node.name].type
+            if kind == "param":
+                return self.params[node.name].type
+            if kind == "derived":
+                return self.value_type(parse(self.derived[node.name].expr), depth + 1)
+            return ""
+        if isinstance(node, Call):
+            if node.func in self.tables:
+                return self.tables[node.func].result
+            if node.func in ("min", "max", "coalesce", "round_half_up", "round_down", "abs"):
+                return _agree([self.value_type(a, depth + 1) for a in node.args[:2]])
+            return ""
+        if isinstance(node, If):
+            return _agree([self.value_type(node.then, depth + 1), self.value_type(node.orelse, depth + 1)])
+        if isinstance(node, Binary):
+            a, b = self.value_type(node.left, depth + 1), self.value_type(node.right, depth + 1)
+            if node.op in ("+", "-"):
+                return _agree([a, b])
+            if node.op == "/" and a == b == "money":
+                return "ratio"
+            if node.op in ("*", "/"):
+                if b in ("ratio", "number", "int"):
+                    return a
+                if node.op == "*" and a in ("ratio", "number", "int"):
+                    return b
+        return ""
+
+    def _all_nodes(self) -> list[Node]:
+        texts = [d.expr for d in self.derived.values()]
+        for m in self.measures.values():
+            texts += [c.expr for c in m.conditions] + [o.expr for o in m.outputs.values()]
+        for t in self.tiers.values():
+            texts += _tier_texts(t)
+        return [parse(t) for t in texts if t]
+
+    def cases_for(self, measure: str) -> list[Case]:
+        return [c for c in self.cases if isinstance(c.spec, CaseSpec) and measure in c.spec.expect]
+
+    def assumptions(self) -> list[Assumption]:
+        """The assumptions register, in the order a reader meets them: assumed figures
+        (parameters, table versions and rows, measure details, tier criteria), then the rule
+        choices, each with the measures and tiers whose result can rest on it."""
+        out: list[Assumption] = []
+        for name, p in self.params.items():
+            values = sorted(p.values, key=lambda v: v.from_)
+            affected, tiers = tuple(self.readers(name, "param")), tuple(self.tier_readers(name, "param"))
+            for i, v in enumerate(values):
+                if v.assumption:
+                    out.append(
+                        Assumption(
+                            f"param:{name}:{v.from_}",
+                            "param",
+                            name,
+                            p.title_zh,
+                            show_value(v.value),
+                            v.source,
+                            v.note,
+                            v.from_,
+                            affected,
+                            tiers,
+                            period_until(v.until, values[i + 1].from_ if i + 1 < len(values) else None),
+                            v.value,
+                            p.type,
+                            p.title_en,
+                            note_en=v.note_en,
+                            refs=tuple(v.refs),
+                        )
+                    )
+        for name, t in self.tables.items():
+            affected, tiers = tuple(self.readers(name, "table")), tuple(self.tier_readers(name, "table"))
+            versions = sorted(t.versions, key=lambda v: v.from_)
+            for i, ver in enumerate(versions):
+                until = period_until(ver.until, versions[i + 1].from_ if i + 1 < len(versions) else None)
+                if ver.assumption:
+                    out.append(
+                        Assumption(
+                            f"table:{name}:{ver.from_}",
+                            "table",
+                            name,
+                            t.title_zh,
+                            "",
+                            ver.source,
+                            ver.note,
+                            ver.from_,
+                            affected,
+                            tiers,
+                            until,
+                            None,
+                            t.result,
+                            t.title_en,
+                            note_en=ver.note_en,
+                            refs=tuple(ver.refs),
+                        )
+                    )
+                for row in ver.rows:
+                    if row.get("assumption") is True:
+                        key = row_key(t, row)
+                        out.append(
+                            Assumption(
+                                f"table:{name}:{ver.from_}:{key}",
+                                "table",
+                                name,
+                                f"{t.title_zh} [{key}]",
+                                show_value(row.get("value")),
+                                ver.source,
+                                str(row.get("note", "")),
+                                ver.from_,
+                                affected,
+                                tiers,
+                                until,
+                                row.get("value"),
+                                t.result,
+                                t.title_en,
+                                note_en=str(row.get("note_en", "")),
+                                row={i.name: row[i.name] for i in t.inputs if i.name in row},
+                                refs=tuple(row.get("refs") or ver.refs),
+                            )
+                        )
+        for mid, m in self.measures.items():
+            for d in m.details:
+                if d.assumption:
+                    out.append(
+                        Assumption(
+                            f"measure:{mid}:{d.title_en}",
+                            "measure",
+                            mid,
+                            d.title_zh,
+                            "",
+                            d.source,
+                            d.text_zh,
+                            None,
+                            (mid,),
+                            title_en=d.title_en,
+                            note_en=d.text_en,
+                            refs=tuple(d.refs),
+                        )
+                    )
+        for tid, tier in self.tiers.items():
+            for c in tier.criteria:
+                if c.assumption:
+                    out.append(
+                        Assumption(
+                            f"criterion:{tid}:{c.id}",
+                            "criterion",
+                            tid,
+                            f"{tier.title_zh}: {c.title_zh}",
+                            c.required or c.expr,
+                            c.source,
+                            c.note,
+                            c.valid_from,
+                            (),
+                            (tid,),
+                            c.valid_until,
+                            c.required or None,
+                            c.format,
+                            f"{tier.title_en}: {c.title_en}",
+                            note_en=c.note_en,
+                            refs=tuple(c.refs),
+                        )
+                    )
+        for cid, choice in self.choices.items():
+            out.append(
+                Assumption(
+                    f"choice:{cid}",
+                    "choice",
+                    cid,
+                    choice.value_zh,
+                    choice.value_zh,
+                    choice.source,
+                    choice.note_zh,
+                    None,
+                    tuple(self.readers(cid, "choice")),
+                    tuple(self.tier_readers(cid, "choice")),
+                    title_en=choice.value_en,
+                    value_en=choice.value_en,
+                    note_en=choice.note_en,
+                    refs=tuple(choice.refs),
+                )
+            )
+        return out
+
+
+def load_view(path: str | Path | None = None, rules: RuleSet | None = None) -> PackageView:
+    """Load and check a package (``None``: the bundled one) and read it for people."""
+    rules = rules or load_rules(path)
+    view = PackageView(rules, rules.policy, sources=dict(rules.sources))
+    measures: dict[str, MeasureSpec] = {}
+    tiers: dict[str, TierSpec] = {}
+    for src, doc in Loader(rules.root).read():
+        view.targets.update(doc.targets)
+        view.facts.update(doc.facts)
+        view.params.update(doc.parameters)
+        view.tables.update(doc.tables)
+        view.choices.update(doc.assumptions)
+        view.derived.update(doc.derived)
+        view.invariants.extend(doc.invariants)
+        measures.update(doc.measures)
+        tiers.update(doc.tiers)
+        for section in (doc.facts, doc.parameters, doc.tables, doc.derived, doc.measures, doc.tiers):
+            view.files.update({n: Path(src.display).name for n in section})
+    view.measures = dict(sorted(measures.items(), key=lambda kv: clause_key(kv[1].clause)))
+    view.tiers = dict(sorted(tiers.items(), key=lambda kv: kv[1].order))
+    view.cases = load_cases(rules)
+    for name, d in view.derived.items():
+        view.reads[name] = _reads(view, [(d.expr, set())])
+        view.reads[name]["choice"] = set(d.assumptions)
+    for mid, m in view.measures.items():
+        # an output sees the outputs above it, not itself: ``x = x`` reads the parameter x
+        exprs: list[tuple[str, set[str]]] = [(c.expr, set()) for c in m.conditions]
+        exprs += [(o.expr, set(list(m.outputs)[:i])) for i, o in enumerate(m.outputs.values())]
+        view.reads[mid] = _reads(view, exprs)
+        view.reads[mid]["choice"] = {a for c in m.conditions for a in c.assumptions} | {
+            a for o in m.outputs.values() for a in o.assumptions
+        }
+    for tid, t in view.tiers.items():
+        view.tier_reads[tid] = _reads(view, [(x, set()) for x in _tier_texts(t) if x])
+        view.tier_reads[tid]["choice"] = {a for c in t.criteria for a in c.assumptions} | {
+            f"{tid}.{c.id}" for c in t.criteria if c.assumption
+        }
+    return view
+
+
+def _tier_texts(t: TierSpec) -> list[str]:
+    texts = [t.held]
+    for c in t.criteria:
+        texts += [c.expr, c.actual, c.required, c.or_expr, c.extra.expr if c.extra else ""]
+    return texts
+
+
+def _names(text: str) -> set[str]:
+    return {n.name for n in walk(parse(text)) if isinstance(n, Name)}
+
+
+def _agree(types: list[str]) -> str:
+    known = {t for t in types if t}
+    return known.pop() if len(known) == 1 else ""
+
+
+def period_until(until: date | None, next_from: date | None) -> date | None:
+    """Where a dated value ends (exclusive): its own ``until``, else the next value's start,
+    else ``None`` (open-ended)."""
+    if until is not None and next_from is not None:
+        return min(until, next_from)
+    return until or next_from
+
+
+def _reads(view: PackageView, exprs: list[tuple[str, set[str]]]) -> dict[str, set[str]]:
+    """The declared names some expressions read, by kind (lambda parameters and the names
+    given with each expression, a measure's earlier outputs, are local, not reads)."""
+    out: dict[str, set[str]] = {k: set() for k in READ_KINDS}
+    for text, local in exprs:
+        nodes = walk(parse(text))
+        bound = local | {p for n in nodes if isinstance(n, Lambda) for p in n.params}
+        for n in nodes:
+            name = ""
+            if isinstance(n, Name) and n.name not in bound:
+                name = n.name
+            elif isinstance(n, Call) and n.func not in BUILTINS:
+                name = n.func
+            kind = view.kind_of(name) if name else ""
+            if kind:
+                out[kind].add(name)
+    return out
+
+
+def clause_key(clause: str) -> tuple[Any, ...]:
+    """Sort clause numbers as numbers: 2 before 10, 3(1) after 3."""
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"\d+|\D+", clause))
+
+
+def show_value(value: Any) -> str:
+    """A parameter or table value as people read it (lists joined, Decimals exact)."""
+    if isinstance(value, list):
+        return "、".join(show_value(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def row_key(table: TableSpec, row: dict[str, Any]) -> str:
+    """A table row named by its input values (``tier=little_giant``): stable across versions."""
+    return ", ".join(f"{i.name}={show_value(row.get(i.name, '*'))}" for i in table.inputs)
