@@ -30,7 +30,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
 started = time.perf_counter()
 from zjtx_rules.errors import RuleError
-from zjtx_rules.load.driver import load_rules
+from zjtx_rules.evaluate.ruleset import load_rules
 try:
     rules = load_rules(sys.argv[1])
     errors, warnings = 0, len(rules.warnings)

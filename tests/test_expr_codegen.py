@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import zjtx_rules
 from tests.conftest import ROOT, _Tables, scope
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.expr.check import check
 from zjtx_rules.expr.codegen import ATTRIBUTES, HELPERS, Generated, generate, generated
 from zjtx_rules.expr.compile import Compiled, Env, compile_expr
@@ -419,19 +419,18 @@ def _interpreted(fn: Compiled | None) -> Any:
 
 def reference(rules: RuleSet) -> RuleSet:
     """The same rule set with every generated function replaced by the tree interpreter."""
-    ref = copy.copy(rules)
-    ref.derived = {n: _interpreted(f) for n, f in rules.derived.items()}
-    ref.target_fns = {n: _interpreted(f) for n, f in rules.target_fns.items()}
-    ref.measures = [
+    program = rules.program
+    derived = {n: _interpreted(f) for n, f in rules.derived.items()}
+    target_fns = {n: _interpreted(f) for n, f in rules.target_fns.items()}
+    measures = tuple(
         dataclasses.replace(
             m,
             conditions=[dataclasses.replace(c, fn=_interpreted(c.fn)) for c in m.conditions],
             outputs=[dataclasses.replace(o, fn=_interpreted(o.fn)) for o in m.outputs],
         )
         for m in rules.measures
-    ]
-    ref._by_id = {m.id: m for m in ref.measures}
-    ref.tiers = [
+    )
+    tiers = tuple(
         dataclasses.replace(
             t,
             held=_interpreted(t.held),
@@ -448,8 +447,10 @@ def reference(rules: RuleSet) -> RuleSet:
             ],
         )
         for t in rules.tiers
-    ]
-    return ref
+    )
+    return RuleSet(
+        dataclasses.replace(program, derived=derived, target_fns=target_fns, measures=measures, tiers=tiers)
+    )
 
 
 BUNDLED_RULES = zjtx_rules.load_rules(ROOT / "rules" / "liangjiang_zjtx_2022")

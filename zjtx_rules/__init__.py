@@ -18,13 +18,13 @@ from zjtx_rules.errors import ProfileIssue as ProfileIssue
 from zjtx_rules.errors import RuleError as RuleError
 from zjtx_rules.errors import UsageError as UsageError
 from zjtx_rules.errors import ZjtxError as ZjtxError
-from zjtx_rules.evaluate.engine import RuleSet as RuleSet
 from zjtx_rules.evaluate.result import CriterionOutcome as CriterionOutcome
 from zjtx_rules.evaluate.result import Evaluation as Evaluation
 from zjtx_rules.evaluate.result import MeasureOutcome as MeasureOutcome
 from zjtx_rules.evaluate.result import Reason as Reason
 from zjtx_rules.evaluate.result import TierOutcome as TierOutcome
-from zjtx_rules.load.driver import load_rules as load_rules
+from zjtx_rules.evaluate.ruleset import RuleSet as RuleSet
+from zjtx_rules.evaluate.ruleset import load_rules as load_rules
 from zjtx_rules.profile.model import parse_json as parse_json
 from zjtx_rules.quality.cases import CaseResult as CaseResult
 from zjtx_rules.quality.cases import run_cases as run_cases

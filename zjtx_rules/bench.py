@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zjtx_rules.load.driver import load_rules
+from zjtx_rules.evaluate.ruleset import load_rules
 from zjtx_rules.quality.generate import generate
 
 

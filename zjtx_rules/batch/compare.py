@@ -16,9 +16,9 @@ from typing import Any
 
 from zjtx_rules.batch.stream import Record, csv_profile
 from zjtx_rules.errors import EvaluationError, ProfileError
-from zjtx_rules.evaluate.engine import RuleSet
 from zjtx_rules.evaluate.reasons import fmt_value
 from zjtx_rules.evaluate.result import MeasureOutcome, money_str
+from zjtx_rules.evaluate.ruleset import RuleSet
 
 
 @dataclass
@@ -90,7 +90,7 @@ class Comparison:
 
 
 def _budget(rules: RuleSet, m: MeasureOutcome, into: dict[str, Decimal]) -> None:
-    spec = rules._by_id[m.id].spec  # the look-up table the engine already keeps
+    spec = rules.program.by_id[m.id].spec
     for name, value in m.amounts.items():
         if spec.outputs[name].summary == "budget":
             for y, v in value.items() if isinstance(value, dict) else [("total", value)]:

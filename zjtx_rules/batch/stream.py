@@ -37,8 +37,7 @@ from typing import IO, Any
 from zjtx_rules.batch.summary import Summary, record_of
 from zjtx_rules.display import JSON, bounded
 from zjtx_rules.errors import EvaluationError, ProfileError, ProfileIssue, UsageError
-from zjtx_rules.evaluate.engine import RuleSet
-from zjtx_rules.load.driver import load_rules
+from zjtx_rules.evaluate.ruleset import RuleSet, load_rules
 from zjtx_rules.profile.model import MAX_PROFILE_BYTES, parse_json
 
 CHUNK = 400

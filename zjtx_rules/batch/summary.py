@@ -12,8 +12,8 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from zjtx_rules.evaluate.engine import RuleSet
 from zjtx_rules.evaluate.result import money_str
+from zjtx_rules.evaluate.ruleset import RuleSet
 
 STATUSES = ("eligible", "ineligible", "undetermined")
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from zjtx_rules.errors import EvaluationError, ProfileError, RuleError, UsageError, ZjtxError
-from zjtx_rules.evaluate.engine import RuleSet, parse_as_of
-from zjtx_rules.load.driver import bundled_rules_dir, load_rules, local_rules_dir
+from zjtx_rules.evaluate.ruleset import RuleSet, load_rules, parse_as_of
+from zjtx_rules.package.discovery import bundled_rules_dir, is_package, local_rules_dir
 from zjtx_rules.package.source import package_sha256
-from zjtx_rules.quality.cases import is_package, package_of, run_cases
+from zjtx_rules.quality.cases import package_of, run_cases
 from zjtx_rules.render.text_report import render_text
 
 

@@ -16,12 +16,14 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from zjtx_rules.errors import EvaluationError, UsageError
-from zjtx_rules.evaluate.engine import CompiledMeasure, RuleSet, finish_output, parse_as_of
+from zjtx_rules.evaluate.engine import finish_output
+from zjtx_rules.evaluate.ruleset import RuleSet, parse_as_of
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.interpret import interpret, tracing
 from zjtx_rules.expr.nodes import Bool, DateLit, Lambda, Node, Num, Str
 from zjtx_rules.expr.pretty import flat, literal
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
+from zjtx_rules.program.model import CompiledMeasure
 
 MAX_TEXT = 110
 MAX_VALUE = 90

@@ -72,7 +72,7 @@ from zjtx_rules.expr.types import MeasureTy, RecordTy
 from zjtx_rules.expr.values import UNKNOWN
 
 if TYPE_CHECKING:
-    from zjtx_rules.expr.compile import Compiled
+    from zjtx_rules.expr.env import Compiled
 
 
 def _over_budget(env: Any, steps: int = 0) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from zjtx_rules.expr import values as V
 from zjtx_rules.expr.builtins import REGISTRY
-from zjtx_rules.expr.compile import Env
+from zjtx_rules.expr.env import Env
 from zjtx_rules.expr.nodes import (
     Binary,
     Call,

@@ -79,6 +79,7 @@ class Build:
         self.deps: dict[str, set[str]] = {}
         self.checking: list[str] = []
         self.constants: set[Decimal] = set()  # every number the rules compare against
+        self.trees: dict[str, Node] = {}  # every parsed expression by its text, for the readers
         self.choice_specs: dict[str, tuple[AssumptionSpec, Site]] = {}
         self.derived_choices: dict[str, list[str]] = {}
         self.book = AssumptionBook()
@@ -143,6 +144,7 @@ class Build:
         scope = scope or self.scope()
         try:
             node = parse(text)
+            self.trees.setdefault(text, node)
             self.constants.update(n.value for n in walk(node) if isinstance(n, Num))
             checker = Checker(scope)
             if expected is None:

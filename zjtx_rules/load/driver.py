@@ -1,11 +1,11 @@
 """Loading a rule package: read every file, check everything, compile once.
 
-``load_rules`` collects *every* problem before giving up (TOML syntax, unknown keys, exact
+``compile_package`` collects *every* problem before giving up (TOML syntax, unknown keys, exact
 types, unknown or misspelt names, type mismatches, literal sense, cycles, decision-table gaps
 and overlaps, dates out of order, parameters with no value inside the policy period, quotes
 not in the plan's text, failing invariants), each with file:line:column, and raises
 ``RuleError`` if any is an error. Warnings (assumptions, unused values, missing English
-labels) travel with the loaded ``RuleSet``.
+labels) travel with the ``Program``.
 
 This module is the driver: each document is checked by its own module in ``load/``, in the
 order below, all sharing one ``Build`` (the declared names and their types).
@@ -17,8 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zjtx_rules.errors import RuleError, UsageError
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.errors import RuleError
 from zjtx_rules.load import (
     choices,
     decision_tables,
@@ -38,58 +37,15 @@ from zjtx_rules.load.files import Site, diag_order
 from zjtx_rules.package.source import SourceFile, package_sha256
 from zjtx_rules.package.spec import PolicySpec, RuleDocument
 from zjtx_rules.program.assumptions import Closure
+from zjtx_rules.program.model import Program
 from zjtx_rules.program.tables import TableVersion
 
 
-def bundled_rules_dir() -> Path:
-    """The default package: inside the installed wheel, or ./rules in a source checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for base in (here / "_bundled_rules", here.parent / "rules"):
-        candidate = base / "liangjiang_zjtx_2022"
-        if candidate.is_dir():
-            return candidate
-    raise UsageError("找不到内置规则包", "the bundled rule package is missing from this install")
+def compile_package(root: Path) -> Program:
+    """Read, check and compile the package at ``root`` into a ``Program``.
 
-
-def local_rules_dir(cwd: Path | None = None) -> Path | None:
-    """The package being edited in the working folder, when there is one.
-
-    Policy staff run ``zjtx check`` inside a checkout; they mean ``./rules/...``, not the copy
-    installed in site-packages. ``ZJTX_RULES`` names a folder explicitly; otherwise the
-    working folder itself when it is a package or a package's ``cases/`` (staff open a terminal
-    beside the files they edit), else ``./rules`` holding exactly one package (a folder of
-    ``.toml`` files). With several packages and no ``ZJTX_RULES`` the choice is the user's:
-    ``UsageError`` lists them."""
-    import os
-
-    from zjtx_rules.quality.cases import is_package
-
-    named = os.environ.get("ZJTX_RULES")
-    if named:
-        return Path(named)
-    here = cwd or Path.cwd()
-    for folder in (here, here.parent):
-        if is_package(folder):
-            return folder
-    base = here / "rules"
-    if not base.is_dir():
-        return None
-    found = sorted(p for p in base.iterdir() if p.is_dir() and any(p.glob("*.toml")))
-    if len(found) > 1:
-        names = ", ".join(str(p) for p in found)
-        raise UsageError(
-            f"./rules 下有多个规则包（{names}），请用 --rules 或环境变量 ZJTX_RULES 选择",
-            f"./rules holds several packages ({names}); choose one with --rules or ZJTX_RULES",
-        )
-    return found[0] if found else None
-
-
-def load_rules(path: str | Path | None = None) -> RuleSet:
-    """Load, check and compile a rule package (``None``: the bundled Liangjiang package).
-
-    Raises ``RuleError`` listing every problem; warnings are on ``RuleSet.diagnostics``.
+    Raises ``RuleError`` listing every problem; warnings are on ``Program.diagnostics``.
     """
-    root = Path(path) if path is not None else bundled_rules_dir()
     loader = Loader(root)
     b = Build(loader)
     docs = loader.read()
@@ -120,7 +76,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     if any(d.severity == "error" for d in loader.diags):
         raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
     assert validator is not None
-    return RuleSet(
+    return Program(
         policy=the_policy,
         targets={t: spec for t, (spec, _) in found.targets.items()},
         target_fns=target_fns,
@@ -130,15 +86,17 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         validator=validator,
         params=histories,
         derived=derived_fns,
-        measures=compiled,
-        tiers=tier_list,
-        diagnostics=sorted(loader.diags, key=diag_order),
+        measures=tuple(compiled),
+        tiers=tuple(tier_list),
+        diagnostics=tuple(sorted(loader.diags, key=diag_order)),
         param_specs={n: s for n, (s, _) in b.params.items()},
         table_specs={n: s for n, (s, _) in b.tables.items()},
         constants=_all_constants(b, histories),
         derived_nodes={n: v for n, v in b.derived_nodes.items() if v is not None},
         book=b.book,
         sources=register,
+        documents=tuple((Path(src.display).name, doc) for src, doc in docs),
+        trees=dict(b.trees),
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zjtx_rules.evaluate.engine import CompiledCondition, CompiledMeasure, CompiledOutput
 from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.expr.compile import compile_expr
 from zjtx_rules.expr.types import BOOL, MeasureTy
@@ -14,6 +13,7 @@ from zjtx_rules.load.build import OUTPUT_TYPES, TEMPLATE_RE, Build
 from zjtx_rules.load.files import Site
 from zjtx_rules.package.source import KeyPath
 from zjtx_rules.package.spec import ConditionSpec, MeasureSpec
+from zjtx_rules.program.model import CompiledCondition, CompiledMeasure, CompiledOutput
 
 
 def measures(b: Build) -> list[CompiledMeasure]:

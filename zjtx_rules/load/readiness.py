@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from zjtx_rules.evaluate.engine import CompiledCriterion, CompiledTier
 from zjtx_rules.expr.compile import Compiled, compile_expr
 from zjtx_rules.expr.nodes import Node
 from zjtx_rules.expr.types import BOOL, NUMBER
@@ -15,6 +14,7 @@ from zjtx_rules.load.files import Site
 from zjtx_rules.load.literal_checks import judge
 from zjtx_rules.package.source import KeyPath
 from zjtx_rules.program.assumptions import Assumption
+from zjtx_rules.program.model import CompiledCriterion, CompiledTier
 
 
 def tiers(b: Build, tiers: dict[str, tuple[Any, Site]]) -> list[CompiledTier]:

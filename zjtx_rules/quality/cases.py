@@ -13,7 +13,6 @@ there so a case can pin what only people read (an expiry note, how a gap is writ
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,9 @@ from pydantic import ValidationError
 
 from zjtx_rules.display import schema_message
 from zjtx_rules.errors import Diagnostic, Location, ProfileError, RuleError, UsageError, ZjtxError
-from zjtx_rules.evaluate.engine import RuleSet
-from zjtx_rules.package.source import SourceFile, is_regular_file, read_profile_file, read_toml
+from zjtx_rules.evaluate.ruleset import RuleSet
+from zjtx_rules.package.discovery import is_package
+from zjtx_rules.package.source import SourceFile, read_profile_file, read_toml
 from zjtx_rules.package.spec import CaseFileSpec, CaseSpec, SummaryCaseSpec
 from zjtx_rules.profile.model import parse_json
 from zjtx_rules.quality.summary_cases import compare, expected_json, summary_of
@@ -97,16 +97,6 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | No
     return cases
 
 
-_POLICY = re.compile(r"^\s*\[\s*policy\s*\]", re.MULTILINE)
-
-
-def is_package(folder: Path) -> bool:
-    """A folder is a rule package when one of its ``.toml`` files declares ``[policy]``."""
-    return folder.is_dir() and any(
-        _POLICY.search(p.read_text(encoding="utf-8", errors="replace"))
-        for p in folder.glob("*.toml")
-        if is_regular_file(p)
-    )
 
 
 def package_of(path: Path) -> Path | None:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.expr.values import add_years
 from zjtx_rules.package.spec import FieldSpec
 from zjtx_rules.profile.model import _CC_CHARS, credit_code_check_char

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_rules.errors import UsageError, ZjtxError
-from zjtx_rules.load.driver import load_rules
+from zjtx_rules.evaluate.ruleset import load_rules
 from zjtx_rules.package.source import KeyPath, _tokenize, locate_keys
 from zjtx_rules.quality.cases import run_cases
 

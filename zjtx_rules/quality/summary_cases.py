@@ -25,7 +25,7 @@ from typing import Any
 from zjtx_rules.batch.stream import Record, evaluate_record
 from zjtx_rules.batch.summary import Summary
 from zjtx_rules.display import JSON, bounded
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.package.source import read_profile_file
 from zjtx_rules.package.spec import SummaryCaseSpec
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from zjtx_rules.errors import UsageError
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.expr.codegen import Generated, generated
 from zjtx_rules.expr.compile import Compiled

@@ -16,11 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet, load_rules
 from zjtx_rules.expr.nodes import Binary, Call, If, Lambda, Name, Node, walk
-from zjtx_rules.expr.parser import parse
 from zjtx_rules.expr.values import BUILTINS
-from zjtx_rules.load.driver import Loader, load_rules
 from zjtx_rules.package.spec import (
     AssumptionSpec,
     CaseSpec,
@@ -133,7 +131,7 @@ class PackageView:
         """Derived values that are only wording: text that no expression reads, so it can only
         fill a ``{name}`` slot of a reason template (it decides nothing)."""
         read = {n for r in (*self.reads.values(), *self.tier_reads.values()) for n in r.get("derived", ())}
-        read |= {n for c in self.choices.values() if c.applies for n in _names(c.applies)}
+        read |= {n for c in self.choices.values() if c.applies for n in _names(self, c.applies)}
         out = []
         for name in self.derived:
             node = self.rules.derived_nodes.get(name)
@@ -199,7 +197,7 @@ class PackageView:
             if kind == "param":
                 return self.params[node.name].type
             if kind == "derived":
-                return self.value_type(parse(self.derived[node.name].expr), depth + 1)
+                return self.value_type(self.rules.program.tree(self.derived[node.name].expr), depth + 1)
             return ""
         if isinstance(node, Call):
             if node.func in self.tables:
@@ -228,7 +226,7 @@ class PackageView:
             texts += [c.expr for c in m.conditions] + [o.expr for o in m.outputs.values()]
         for t in self.tiers.values():
             texts += _tier_texts(t)
-        return [parse(t) for t in texts if t]
+        return [self.rules.program.tree(t) for t in texts if t]
 
     def cases_for(self, measure: str) -> list[Case]:
         return [c for c in self.cases if isinstance(c.spec, CaseSpec) and measure in c.spec.expect]
@@ -383,7 +381,7 @@ def load_view(path: str | Path | None = None, rules: RuleSet | None = None) -> P
     view = PackageView(rules, rules.policy, sources=dict(rules.sources))
     measures: dict[str, MeasureSpec] = {}
     tiers: dict[str, TierSpec] = {}
-    for src, doc in Loader(rules.root).read():
+    for file, doc in rules.program.documents:
         view.targets.update(doc.targets)
         view.facts.update(doc.facts)
         view.params.update(doc.parameters)
@@ -394,7 +392,7 @@ def load_view(path: str | Path | None = None, rules: RuleSet | None = None) -> P
         measures.update(doc.measures)
         tiers.update(doc.tiers)
         for section in (doc.facts, doc.parameters, doc.tables, doc.derived, doc.measures, doc.tiers):
-            view.files.update({n: Path(src.display).name for n in section})
+            view.files.update({n: file for n in section})
     view.measures = dict(sorted(measures.items(), key=lambda kv: clause_key(kv[1].clause)))
     view.tiers = dict(sorted(tiers.items(), key=lambda kv: kv[1].order))
     view.cases = load_cases(rules)
@@ -424,8 +422,8 @@ def _tier_texts(t: TierSpec) -> list[str]:
     return texts
 
 
-def _names(text: str) -> set[str]:
-    return {n.name for n in walk(parse(text)) if isinstance(n, Name)}
+def _names(view: PackageView, text: str) -> set[str]:
+    return {n.name for n in walk(view.rules.program.tree(text)) if isinstance(n, Name)}
 
 
 def _agree(types: list[str]) -> str:
@@ -446,7 +444,7 @@ def _reads(view: PackageView, exprs: list[tuple[str, set[str]]]) -> dict[str, se
     given with each expression, a measure's earlier outputs, are local, not reads)."""
     out: dict[str, set[str]] = {k: set() for k in READ_KINDS}
     for text, local in exprs:
-        nodes = walk(parse(text))
+        nodes = walk(view.rules.program.tree(text))
         bound = local | {p for n in nodes if isinstance(n, Lambda) for p in n.params}
         for n in nodes:
             name = ""

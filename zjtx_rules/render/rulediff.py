@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zjtx_rules.expr.nodes import Node
 from zjtx_rules.expr.parser import ExprError, parse
 from zjtx_rules.expr.pretty import pretty
 from zjtx_rules.render.package_view import PackageView, row_key, show_value
@@ -57,9 +58,14 @@ class RuleDiff:
     old: str  # "id version (sha256 prefix)"
     new: str
     changes: list[Change] = field(default_factory=list)
+    # both programs' parsed expressions, so that showing a change parses nothing again
+    trees: Mapping[str, Node] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"old": self.old, "new": self.new, "changes": [c.to_dict() for c in self.changes]}
+
+    def _pretty(self, text: str) -> str:
+        return _pretty_or_raw(text, self.trees)
 
     def render_text(self) -> str:
         lines = [f"旧 / old: {self.old}", f"新 / new: {self.new}"]
@@ -74,7 +80,7 @@ class RuleDiff:
             for c in items:
                 lines.append(f"- {c.subject}: {c.what}")
                 if c.expression:
-                    lines.extend(_side_by_side(_pretty_or_raw(c.old), _pretty_or_raw(c.new)))
+                    lines.extend(_side_by_side(self._pretty(c.old), self._pretty(c.new)))
                 elif c.old or c.new:
                     lines.append(f"    旧 / old: {c.old or '—'}")
                     lines.append(f"    新 / new: {c.new or '—'}")
@@ -101,8 +107,8 @@ class RuleDiff:
             parts.append('<table class="diff"><thead><tr><th>项 / item</th><th>变化 / change</th>')
             parts.append("<th>旧 / old</th><th>新 / new</th></tr></thead><tbody>")
             for c in items:
-                old = _pretty_or_raw(c.old) if c.expression else c.old
-                new = _pretty_or_raw(c.new) if c.expression else c.new
+                old = self._pretty(c.old) if c.expression else c.old
+                new = self._pretty(c.new) if c.expression else c.new
                 parts.append(
                     f"<tr><td><code>{e(c.subject)}</code></td><td>{e(c.what)}</td>"
                     f'<td class="old"><pre>{e(old)}</pre></td><td class="new"><pre>{e(new)}</pre></td></tr>'
@@ -114,7 +120,7 @@ class RuleDiff:
 
 def diff_views(old: PackageView, new: PackageView) -> RuleDiff:
     """Every rule-level change from ``old`` to ``new``, grouped by section."""
-    out = RuleDiff(_label(old), _label(new))
+    out = RuleDiff(_label(old), _label(new), trees={**old.rules.program.trees, **new.rules.program.trees})
     ch = out.changes
     ch.extend(
         Change("policy", "policy", f"{k} changed", show_value(a), show_value(b))
@@ -287,11 +293,12 @@ def _label(view: PackageView) -> str:
     return f"{view.policy.id} {view.policy.version} ({view.rules.root}, sha256 {view.rules.sha256[:12]})"
 
 
-def _pretty_or_raw(text: str) -> str:
+def _pretty_or_raw(text: str, trees: Mapping[str, Node]) -> str:
     if not text:
         return "—"
     try:
-        return pretty(parse(text), 56)
+        tree = trees.get(text)
+        return pretty(tree if tree is not None else parse(text), 56)
     except ExprError:  # a format-template or literal field, not an expression
         return text
 

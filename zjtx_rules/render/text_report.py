@@ -6,8 +6,8 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from zjtx_rules.evaluate.engine import RuleSet
 from zjtx_rules.evaluate.result import Evaluation
+from zjtx_rules.evaluate.ruleset import RuleSet
 
 _STATUS = {
     "zh": {"eligible": "可享受", "ineligible": "不符合", "undetermined": "待确定"},

@@ -23,8 +23,7 @@ from urllib.parse import parse_qs
 
 from zjtx_rules.display import JSON, bounded
 from zjtx_rules.errors import EvaluationError, ProfileError, UsageError
-from zjtx_rules.evaluate.engine import RuleSet, parse_as_of
-from zjtx_rules.load.driver import load_rules
+from zjtx_rules.evaluate.ruleset import RuleSet, load_rules, parse_as_of
 from zjtx_rules.profile.model import parse_json
 from zjtx_rules.web.openapi import openapi_document
 

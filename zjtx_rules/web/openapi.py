@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.program.policyinfo import policy_json_schema
 
 API_VERSION = "1.1.0"  # the HTTP contract's version; the policy's is x-policy-version

@@ -22,7 +22,7 @@ from zjtx_rules.expr.parser import ExprError
 from zjtx_rules.expr.types import DATE, NUMBER, ListTy, Ty, same
 
 if TYPE_CHECKING:
-    from zjtx_rules.expr.compile import Env
+    from zjtx_rules.expr.env import Env
 
 Types = Sequence[Ty]  # the types of the arguments checked so far, in order
 TypeRule = Ty | Callable[[Types], Ty]  # a type, or one computed from the arguments' types

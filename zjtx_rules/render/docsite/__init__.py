@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from zjtx_rules.errors import UsageError
-from zjtx_rules.evaluate.engine import RuleSet
+from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.render.docsite import pages, reference
 from zjtx_rules.render.docsite.markup import FOLDERS, Links, e
 from zjtx_rules.render.docsite.registers import registers_of
@@ -53,7 +53,8 @@ def _page(view: PackageView, title: str, body: str, links: Links) -> str:
 def build_site(view: PackageView) -> dict[str, bytes]:
     """Every file of the site by its relative path."""
     files: dict[str, str] = {CSS_NAME: stylesheet()}
-    top, sub = Links(0), Links(1)
+    trees = view.rules.program.trees
+    top, sub = Links(0, trees=trees), Links(1, trees=trees)
     p = view.policy
     files["index.html"] = _page(view, p.title_zh, pages.index(view, top), top)
     for mid, m in view.measures.items():
@@ -74,7 +75,7 @@ def build_site(view: PackageView) -> dict[str, bytes]:
         )
     for r in registers_of(view):
         files[f"{r.name}.html"] = _page(view, f"{r.title_zh} / {r.title_en}", r.build(view, top), top)
-    one = Links(0, single=True)
+    one = Links(0, single=True, trees=trees)
     chapters = [pages.index(view, one)]
     chapters += [pages.measure(view, one, mid) for mid in view.measures]
     chapters += [reference.derived(view, one, n) for n in view.derived]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from zjtx_rules.expr.nodes import Node
 from zjtx_rules.expr.parser import ExprError, parse
 from zjtx_rules.expr.pretty import pretty
 
@@ -27,6 +29,7 @@ PAGES = ("index", "facts", "tiers", "assumptions", "dependencies", "all")
 class Links:
     depth: int  # folders below the site root (0 for index.html, 1 for measures/x.html)
     single: bool = False  # inside all.html: every target is an anchor of the same page
+    trees: Mapping[str, Node] = field(default_factory=dict)  # the program's parsed expressions
 
     def item(self, kind: str, name: str) -> str:
         if self.single:
@@ -61,7 +64,8 @@ def expression(text: str, links: Links, kinds: dict[str, str], width: int = 72) 
     lambda parameter that happens to share a name is linked only if it is declared.
     """
     try:
-        shown = pretty(parse(text), width)
+        tree = links.trees.get(text)
+        shown = pretty(tree if tree is not None else parse(text), width)
     except ExprError:
         shown = text
     out: list[str] = []

@@ -1,0 +1,130 @@
+"""The compiled program: what the compiler (``zjtx_rules.load``) produces from a package.
+
+A ``Program`` is frozen once built: the specs as written (every document, by file), the
+checked expression trees, the compiled closures, the parameter histories and the assumption
+book. The evaluator (``zjtx_rules.evaluate``) runs it; the rendering tools (package view,
+docs site, diff, compare) read it. Nothing downstream reads the rule files again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from zjtx_rules.expr.compile import Compiled
+from zjtx_rules.expr.nodes import Node
+from zjtx_rules.expr.parser import parse
+from zjtx_rules.package.spec import (
+    ConditionSpec,
+    CriterionSpec,
+    FieldSpec,
+    MeasureSpec,
+    OutputSpec,
+    ParameterSpec,
+    PolicySpec,
+    RuleDocument,
+    SourceSpec,
+    TableSpec,
+    TargetSpec,
+    TierSpec,
+)
+from zjtx_rules.profile.model import ProfileValidator
+from zjtx_rules.program.assumptions import NO_REFS, AssumptionBook, Refs
+from zjtx_rules.program.periods import History
+
+
+@dataclass
+class CompiledCondition:
+    spec: ConditionSpec
+    fn: Compiled
+    shown: tuple[str, ...]  # facts and derived values whose values a reason reports
+    names: tuple[str, ...]  # every value the reason texts may need (shown + template names)
+    node: Any = None  # the checked syntax tree, for other back ends (durable-rules)
+    refs: Refs = NO_REFS  # parameters and rule choices it may rest on (assumptions)
+
+    @property
+    def unknown_zh(self) -> str:
+        return self.spec.unknown_zh or f"无法判断（缺少信息）：{self.spec.pass_zh}"
+
+    @property
+    def unknown_en(self) -> str:
+        return self.spec.unknown_en or f"cannot tell yet (facts missing): {self.spec.pass_en}"
+
+
+@dataclass
+class CompiledOutput:
+    name: str
+    spec: OutputSpec
+    fn: Compiled
+    refs: Refs = NO_REFS
+    node: Any = None  # the checked syntax tree, for the explaining interpreter
+
+
+@dataclass
+class CompiledMeasure:
+    id: str
+    spec: MeasureSpec
+    conditions: list[CompiledCondition]
+    outputs: list[CompiledOutput]
+
+
+@dataclass
+class CompiledCriterion:
+    spec: CriterionSpec
+    expr: Compiled | None
+    actual: Compiled | None
+    required: Compiled | None
+    or_expr: Compiled | None
+    extra: Compiled | None
+    refs: Refs = NO_REFS
+
+
+@dataclass
+class CompiledTier:
+    id: str
+    spec: TierSpec
+    held: Compiled
+    criteria: list[CompiledCriterion]
+    held_refs: Refs = NO_REFS
+    refs: Refs = NO_REFS  # the tier's own rule choices, listed whenever its criteria are shown
+
+
+@dataclass(frozen=True, eq=False)
+class Program:
+    """One checked, compiled rule package. Built by ``zjtx_rules.load.compile_package``."""
+
+    policy: PolicySpec
+    root: Path
+    sha256: str
+    facts: Mapping[str, FieldSpec]
+    validator: ProfileValidator
+    params: Mapping[str, History[Any]]
+    derived: Mapping[str, Compiled]
+    measures: tuple[CompiledMeasure, ...]
+    tiers: tuple[CompiledTier, ...]
+    targets: Mapping[str, TargetSpec]
+    target_fns: Mapping[str, Compiled]
+    diagnostics: tuple[Any, ...]
+    param_specs: Mapping[str, ParameterSpec]
+    table_specs: Mapping[str, TableSpec]
+    constants: frozenset[Decimal] = frozenset()
+    derived_nodes: Mapping[str, Any] = field(default_factory=dict)
+    book: AssumptionBook = field(default_factory=AssumptionBook)
+    sources: Mapping[str, SourceSpec] = field(default_factory=dict)
+    # the documents as read, by the file's name in the package, in reading order
+    documents: tuple[tuple[str, RuleDocument], ...] = ()
+    # every expression the compiler parsed, by its text: checked trees for the readers
+    trees: Mapping[str, Node] = field(default_factory=dict)
+
+    @cached_property
+    def by_id(self) -> dict[str, CompiledMeasure]:
+        return {m.id: m for m in self.measures}
+
+    def tree(self, text: str) -> Node:
+        """The checked tree of an expression of this package (parsed once, when it loaded)."""
+        found = self.trees.get(text)
+        return found if found is not None else parse(text)
