@@ -29,7 +29,7 @@ def municipal() -> dict[str, Any]:
 
 def test_talent_reward_names_the_assumed_municipal_quota(rules: zjtx_rules.RuleSet) -> None:
     data = rules.evaluate(municipal(), "2025-06-30").to_dict()
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     result_adapter().validate_python(data)
     talent = next(m for m in data["measures"] if m["id"] == "talent_reward")
     quota = next(a for a in talent["assumptions"] if a["id"] == "talent_quota")

@@ -16,32 +16,81 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import Any, Literal, NotRequired, overload
+from typing import Any, Literal, overload
 
-from pydantic import TypeAdapter
-from typing_extensions import TypedDict
-
+from zjtx_rules.evaluate.contract import (
+    SCHEMA_VERSION as SCHEMA_VERSION,
+)
+from zjtx_rules.evaluate.contract import (
+    AmountJSON as AmountJSON,
+)
+from zjtx_rules.evaluate.contract import (
+    AssumptionDict as AssumptionDict,
+)
+from zjtx_rules.evaluate.contract import (
+    CompactDict as CompactDict,
+)
+from zjtx_rules.evaluate.contract import (
+    CompactPolicyDict as CompactPolicyDict,
+)
+from zjtx_rules.evaluate.contract import (
+    CriterionDict as CriterionDict,
+)
+from zjtx_rules.evaluate.contract import (
+    CriterionStatus as CriterionStatus,
+)
+from zjtx_rules.evaluate.contract import (
+    EvaluationDict as EvaluationDict,
+)
+from zjtx_rules.evaluate.contract import (
+    MeasureDict as MeasureDict,
+)
+from zjtx_rules.evaluate.contract import (
+    PolicyRefDict as PolicyRefDict,
+)
+from zjtx_rules.evaluate.contract import (
+    ReasonDict as ReasonDict,
+)
+from zjtx_rules.evaluate.contract import (
+    ReasonResult as ReasonResult,
+)
+from zjtx_rules.evaluate.contract import (
+    Status as Status,
+)
+from zjtx_rules.evaluate.contract import (
+    TierDict as TierDict,
+)
+from zjtx_rules.evaluate.contract import (
+    TierStatus as TierStatus,
+)
+from zjtx_rules.evaluate.contract import (
+    WarningDict as WarningDict,
+)
+from zjtx_rules.evaluate.contract import (
+    compact_adapter as compact_adapter,
+)
+from zjtx_rules.evaluate.contract import (
+    compact_json_schema as compact_json_schema,
+)
+from zjtx_rules.evaluate.contract import (
+    money_str as money_str,
+)
+from zjtx_rules.evaluate.contract import (
+    result_adapter as result_adapter,
+)
+from zjtx_rules.evaluate.contract import (
+    result_json_schema as result_json_schema,
+)
 from zjtx_rules.evaluate.reasons import (
     criterion_sentence,
     format_measure_value,
     plain_number,
     render_template,
 )
+from zjtx_rules.evaluate.totals import Totals, totals_of
 from zjtx_rules.expr.values import CONTEXT
 from zjtx_rules.package.spec import CriterionSpec
 from zjtx_rules.program.assumptions import Assumption
-
-SCHEMA_VERSION = "1.1"
-Status = Literal["eligible", "ineligible", "undetermined"]
-ReasonResult = Literal["pass", "fail", "unknown"]
-TierStatus = Literal["held", "surpassed", "ready", "not_ready", "undetermined"]
-CriterionStatus = Literal["met", "missed", "unknown"]
-
-
-def money_str(value: Decimal) -> str:
-    """``Decimal`` money (already rounded by its rule) as ``"12345.67"``; never ``-0.00``."""
-    q = value.quantize(Decimal("0.01"))
-    return f"{(q if q != 0 else Decimal('0.00')):.2f}"
 
 
 def json_value(value: Any) -> Any:
@@ -57,156 +106,6 @@ def json_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): json_value(v) for k, v in value.items()}
     return None
-
-
-# --- the JSON contract ----------------------------------------------------------------------
-
-AmountJSON = str | int | bool | list[str] | dict[str, str]
-
-
-class ReasonDict(TypedDict):
-    condition: str
-    result: Literal["pass", "fail", "unknown"]
-    text_zh: str
-    text_en: str
-    values: dict[str, Any]
-
-
-class AssumptionDict(TypedDict):
-    """An assumed figure or rule choice the outcome rested on (schema 1.1).
-
-    ``id`` is the parameter, decision table or rule choice as named in the package (e.g.
-    ``talent_quota``); ``amounts`` lists the outputs whose figures it shaped (empty when it
-    decided only the status).
-    """
-
-    id: str
-    note_zh: str
-    note_en: str
-    amounts: list[str]
-
-
-class MeasureDict(TypedDict):
-    id: str
-    clause: str
-    title_zh: str
-    title_en: str
-    benefit: str
-    status: Status
-    amounts: dict[str, AmountJSON]
-    reasons: list[ReasonDict]
-    missing: list[str]
-    responsible_units: list[str]
-    assumptions: list[AssumptionDict]
-
-
-class CriterionDict(TypedDict):
-    id: str
-    title_zh: str
-    title_en: str
-    status: Literal["met", "missed", "unknown"]
-    actual: str | None
-    required: str | None
-    gap: str | None
-    text_zh: str
-    text_en: str
-    missing: list[str]
-    assumption: bool
-    source: str
-
-
-class TierDict(TypedDict):
-    id: str
-    title_zh: str
-    title_en: str
-    status: TierStatus
-    criteria: list[CriterionDict]
-    assumptions: list[AssumptionDict]
-
-
-class PolicyRefDict(TypedDict):
-    id: str
-    version: str
-    title_zh: str
-    title_en: str
-    sha256: str
-
-
-class WarningDict(TypedDict):
-    code: str
-    message_zh: str
-    message_en: str
-
-
-class EvaluationDict(TypedDict):
-    schema_version: str
-    policy: PolicyRefDict
-    as_of: str
-    profile_id: str | None
-    warnings: list[WarningDict]
-    measures: list[MeasureDict]
-    tiers: NotRequired[list[TierDict]]
-    targets: NotRequired[list[str]]
-
-
-@functools.cache
-def result_adapter() -> TypeAdapter[EvaluationDict]:
-    """Validates result dicts against the contract (used by tests and the web API)."""
-    return TypeAdapter(EvaluationDict)
-
-
-def result_json_schema() -> dict[str, Any]:
-    return _published(result_adapter(), "zjtx_rules evaluation result")
-
-
-def _published(adapter: TypeAdapter[Any], title: str) -> dict[str, Any]:
-    """A contract's JSON Schema as ``zjtx schema`` publishes it: titled, draft 2020-12."""
-    schema = adapter.json_schema()
-    schema["title"] = title
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
-
-
-class CompactPolicyDict(TypedDict):
-    id: str
-    version: str
-    sha256: str
-
-
-class CompactDict(TypedDict):
-    """One result in a few hundred bytes: the default ``zjtx batch`` line (with ``line``).
-
-    Keyed by id, in the package's order: ``statuses`` has every measure; ``amounts`` only the
-    measures that have any; ``missing`` every fact whose absence left a measure undetermined
-    (first use first; which measure needed which is in the full result); ``assumptions`` every
-    assumed figure or rule choice the result rested on (measures and tiers, first use first);
-    ``tiers`` maps a tier to its status. Keeping ``missing`` and ``assumptions`` as flat lists
-    holds a line near 2 KB however many measures a fact or an assumption touches. ``--full``
-    gives the whole result (``EvaluationDict``) instead.
-    """
-
-    line: NotRequired[int]
-    schema_version: str
-    policy: CompactPolicyDict
-    as_of: str
-    profile_id: str | None
-    warnings: list[str]
-    statuses: dict[str, Status]
-    amounts: dict[str, dict[str, AmountJSON]]
-    missing: list[str]
-    assumptions: list[str]
-    tiers: dict[str, TierStatus]
-    targets: list[str]
-
-
-@functools.cache
-def compact_adapter() -> TypeAdapter[CompactDict]:
-    """Validates compact lines against their contract (tests, analysts' tools)."""
-    return TypeAdapter(CompactDict)
-
-
-def compact_json_schema() -> dict[str, Any]:
-    return _published(compact_adapter(), "zjtx_rules compact batch line")
 
 
 # --- outcomes -------------------------------------------------------------------------------
@@ -446,6 +345,18 @@ class Evaluation:
     tiers: list[TierOutcome]
     targets: list[str] = field(default_factory=list)  # the policy targets this enterprise counts toward
 
+    @functools.cached_property
+    def totals(self) -> Totals:
+        """The cash total (by year, by measure) and the other benefits apart, exact."""
+        return totals_of(self.measures)
+
+    def cash_total(self) -> Decimal:
+        """The cash the enterprise can get from eligible measures (loan ceilings excluded)."""
+        return self.totals.cash
+
+    def cash_by_year(self) -> dict[int, Decimal]:
+        return dict(self.totals.cash_by_year)
+
     def measure(self, measure_id: str) -> MeasureOutcome:
         for m in self.measures:
             if m.id == measure_id:
@@ -476,6 +387,7 @@ class Evaluation:
             "profile_id": self.profile_id,
             "warnings": list(self.warnings),
             "measures": [m.to_dict(texts) for m in self.measures],
+            "totals": self.totals.to_dict(),
             "tiers": [t.to_dict(texts) for t in self.tiers],
             "targets": list(self.targets),
         }
@@ -510,6 +422,7 @@ class Evaluation:
             "warnings": [w["code"] for w in self.warnings],
             "statuses": statuses,
             "amounts": amounts,
+            "totals": self.totals.to_compact(),
             "missing": list(missing),
             "assumptions": list(assumed),
             "tiers": tiers,

@@ -50,6 +50,24 @@ def _amount(value: Any, kind: str, lang: str) -> str:
     return str(value)
 
 
+def _cash_lines(ev: Evaluation, lang: str) -> list[str]:
+    """The cash total first: what an enterprise reads before any measure (loans apart)."""
+    zh = lang == "zh"
+    totals = ev.totals
+    mark = ("（含假设数字）" if zh else " (rests on assumed figures)") if totals.cash_assumed else ""
+    out = [f"{'资金奖补合计' if zh else 'Cash total'}: {_money(totals.cash, lang)}{mark}"]
+    parts = [f"{y} {'年 ' if zh else ''}{_money(v, lang)}" for y, v in totals.cash_by_year.items()]
+    if totals.cash_unsplit:
+        parts.append(f"{'未分年度' if zh else 'not by year'} {_money(totals.cash_unsplit, lang)}")
+    if parts:
+        out.append(("    按年度: " if zh else "    by year: ") + ("；" if zh else "; ").join(parts))
+    pending = totals.by_benefit.get("cash")
+    if pending and pending.undetermined:
+        n = len(pending.undetermined)
+        out.append(f"    另有 {n} 项资金奖补待确定" if zh else f"    {n} more cash measure(s) undetermined")
+    return out
+
+
 def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
     zh = lang == "zh"
     specs = {m.id: m.spec for m in rules.measures}
@@ -67,6 +85,7 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
             else f"profile: {ev.profile_id}    as of: {ev.as_of}"
         ),
     ]
+    out.extend(_cash_lines(ev, lang))
     for w in ev.warnings:
         out.append(("警告: " if zh else "warning: ") + (w["message_zh"] if zh else w["message_en"]))
     counts = Counter(m.status for m in ev.measures)
