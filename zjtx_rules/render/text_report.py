@@ -57,7 +57,7 @@ def _cash_lines(ev: Evaluation, lang: str) -> list[str]:
     mark = ("（含假设数字）" if zh else " (rests on assumed figures)") if totals.cash_assumed else ""
     out = [f"{'资金奖补合计' if zh else 'Cash total'}: {_money(totals.cash, lang)}{mark}"]
     parts = [f"{y} {'年 ' if zh else ''}{_money(v, lang)}" for y, v in totals.cash_by_year.items()]
-    if totals.cash_unsplit:
+    if totals.cash_unsplit and parts:
         parts.append(f"{'未分年度' if zh else 'not by year'} {_money(totals.cash_unsplit, lang)}")
     if parts:
         out.append(("    按年度: " if zh else "    by year: ") + ("；" if zh else "; ").join(parts))
