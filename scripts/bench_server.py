@@ -1,4 +1,4 @@
-"""Figures for the README's "Serving": how long ``GET /healthz`` takes and how many
+"""Figures for "Serving" in docs/integrators.md: how long ``GET /healthz`` takes and how many
 ``POST /v1/evaluate`` per second ``zjtx serve`` answers, alone and while N sockets drip their
 request line (each sends ``GET /hea``, then a byte every 0.5 s, and never finishes).
 

@@ -99,11 +99,16 @@ def test_values_builtins_is_derived_from_the_registry() -> None:
         _ = values.NO_SUCH_THING  # type: ignore[attr-defined]
 
 
-def test_the_readme_lists_exactly_the_registry() -> None:
-    text = (ROOT / "README.md").read_text("utf-8")
-    found = re.search(r"- Functions: `([^`]*)`", text)
-    assert found is not None
-    assert found.group(1).split() == list(REGISTRY)
+def test_the_rule_authors_guide_lists_exactly_the_registry() -> None:
+    """rules/README.md names every function in registry order, in its Chinese and its
+    English list and in its table of functions (first column)."""
+    text = (ROOT / "rules" / "README.md").read_text("utf-8")
+    for label in ("函数：", "Functions: "):
+        found = re.search(rf"^- {label}`([^`]*)`", text, re.MULTILINE)
+        assert found is not None, label
+        assert found.group(1).split() == list(REGISTRY)
+    table = re.findall(r"^\| `([a-z_]+)` \| `[a-z_]+\(", text, re.MULTILINE)
+    assert table == list(REGISTRY)
 
 
 # --- the checker's errors come from the signatures --------------------------------------------

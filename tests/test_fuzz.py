@@ -320,7 +320,7 @@ def test_strategies_reach_every_fact_and_the_extremes() -> None:
 # 9,000-digit integer or 3,000 levels of nesting arrive both ways. ``Hostile.__repr__`` never
 # shows the value: hypothesis prints a failing example, and printing is what used to fail.
 
-HOSTILE_EXAMPLES = int(os.environ.get("ZJTX_FUZZ_EXAMPLES", "0"))  # a longer run: see README
+HOSTILE_EXAMPLES = int(os.environ.get("ZJTX_FUZZ_EXAMPLES", "0"))  # a longer run: see docs/safety.md
 HOSTILE_COUNTS: Counter[str] = Counter()
 
 

@@ -232,7 +232,7 @@ def test_connections_beyond_max_open_or_max_idle_are_answered_503(app: App) -> N
         server.server_close()  # type: ignore[attr-defined]
 
 
-# --- many slow clients at once (the figures in the README's "Serving") ----------------------
+# --- many slow clients at once (the figures in docs/integrators.md, "Serving") -----------
 
 
 @contextlib.contextmanager
@@ -345,7 +345,7 @@ def crowding(
 
 def test_500_dripping_sockets_neither_delay_healthz_nor_slow_evaluate(app: App) -> None:
     """The acceptance figures: with 500 sockets dripping their request line, ``/healthz``
-    answers in under a second and ``/v1/evaluate`` keeps its throughput. The README gives
+    answers in under a second and ``/v1/evaluate`` keeps its throughput. docs/integrators.md gives
     the figures of ``scripts/bench_server.py``. Other work on a shared machine moves a
     1.5 s window's rate by tens of percent either way, so the windows alternate, the bound
     is 0.8 and a miss is measured again (twice at most): a real slowdown misses every time."""
@@ -511,7 +511,7 @@ def _free_port() -> int:
     reason="gunicorn is not installed (it is in the test extra)",
 )
 def test_gunicorn_gthread_keeps_answering_while_slow_clients_hold_connections() -> None:
-    """The README's production command: two (here eight) clients that never finish their
+    """The production command of docs/integrators.md: two (here eight) clients that never finish their
     request do not stall anyone else, as they stall gunicorn's default sync worker for 30 s."""
     p = _free_port()
     gunicorn = shutil.which("gunicorn") or str(Path(sys.prefix, "bin", "gunicorn"))

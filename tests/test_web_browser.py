@@ -1,7 +1,7 @@
 """The calculator page in headless Chromium (Debian's chromium + chromium-driver, driven by
 selenium; no browser download), used as an enterprise's finance manager would use it.
 
-Set ZJTX_SCREENSHOT_DIR to write the README's screenshots there (desktop, phone, English,
+Set ZJTX_SCREENSHOT_DIR to write the screenshots of docs/integrators.md there (desktop, phone, English,
 print); otherwise they go to a temporary folder and are only checked to be PNG images."""
 
 from __future__ import annotations
