@@ -143,8 +143,10 @@ class Run:
         types: dict[str, str] = {}
         raw: dict[str, Any] = {}
         by_output: dict[str, list[Assumption]] = {}
-        if status is True:
-            for out in m.outputs:
+        # eligible: every output; otherwise only those reported whatever the status
+        outputs = m.outputs if status is True else m.always
+        if outputs:
+            for out in outputs:
                 env.missing = []
                 logged = len(self.log)
                 v = out.fn(env)
@@ -155,7 +157,8 @@ class Run:
                 env.locals[out.name] = v
                 raw[out.name] = v
                 if v is UNKNOWN:
-                    missing.extend(env.missing)
+                    if status is True:  # a missing fact leaves an amount open, not the status
+                        missing.extend(env.missing)
                     continue
                 amounts[out.name] = finish_output(v, out.spec)
                 types[out.name] = out.spec.type
@@ -176,7 +179,7 @@ class Run:
             # ineligible: only the failing conditions decided it; otherwise every condition,
             # and the outputs when there are amounts
             unique(
-                failed
+                [*failed, *(a for n, u in by_output.items() if n in amounts for a in u)]
                 if final == "ineligible"
                 else [*used_by_conditions, *(a for u in by_output.values() for a in u)]
             ),

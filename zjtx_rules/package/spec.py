@@ -16,7 +16,8 @@ FactType = Literal[
     "bool", "int", "decimal", "money", "ratio", "date", "enum", "string", "list", "year_money_map"
 ]
 OutputType = Literal["money", "int", "number", "ratio", "ids", "money_by_year", "bool", "text"]
-Benefit = Literal["cash", "quota", "loan", "pool", "fund", "service", "priority"]
+# a benefit kind: one of the package's (``[policy.benefits]``) or of DEFAULT_BENEFITS, checked at load
+Benefit = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 def _int_to_decimal(value: Any) -> Any:
@@ -48,6 +49,34 @@ class Titled(Strict):
     title_en: Text
 
 
+# the benefit kinds of a subsidy plan, the default set when a package declares none
+DEFAULT_BENEFITS: dict[str, tuple[str, str]] = {
+    "cash": ("现金奖补", "cash"),
+    "quota": ("名额", "quota"),
+    "loan": ("贷款", "loan"),
+    "pool": ("入库培育", "pool"),
+    "fund": ("基金", "fund"),
+    "service": ("服务", "service"),
+    "priority": ("优先支持", "priority"),
+}
+
+
+class BenefitKindSpec(Strict):
+    """A benefit kind a package's measures may name (``[policy.benefits.KIND]``)."""
+
+    label_zh: Text
+    label_en: Text
+
+
+class AssumedFieldSpec(Strict):
+    """A ``[policy]`` field that is itself an assumption (``[policy.assumed.FIELD]``): the
+    text gives no figure for it, so results that rest on it say so."""
+
+    note_zh: Text
+    note_en: Text
+    refs: Refs
+
+
 class PolicySpec(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     version: str
@@ -63,6 +92,34 @@ class PolicySpec(Strict):
     # the plan's own text, a file inside the package: every measure's quote must occur in it
     source_text: str = Field(min_length=1)
     refs: Refs  # the register entry of the plan itself, and any others it rests on
+    # how reports cite a measure's clause: "第{clause}条" for a numbered clause, "{clause}" for
+    # an annex item that names itself ("附件 一、创新能力")
+    clause_format_zh: str = Field(default="第{clause}条", pattern=r"\{clause\}")
+    clause_format_en: str = Field(default="clause {clause}", pattern=r"\{clause\}")
+    # what reports call the period from valid_from to valid_to
+    period_name_zh: Text = "政策期"
+    period_name_en: Text = "policy period"
+    # the kinds of benefit the measures name, with labels; none declared: DEFAULT_BENEFITS
+    benefits: dict[str, BenefitKindSpec] = Field(default_factory=dict)
+    # fields of [policy] that are assumptions (e.g. valid_to, when the text sets no end)
+    assumed: dict[Literal["valid_from", "valid_to"], AssumedFieldSpec] = Field(default_factory=dict)
+    # what a summary leads with: "cash" (the cash total) or "MEASURE.OUTPUT" (a score)
+    headline: list[str] = Field(default_factory=lambda: ["cash"])
+    # the heading of tier readiness in reports (a package names its clause if it has one)
+    tiers_title_zh: Text = "梯度培育"
+    tiers_title_en: Text = "Tier readiness"
+
+    def clause_label(self, clause: str, lang: str) -> str:
+        return (self.clause_format_zh if lang == "zh" else self.clause_format_en).replace("{clause}", clause)
+
+    def benefit_kinds(self) -> dict[str, tuple[str, str]]:
+        """Every benefit kind with its (zh, en) label: the package's, or the default set."""
+        if self.benefits:
+            return {k: (b.label_zh, b.label_en) for k, b in self.benefits.items()}
+        return dict(DEFAULT_BENEFITS)
+
+    def period_name(self, lang: str) -> str:
+        return self.period_name_zh if lang == "zh" else self.period_name_en
 
 
 class TargetSpec(Titled):
@@ -211,6 +268,11 @@ class OutputSpec(Strict):
     # integers or the lengths of id lists
     summary: Literal["", "budget", "count"] = ""
     assumptions: list[str] = Field(default_factory=list)
+    # "eligible": reported only when the measure is eligible (a payment); "always": reported
+    # whatever the status whenever the facts it needs are known (a score the firm should see
+    # even when it falls short). An "always" output reads only facts, parameters, derived
+    # values and earlier "always" outputs.
+    report: Literal["eligible", "always"] = "eligible"
 
 
 class DetailSpec(Strict):

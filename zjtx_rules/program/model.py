@@ -71,6 +71,11 @@ class CompiledMeasure:
     conditions: list[CompiledCondition]
     outputs: list[CompiledOutput]
 
+    @cached_property
+    def always(self) -> list[CompiledOutput]:
+        """The outputs reported whatever the status (``report = "always"``)."""
+        return [o for o in self.outputs if o.spec.report == "always"]
+
 
 @dataclass
 class CompiledCriterion:

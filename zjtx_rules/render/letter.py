@@ -90,8 +90,6 @@ def _money(value: Decimal, lang: str) -> str:
     return f"{value:,.2f} 元" if lang == "zh" else f"CNY {value:,.2f}"
 
 
-def clause_text(clause: str, lang: str) -> str:
-    return f"第{clause}条" if lang == "zh" else f"clause {clause}"
 
 
 def fact_label(facts: Mapping[str, FieldSpec], path: str, lang: str) -> str:
@@ -137,7 +135,7 @@ def render_letter(ev: Evaluation, rules: RuleSet, profile: Mapping[str, Any], la
         parts += [f'<tr><td>{e(y)}</td><td class="n">{v:,.2f}</td></tr>' for y, v in rows]
         parts.append("</table>")
     parts.append(f"<h2>{t['by_clause']}</h2>")
-    parts.append(_cash_table(ev, totals.cash_by_measure, lang))
+    parts.append(_cash_table(ev, rules, totals.cash_by_measure, lang))
     groups = totals.by_benefit
     loans = [by_id[m] for m in groups.get("loan", _EMPTY).eligible]
     other = [by_id[m] for k, g in groups.items() if k not in ("cash", "loan") for m in g.eligible]
@@ -153,7 +151,7 @@ def render_letter(ev: Evaluation, rules: RuleSet, profile: Mapping[str, Any], la
                 else ", ".join(fact_label(rules.facts, f, lang) for f in m.missing)
             )
             items.append(
-                f"<li>{e(clause_text(m.clause, lang))} {e(m.title_zh if zh else m.title_en)}"
+                f"<li>{e(rules.policy.clause_label(m.clause, lang))} {e(m.title_zh if zh else m.title_en)}"
                 + (f"：{t['settle']}：{e(facts)}" if zh and facts else "")
                 + (f": {t['settle']}: {e(facts)}" if not zh and facts else "")
                 + "</li>"
@@ -173,7 +171,7 @@ class _Empty:
 _EMPTY = _Empty()
 
 
-def _cash_table(ev: Evaluation, by_measure: Mapping[str, Decimal], lang: str) -> str:
+def _cash_table(ev: Evaluation, rules: RuleSet, by_measure: Mapping[str, Decimal], lang: str) -> str:
     t, e, zh = _T[lang], html.escape, lang == "zh"
     if not by_measure:
         return f"<p>{t['none']}</p>"
@@ -181,7 +179,8 @@ def _cash_table(ev: Evaluation, by_measure: Mapping[str, Decimal], lang: str) ->
     for mid, amount in by_measure.items():
         m = ev.measure(mid)
         rows.append(
-            f"<tr><td>{e(clause_text(m.clause, lang))}</td><td>{e(m.title_zh if zh else m.title_en)}</td>"
+            f"<tr><td>{e(rules.policy.clause_label(m.clause, lang))}</td>"
+            f"<td>{e(m.title_zh if zh else m.title_en)}</td>"
             f'<td class="n">{amount:,.2f}</td></tr>'
         )
     return f'<table><tr><th></th><th></th><th class="n">{t["amount"]}</th></tr>{"".join(rows)}</table>'
@@ -195,7 +194,7 @@ def _list(
         return f"<p>{t['none']}</p>"
     out = []
     for m in items:
-        text = f"{e(clause_text(m.clause, lang))} {e(m.title_zh if zh else m.title_en)}"
+        text = f"{e(rules.policy.clause_label(m.clause, lang))} {e(m.title_zh if zh else m.title_en)}"
         if amounts and m.amounts:
             spec = rules.program.by_id[m.id].spec
             shown = [

@@ -98,7 +98,7 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
     for m in ev.measures:
         spec = specs[m.id]
         units = "、".join(m.responsible_units) if zh else ", ".join(m.responsible_units)
-        clause = f"第{m.clause}条" if zh else f"clause {m.clause}"
+        clause = rules.policy.clause_label(m.clause, lang)
         out.append(f"[{_STATUS[lang][m.status]}] {clause} {m.title_zh if zh else m.title_en}")
         out.append(f"    {'责任单位' if zh else 'responsible'}: {units}")
         for name, value in m.amounts.items():
@@ -122,7 +122,7 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
                 )
     if ev.tiers:
         out.append("")
-        out.append("梯度成长（第3条）" if zh else "Tier readiness (clause 3)")
+        out.append(rules.policy.tiers_title_zh if zh else rules.policy.tiers_title_en)
         for t in ev.tiers:
             out.append(f"  {t.title_zh if zh else t.title_en}: {_TIER[lang][t.status]}")
             for c in t.criteria:

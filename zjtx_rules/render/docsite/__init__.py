@@ -59,7 +59,7 @@ def build_site(view: PackageView) -> dict[str, bytes]:
     files["index.html"] = _page(view, p.title_zh, pages.index(view, top), top)
     for mid, m in view.measures.items():
         files[f"{FOLDERS['measure']}/{mid}.html"] = _page(
-            view, f"第{m.clause}条 {m.title_zh}", pages.measure(view, sub, mid), sub
+            view, f"{p.clause_label(m.clause, 'zh')} {m.title_zh}", pages.measure(view, sub, mid), sub
         )
     for name, spec in view.params.items():
         files[f"{FOLDERS['param']}/{name}.html"] = _page(
