@@ -158,5 +158,5 @@ def _all_constants(b: Build, histories: dict[str, Any]) -> frozenset[Decimal]:
                 out.add(v)
             elif isinstance(v, TableVersion):
                 for row in v.rows:
-                    out.update(x for c in row.conds for x in (c.lo, c.below) if x is not None)
+                    out.update(x for c in row.conds for x in c.bounds if x is not None)
     return frozenset(out)

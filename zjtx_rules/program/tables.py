@@ -27,15 +27,30 @@ class Cond:
     """One input's condition in a row: ``None`` matches anything."""
 
     choices: frozenset[Any] | None = None  # enum and bool
-    lo: Decimal | None = None  # number: lo <= x
-    below: Decimal | None = None  # number: x < below
+    lo: Decimal | None = None  # number: lo <= x   (min: 以上, the number itself included)
+    below: Decimal | None = None  # number: x < below   (below: 不足/未满, excluded)
+    above: Decimal | None = None  # number: above < x   (above: 超过, excluded)
+    top: Decimal | None = None  # number: x <= top   (max: 以下, included)
 
     def matches(self, x: Any) -> bool:
         if self.choices is not None:
             return x in self.choices
         if self.lo is not None and x < self.lo:
             return False
+        if self.above is not None and x <= self.above:
+            return False
+        if self.top is not None and x > self.top:
+            return False
         return not (self.below is not None and x >= self.below)
+
+    @property
+    def closed_edges(self) -> bool:
+        """Whether the condition uses ``above`` or ``max`` (not only half-open ``[min, below)``)."""
+        return self.above is not None or self.top is not None
+
+    @property
+    def bounds(self) -> tuple[Decimal | None, ...]:
+        return (self.lo, self.below, self.above, self.top)
 
 
 @dataclass(frozen=True)
@@ -87,17 +102,32 @@ def parse_row_cond(inp: TableInputSpec, raw: Any) -> Cond:
         if not isinstance(raw, bool):
             raise ValueError("expected true or false")
         return Cond(choices=frozenset([raw]))
-    if isinstance(raw, dict) and set(raw) <= {"min", "below"} and raw:
-        lo, below = raw.get("min"), raw.get("below")
-        for v in (lo, below):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int | Decimal)):
-                raise ValueError("min and below must be numbers")
-        lo_d = Decimal(lo) if lo is not None else None
-        below_d = Decimal(below) if below is not None else None
-        if lo_d is not None and below_d is not None and lo_d >= below_d:
-            raise ValueError("min must be less than below")
-        return Cond(lo=lo_d, below=below_d)
-    raise ValueError("expected { min = ..., below = ... } (half-open interval)")
+    if isinstance(raw, dict) and set(raw) <= {"min", "below", "above", "max"} and raw:
+        return _interval(raw)
+    raise ValueError(
+        "expected an interval: { min = ..., below = ... } (half-open), or with above (exclusive "
+        "lower edge) or max (inclusive upper edge)"
+    )
+
+
+def _interval(raw: dict[str, Any]) -> Cond:
+    for v in raw.values():
+        if isinstance(v, bool) or not isinstance(v, int | Decimal):
+            raise ValueError("min, below, above and max must be numbers")
+    if "min" in raw and "above" in raw:
+        raise ValueError("give one lower edge: min (included) or above (excluded)")
+    if "below" in raw and "max" in raw:
+        raise ValueError("give one upper edge: below (excluded) or max (included)")
+    got = {k: Decimal(v) for k, v in raw.items()}
+    low = got.get("min", got.get("above"))
+    high = got.get("below", got.get("max"))
+    if low is not None and high is not None:
+        if "min" in got and "max" in got:
+            if low > high:
+                raise ValueError("min must not be more than max")
+        elif low >= high:
+            raise ValueError("the lower edge must be less than the upper edge")
+    return Cond(lo=got.get("min"), below=got.get("below"), above=got.get("above"), top=got.get("max"))
 
 
 def _atoms(inp: TableInputSpec, rows: Sequence[Row], idx: int) -> list[tuple[Any, str]]:
@@ -106,7 +136,9 @@ def _atoms(inp: TableInputSpec, rows: Sequence[Row], idx: int) -> list[tuple[Any
         return [(c, c) for c in inp.choices or []]
     if inp.type == "bool":
         return [(True, "true"), (False, "false")]
-    points = {p for r in rows for p in (r.conds[idx].lo, r.conds[idx].below) if p is not None}
+    points = {p for r in rows for p in r.conds[idx].bounds if p is not None}
+    if any(r.conds[idx].closed_edges for r in rows):
+        return _closed_atoms(inp, points)
     lo = Decimal(inp.min) if inp.min is not None else None
     hi = Decimal(inp.below) if inp.below is not None else None
     if lo is not None:
@@ -123,6 +155,24 @@ def _atoms(inp: TableInputSpec, rows: Sequence[Row], idx: int) -> list[tuple[Any
         out.append((pts[-1], f">= {pts[-1]}"))
     if not pts:
         out.append((Decimal(0), "any"))
+    return out
+
+
+def _closed_atoms(inp: TableInputSpec, points: set[Decimal]) -> list[tuple[Any, str]]:
+    """Cells where some row has an inclusive upper or exclusive lower edge: every boundary is
+    a cell of its own, and so is each open interval between two boundaries."""
+    lo = Decimal(inp.min) if inp.min is not None else None
+    hi = Decimal(inp.below) if inp.below is not None else None
+    points |= {p for p in (lo, hi) if p is not None}
+    pts = sorted(p for p in points if (lo is None or p >= lo) and (hi is None or p <= hi))
+    out: list[tuple[Any, str]] = []
+    if lo is None:
+        out.append((pts[0] - 1, f"< {pts[0]}"))
+    for a, b in itertools.pairwise(pts):
+        out.append((a, f"= {a}"))
+        out.append(((a + b) / 2, f"({a}, {b})"))
+    if hi is None:
+        out += [(pts[-1], f"= {pts[-1]}"), (pts[-1] + 1, f"> {pts[-1]}")]
     return out
 
 
@@ -145,7 +195,11 @@ def _row_masks(axis: list[tuple[Any, str]], rows: Sequence[Row], idx: int) -> li
                     listed[i] |= bit
             continue
         lo = 0 if cond.lo is None else bisect.bisect_left(values, cond.lo)
+        if cond.above is not None:
+            lo = bisect.bisect_right(values, cond.above)
         hi = n if cond.below is None else bisect.bisect_left(values, cond.below)
+        if cond.top is not None:
+            hi = bisect.bisect_right(values, cond.top)
         if lo < hi:
             start[lo] |= bit
             stop[hi] |= bit

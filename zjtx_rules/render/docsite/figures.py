@@ -93,6 +93,13 @@ def both_figure(value: Any, kind: str, unit: str = "", prefix: str = "") -> str:
 def interval(cell: dict[str, Any], kind: str, lang: str) -> str:
     """A numeric table cell ``{min, below}``: ``≥ 30%``, ``25%–30%`` (lower bound included,
     upper excluded, as the table's note says once), ``< 10%``."""
+    if "above" in cell or "max" in cell:  # an edge the half-open default does not give
+        parts = [
+            f"{sign} {figure(cell[key], kind, lang)}"
+            for key, sign in (("min", "≥"), ("above", ">"), ("below", "<"), ("max", "≤"))
+            if cell.get(key) is not None
+        ]
+        return (" 且 " if lang == "zh" else " and ").join(parts)
     low, high = cell.get("min"), cell.get("below")
     if low is not None and high is not None:
         return f"{figure(low, kind, lang)}–{figure(high, kind, lang)}"
