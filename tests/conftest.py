@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "packages" / "mini"
 BUNDLED = ROOT / "rules" / "liangjiang_zjtx_2022"
 EXAMPLES = ROOT / "examples" / "profiles"
+# every package folder under rules/ (tests that hold for any package run on each)
+PACKAGES = sorted(p for p in (ROOT / "rules").iterdir() if p.is_dir() and any(p.glob("*.toml")))
+
+# The CLI tests mean the bundled package, however many packages rules/ holds: with several,
+# ``zjtx`` run in the checkout asks which (tests of that choice unset it themselves).
+os.environ.setdefault("ZJTX_RULES", str(BUNDLED))
 
 ITEM = RecordTy("items", (("code", STRING), ("amount", NUMBER), ("when", DATE)))
 FACT_TYPES: dict[str, Ty] = {
