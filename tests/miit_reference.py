@@ -183,11 +183,16 @@ class Outcome:
 
 
 def evaluate(p: dict[str, Any], day: date) -> Outcome:
-    counts = [_fact(p, n) for n in ("high_value_class1_ip_count", "own_class1_ip_count", "class1_ip_count", "class2_ip_count")]
+    counts = [
+        _fact(p, n)
+        for n in ("high_value_class1_ip_count", "own_class1_ip_count", "class1_ip_count", "class2_ip_count")
+    ]
     miss = _all_known(*counts)
     ip = Part(ip_points(*(int(c.value) for c in counts))) if miss is None else Part(None, miss)
     rd = _ratio_points(p, "rd_expense_cny", "revenue_cny", rd_points)
-    growth = _ratio_points(p, "main_business_revenue_cny", "main_business_revenue_prev_cny", growth_points, True)
+    growth = _ratio_points(
+        p, "main_business_revenue_cny", "main_business_revenue_prev_cny", growth_points, True
+    )
     debt_f = _fact(p, "debt_ratio")
     debt = Part(debt_points(_num(debt_f.value))) if debt_f.known else debt_f
     sei = _fact(p, "strategic_emerging_industry")
@@ -252,7 +257,10 @@ def evaluate(p: dict[str, Any], day: date) -> Outcome:
             ("0.15", "0.10", "0.05", "0"),
         ),
         "debt_band_edges": (_num(p["debt_ratio"]) if "debt_ratio" in p else None, ("0.55", "0.75")),
-        "main_share_band_edges": (ratio("main_business_revenue_cny", "revenue_cny"), ("0.70", "0.60", "0.55", "0.50")),
+        "main_share_band_edges": (
+            ratio("main_business_revenue_cny", "revenue_cny"),
+            ("0.70", "0.60", "0.55", "0.50"),
+        ),
     }
     for choice, (value, at) in edges.items():
         if value is not None and value in {Decimal(a) for a in at}:

@@ -80,7 +80,9 @@ def profile(rng: random.Random, i: int, day: date) -> dict[str, Any]:
         # the routes are rare, so that most outcomes turn on the score
         "sci_tech_award_3y": rng.random() < 0.08,
         "has_provincial_rd_institution": rng.random() < 0.08,
-        "equity_financing_3y_cny": rng.choice(["0", "0", "0", "4999999.99", "5000000.00", "5000000.01", "12000000"]),
+        "equity_financing_3y_cny": rng.choice(
+            ["0", "0", "0", "4999999.99", "5000000.00", "5000000.01", "12000000"]
+        ),
         "honours": [],
     }
     rd_share = _pick(rng, RD_EDGES, 0.0, 0.08)
@@ -94,7 +96,9 @@ def profile(rng: random.Random, i: int, day: date) -> dict[str, Any]:
         end = day + timedelta(days=rng.choice([-1, 0, 1, 2, 365]))
         if end < start:
             end = start + timedelta(days=rng.choice([0, 1, 1000]))
-        p["honours"].append({"kind": rng.choice(KINDS), "recognized_on": start.isoformat(), "expires_on": end.isoformat()})
+        p["honours"].append(
+            {"kind": rng.choice(KINDS), "recognized_on": start.isoformat(), "expires_on": end.isoformat()}
+        )
     for name in list(p):
         if name != "id" and rng.random() < 0.06:
             del p[name]
@@ -176,7 +180,12 @@ def test_every_band_edge_is_drawn() -> None:
             hit["growth"].add(main / prev - 1)
         if "debt_ratio" in p:
             hit["debt"].add(Decimal(p["debt_ratio"]))
-    for key, edges in (("rd", RD_EDGES), ("growth", GROWTH_EDGES), ("share", SHARE_EDGES), ("debt", DEBT_EDGES)):
+    for key, edges in (
+        ("rd", RD_EDGES),
+        ("growth", GROWTH_EDGES),
+        ("share", SHARE_EDGES),
+        ("debt", DEBT_EDGES),
+    ):
         assert {Decimal(e) for e in edges} <= hit[key], key
 
 
@@ -190,9 +199,36 @@ def test_the_package_passes_its_own_cases(rules: zjtx_rules.RuleSet) -> None:
 def test_reference_bands_by_hand() -> None:
     """The reference's own edges, so that a slip in it is not mistaken for agreement."""
     d = Decimal
-    assert [ref.rd_points(d(x)) for x in ("0.05", "0.0499", "0.03", "0.02", "0.0101", "0.01", "0")] == [20, 15, 15, 10, 5, 0, 0]
-    assert [ref.growth_points(d(x)) for x in ("0.15", "0.1499", "0.10", "0.05", "0.0001", "0", "-0.3")] == [20, 15, 15, 10, 5, 0, 0]
-    assert [ref.debt_points(d(x)) for x in ("0", "0.55", "0.5501", "0.7499", "0.75", "2")] == [10, 10, 5, 5, 0, 0]
-    assert [ref.main_share_points(d(x)) for x in ("0.70", "0.6999", "0.60", "0.55", "0.5001", "0.50", "0")] == [20, 15, 15, 10, 5, 0, 0]
-    assert [ref.ip_points(*c) for c in ((1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, 0, 0))] == [20, 15, 10, 5, 0]
+    assert [ref.rd_points(d(x)) for x in ("0.05", "0.0499", "0.03", "0.02", "0.0101", "0.01", "0")] == [
+        20,
+        15,
+        15,
+        10,
+        5,
+        0,
+        0,
+    ]
+    assert [ref.growth_points(d(x)) for x in ("0.15", "0.1499", "0.10", "0.05", "0.0001", "0", "-0.3")] == [
+        20,
+        15,
+        15,
+        10,
+        5,
+        0,
+        0,
+    ]
+    assert [ref.debt_points(d(x)) for x in ("0", "0.55", "0.5501", "0.7499", "0.75", "2")] == [
+        10,
+        10,
+        5,
+        5,
+        0,
+        0,
+    ]
+    assert [
+        ref.main_share_points(d(x)) for x in ("0.70", "0.6999", "0.60", "0.55", "0.5001", "0.50", "0")
+    ] == [20, 15, 15, 10, 5, 0, 0]
+    assert [
+        ref.ip_points(*c) for c in ((1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, 0, 0))
+    ] == [20, 15, 10, 5, 0]
     assert ref.field_points(True) == 10 and ref.field_points(False) == 5
