@@ -28,3 +28,35 @@ def test_each_package_reads_in_both_languages(package: Path) -> None:
     for m in described["measures"]:
         assert m["title_zh"] and m["title_en"], m["id"]
     assert not [d for d in rules.diagnostics if d.code == "W801"], "missing English labels"
+
+
+def test_the_readme_command_runs_the_bundled_package_in_a_checkout_of_several() -> None:
+    """With several packages in ./rules, ``zjtx`` told nothing uses the bundled default (and
+    says so on its first line), so the README's first command holds however many there are."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import BUNDLED, ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "ZJTX_RULES"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zjtx_rules",
+            "evaluate",
+            "examples/profiles/little_giant_11_talents.json",
+            "--as-of",
+            "2025-06-30",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"rules/{BUNDLED.name}" in proc.stdout.splitlines()[0]
+    assert "1,344,386.50" in proc.stdout
