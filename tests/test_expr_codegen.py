@@ -35,6 +35,7 @@ from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, wa
 from zjtx_rules.expr.parser import parse
 from zjtx_rules.expr.types import MeasureTy, RecordTy, TableTy
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
+from zjtx_rules.quality import generate as synthetic
 from zjtx_rules.quality.generate import profile_strategy
 
 D = Decimal
@@ -497,5 +498,5 @@ def test_every_example_profile_agrees_with_the_interpreter() -> None:
 
 def test_the_mini_package_agrees_with_the_interpreter(mini: RuleSet) -> None:
     ref = reference(mini)
-    for profile in zjtx_rules.generate.generate(mini, 50, 3, missing=0.4, as_of=mini.policy.valid_to):
+    for profile in synthetic.generate(mini, 50, 3, missing=0.4, as_of=mini.policy.valid_to):
         _both(mini, ref, profile, mini.policy.valid_to, True)
