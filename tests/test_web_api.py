@@ -45,9 +45,14 @@ def server() -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def request(
-    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     hdrs = {"Content-Type": "application/json"} if body is not None else {}
     hdrs.update(headers or {})
     conn.request(method, path, body=body, headers=hdrs)
@@ -313,7 +318,8 @@ def test_batch_of_1000_realistic_profiles_fits_the_default_limits(server: tuple[
     port, doc = server
     one = json.loads((EXAMPLES / "little_giant_11_talents.json").read_text(encoding="utf-8"))
     body = json.dumps([{**one, "id": str(i)} for i in range(1000)], ensure_ascii=False, indent=2).encode()
-    got, _, data = request(port, "POST", "/v1/evaluate/batch?as_of=2025-06-30&compact=true", body)
+    # a thousand evaluations: a generous client timeout, since CI machines are shared
+    got, _, data = request(port, "POST", "/v1/evaluate/batch?as_of=2025-06-30&compact=true", body, timeout=120)
     assert got == 200, data[:300]
     rows = json.loads(data)
     assert len(rows) == 1000 and set(rows[0]) == {"profile_id", "as_of", "warnings", "measures", "tiers"}
