@@ -319,7 +319,8 @@ def test_batch_of_1000_realistic_profiles_fits_the_default_limits(server: tuple[
     one = json.loads((EXAMPLES / "little_giant_11_talents.json").read_text(encoding="utf-8"))
     body = json.dumps([{**one, "id": str(i)} for i in range(1000)], ensure_ascii=False, indent=2).encode()
     # a thousand evaluations: a generous client timeout, since CI machines are shared
-    got, _, data = request(port, "POST", "/v1/evaluate/batch?as_of=2025-06-30&compact=true", body, timeout=120)
+    path = "/v1/evaluate/batch?as_of=2025-06-30&compact=true"
+    got, _, data = request(port, "POST", path, body, timeout=120)
     assert got == 200, data[:300]
     rows = json.loads(data)
     assert len(rows) == 1000 and set(rows[0]) == {"profile_id", "as_of", "warnings", "measures", "tiers"}
