@@ -97,7 +97,8 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
     out.append("")
     for m in ev.measures:
         spec = specs[m.id]
-        units = "、".join(m.responsible_units) if zh else ", ".join(m.responsible_units)
+        english = spec.responsible_units_en or m.responsible_units
+        units = "、".join(m.responsible_units) if zh else ", ".join(english)
         clause = rules.policy.clause_label(m.clause, lang)
         out.append(f"[{_STATUS[lang][m.status]}] {clause} {m.title_zh if zh else m.title_en}")
         out.append(f"    {'责任单位' if zh else 'responsible'}: {units}")
