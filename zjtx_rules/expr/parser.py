@@ -147,7 +147,7 @@ def _limit_tree_depth(node: Node) -> None:
         cur, d = stack.pop()
         if d > MAX_TREE_DEPTH:
             raise ExprError(
-                "E114",
+                "E116",
                 "too-long-chain",
                 f"表达式运算链过长（超过 {MAX_TREE_DEPTH} 层），请拆分为几个命名的派生值",
                 f"expression chain too long (more than {MAX_TREE_DEPTH} levels); "

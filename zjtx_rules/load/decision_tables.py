@@ -26,7 +26,7 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
                 in_types.append(Prim("string", frozenset(inp.choices or ())))
                 if not inp.choices:
                     b.ld.report(
-                        "E125", "bad-table", "enum 输入需要 choices", "an enum input needs choices", site
+                        "E129", "bad-table", "enum 输入需要 choices", "an enum input needs choices", site
                     )
             else:
                 in_types.append(NUMBER if inp.type == "number" else BOOL)
