@@ -3,6 +3,7 @@ golden output (``tests/diagnostics/<CODE>/``), and the error index of ``rules/RE
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -153,6 +154,65 @@ def test_every_code_the_source_mentions_is_in_the_catalogue() -> None:
     """Docstrings and comments that name a code name one that exists (and means that)."""
     mentioned = {m for p in _sources() for m in CODE.findall(p.read_text(encoding="utf-8"))}
     assert mentioned <= set(CATALOGUE), sorted(mentioned - set(CATALOGUE))
+
+
+def _entry_of(node: ast.expr) -> Entry | None:
+    """The entry ``node`` names, when it is ``D.NAME``."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "D":
+        found = getattr(D, node.attr, None)
+        return found if isinstance(found, Entry) else None
+    return None
+
+
+def _uses() -> list[tuple[str, Entry, ast.Call | None]]:
+    """Every place the source names an entry: called (``D.X(...)``, ``D.X.at(where, ...)``)
+    or passed whole (``loader.report(D.NO_POLICY, site)``), with where it is."""
+    out: list[tuple[str, Entry, ast.Call | None]] = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            func = node.func
+            called = _entry_of(func)
+            if called is None and isinstance(func, ast.Attribute) and func.attr == "at":
+                called = _entry_of(func.value)
+            if called is not None:
+                out.append((where, called, node))
+            out.extend((where, e, None) for arg in node.args if (e := _entry_of(arg)) is not None)
+    return out
+
+
+def test_every_call_site_gives_the_values_its_wording_needs() -> None:
+    """Checked from the source, so that a misspelt value or wording is found before the
+    diagnostic is first reported (a ``KeyError`` then)."""
+    uses = _uses()
+    assert len(uses) > 100
+    wrong = []
+    for where, e, call in uses:
+        if call is None:  # passed whole: filled in with no values
+            if _names(e.en):
+                wrong.append(f"{where}: {e.code} needs {sorted(_names(e.en))}")
+            continue
+        given = {k.arg: k.value for k in call.keywords}
+        if None in given:  # **values: not checked here
+            continue
+        form, hint = given.pop("form", None), given.pop("hint", None)
+        if isinstance(form, ast.Constant):
+            forms = [e.wordings()[form.value]] if form.value in e.wordings() else []
+            if not forms:
+                wrong.append(f"{where}: {e.code} has no wording {form.value!r}")
+        else:
+            forms = list(e.wordings().values()) if form is not None else [e.wordings()[""]]
+        if isinstance(hint, ast.Constant) and hint.value and hint.value not in e.hints:
+            wrong.append(f"{where}: {e.code} has no hint {hint.value!r}")
+        tips = [e.hints[hint.value]] if isinstance(hint, ast.Constant) and hint.value in e.hints else []
+        tips += [e.hints[""]] if "" in e.hints else []
+        needed = set().union(*(_names(f.en) for f in [*forms, *tips]))
+        if set(given) != needed:
+            wrong.append(f"{where}: {e.code} given {sorted(given)}, needs {sorted(needed)}")
+    assert not wrong, "\n".join(wrong)
 
 
 # --- the error index -------------------------------------------------------------------
