@@ -12,7 +12,8 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parent.parent / "zjtx_rules"
 
 # Top first: delivery, developer tools, rendering, quality, batch, evaluation, compiling,
-# the compiled program, profiles, expressions, the package files, shared text and errors.
+# the compiled program, profiles, expressions, the package files, shared text, the catalogue
+# of diagnostics and errors.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
     ("cli",),
@@ -29,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("expr",),
     ("package",),
     ("display",),
+    ("diagnostics",),
     ("errors",),
 )
 PUBLIC_API = "__init__"  # the facade re-exports from every layer and is imported by none

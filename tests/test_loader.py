@@ -113,7 +113,7 @@ CASES = [
         "derived.toml",
         'expr = "revenue >= threshold"',
         'expr = "' + " + ".join(["revenue"] * 250) + ' >= threshold"',
-        "E114",
+        "E116",
         2,
         9,
     ),

@@ -23,8 +23,8 @@ def test_lookup_uses_half_open_ranges() -> None:
 def test_gap_is_reported_with_the_missing_interval() -> None:
     t = TableVersion(rows(NUM, ({"below": 10}, 1), ({"min": 20}, 2)), None, "unique")
     probs = table_problems([NUM], t)
-    assert [p[0] for p in probs] == ["E403"]
-    assert "[10, 20)" in probs[0][2]
+    assert [p[0].code for p in probs] == ["E403"]
+    assert "[10, 20)" in probs[0][0].en
 
 
 def test_default_fills_gaps() -> None:
@@ -35,7 +35,7 @@ def test_default_fills_gaps() -> None:
 
 def test_unique_policy_reports_overlap() -> None:
     t = TableVersion(rows(NUM, ({"below": 50}, 1), ({"min": 40}, 2)), None, "unique")
-    assert "E402" in [p[0] for p in table_problems([NUM], t)]
+    assert "E402" in [p[0].code for p in table_problems([NUM], t)]
 
 
 def test_first_policy_reports_shadowed_row_only() -> None:
@@ -43,7 +43,7 @@ def test_first_policy_reports_shadowed_row_only() -> None:
     assert table_problems([NUM], partial) == []
     shadowed = TableVersion(rows(ENUM, (["a", "b"], 1), ("a", 2), ("c", 3)), None, "first")
     probs = table_problems([ENUM], shadowed)
-    assert [(p[0], p[3]) for p in probs] == [("E402", 1)]
+    assert [(p[0].code, p[1]) for p in probs] == [("E402", 1)]
 
 
 def test_a_row_outside_the_declared_input_range_never_matches() -> None:
@@ -54,8 +54,8 @@ def test_a_row_outside_the_declared_input_range_never_matches() -> None:
         rows(inp, ({"min": Decimal("0.06")}, 50), ({"below": Decimal("0.06")}, 0)), None, "unique"
     )
     probs = table_problems([inp], t)
-    assert [(p[0], p[3]) for p in probs] == [("E402", 1)]
-    assert "outside the inputs' declared ranges" in probs[0][2]
+    assert [(p[0].code, p[1]) for p in probs] == [("E402", 1)]
+    assert "outside the inputs' declared ranges" in probs[0][0].en
 
 
 def test_bad_row_conditions_are_refused() -> None:
@@ -111,7 +111,7 @@ def test_checks_agree_with_the_cell_by_cell_reference() -> None:
             tier = rng.choice(["a", "b", "c", ["a", "b"], "*"])
             conds.append(Row((parse_row_cond(NUM, num), parse_row_cond(ENUM, tier)), Decimal(1)))
         version = TableVersion(conds, rng.choice([None, Decimal(0)]), rng.choice(["first", "unique"]))
-        got = [(p[0], p[3]) for p in table_problems([NUM, ENUM], version)]
+        got = [(p[0].code, p[1]) for p in table_problems([NUM, ENUM], version)]
         assert got == _reference_problems([NUM, ENUM], version)
 
 
@@ -124,4 +124,4 @@ def test_ten_thousand_rows_are_checked_in_linear_time() -> None:
     start = time.monotonic()
     problems = table_problems([wide], TableVersion(many, None, "first"))
     assert time.monotonic() - start < 5  # was about 6 minutes (quadratic)
-    assert [(p[0], p[3]) for p in problems] == [("E402", 10_000)]
+    assert [(p[0].code, p[1]) for p in problems] == [("E402", 10_000)]

@@ -9,7 +9,8 @@ The hierarchy is small on purpose, so that callers can catch exactly what they m
     └── UsageError            a bad argument to the API or the CLI (e.g. a malformed date)
 
 Messages are built here and printed elsewhere: ``Diagnostic.render()`` makes the text a
-person reads, ``to_dict()`` the structure a machine reads. Tests assert on ``code``.
+person reads, ``to_dict()`` the structure a machine reads. Tests assert on ``code``. Each
+code, its wording and its documentation are one entry of ``zjtx_rules.diagnostics``.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Message, Words
 from zjtx_rules.display import JSON, bounded
 from zjtx_rules.errors import EvaluationError, ProfileError, ProfileIssue, UsageError
 from zjtx_rules.evaluate.engine import Run
@@ -203,43 +205,20 @@ class RuleSet:
                 counted = [t for t, fn in self.target_fns.items() if fn(env) is True]
         except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
             raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
-        warnings: list[WarningDict] = [
-            {"code": w["code"], "message_zh": w["message_zh"], "message_en": w["message_en"]}
-            for w in self.validator.warnings(facts)
-        ]
+        warnings = [_warning(w) for w in self.validator.warnings(facts)]
         if not self.policy.valid_from <= day <= self.policy.valid_to:
-            warnings.append(
-                {
-                    "code": "W701",
-                    "message_zh": f"评估日期 {day} 不在政策期 {self.policy.valid_from} 至 "
-                    f"{self.policy.valid_to} 内，结果仅供参考",
-                    "message_en": f"evaluation date {day} is outside the policy period "
-                    f"{self.policy.valid_from} to {self.policy.valid_to}; "
-                    "the result is indicative only",
-                }
-            )
+            outside = D.OUTSIDE_POLICY_PERIOD(day=day, start=self.policy.valid_from, end=self.policy.valid_to)
+            warnings.append(_warning(outside))
         if self.book.warn:
             for m in measures:
                 for a in m.assumptions:
                     texts = self.book.warn.get(a.id)
                     if texts is not None:
-                        warnings.append(
-                            {
-                                "code": "W703",
-                                "message_zh": f"{m.title_zh}：{texts[0]}",
-                                "message_en": f"{m.title_en}: {texts[1]}",
-                            }
-                        )
+                        reading = D.READING_APPLIED(measure=Words(m.title_zh, m.title_en), text=Words(*texts))
+                        warnings.append(_warning(reading))
         unset = [n for n, v in self.params_at(day).items() if v is UNKNOWN]
         if unset:
-            warnings.append(
-                {
-                    "code": "W702",
-                    "message_zh": f"{day} 时这些参数尚无取值，相关结论为待确定: {', '.join(unset)}",
-                    "message_en": f"these parameters have no value on {day}, so what needs them "
-                    f"is undetermined: {', '.join(unset)}",
-                }
-            )
+            warnings.append(_warning(D.NO_PARAMETER_VALUE(day=day, names=", ".join(unset))))
         pid = facts.get("id")
         return Evaluation(
             self.policy_ref,
@@ -265,3 +244,8 @@ class RuleSet:
     @staticmethod
     def result_schema() -> dict[str, Any]:
         return result_json_schema()
+
+
+def _warning(message: Message) -> WarningDict:
+    """A warning of the result, from the catalogue (W7xx)."""
+    return {"code": message.code, "message_zh": message.zh, "message_en": message.en}

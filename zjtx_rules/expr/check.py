@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.expr.builtins import REGISTRY
 from zjtx_rules.expr.builtins.signature import type_error
 from zjtx_rules.expr.nodes import (
@@ -117,13 +118,7 @@ class Checker(Visitor[Ty]):
         return then
 
     def visit_lambda(self, node: Lambda) -> Ty:
-        raise ExprError(
-            "E302",
-            "misplaced-function",
-            "x -> ... 只能作为 any/all/sum 等函数的参数",
-            "'x -> ...' may only be an argument of any/all/sum and the like",
-            node.span,
-        )
+        raise ExprError.of(D.MISPLACED_FUNCTION(), node.span)
 
     def visit_name(self, node: Name) -> Ty:
         if node.name in self.scope.locals:
@@ -135,15 +130,7 @@ class Checker(Visitor[Ty]):
         found = self.scope.lookup(node.name)
         if found is None:
             hint_zh, hint_en = did_you_mean(node.name, [*self.scope.locals, "as_of", *self.scope.all_names()])
-            raise ExprError(
-                "E203",
-                "unknown-name",
-                f"未知的名称 '{node.name}'",
-                f"unknown name '{node.name}'",
-                node.span,
-                hint_zh,
-                hint_en,
-            )
+            raise ExprError.of(D.UNKNOWN_NAME(name=node.name), node.span, (hint_zh, hint_en))
         node.kind, ty = found
         self.scope.refs.add((node.kind, node.name))
         return ty
@@ -158,40 +145,19 @@ class Checker(Visitor[Ty]):
             ty = BOOL if node.name in MEASURE_STATUS_FIELDS else outs.get(node.name)
             names = [*MEASURE_STATUS_FIELDS, *outs]
         else:
-            raise ExprError(
-                "E301",
-                "type-mismatch",
-                f"{obj.describe()} 没有字段",
-                f"{obj.describe()} has no fields",
-                node.span,
-            )
+            raise ExprError.of(D.TYPE_MISMATCH(form="no-fields", type=obj.describe()), node.span)
         if ty is None:
-            hz, he = did_you_mean(node.name, names)
-            raise ExprError(
-                "E204",
-                "unknown-field",
-                f"{obj.describe()} 没有字段 '{node.name}'",
-                f"{obj.describe()} has no field '{node.name}'",
-                node.span,
-                hz,
-                he,
-            )
+            hint = did_you_mean(node.name, names)
+            raise ExprError.of(D.UNKNOWN_FIELD(owner=obj.describe(), field=node.name), node.span, hint)
         return ty
 
     def _enum_literal(self, typed: Ty, lit: Node) -> None:
         if not (isinstance(typed, Prim) and typed.choices and isinstance(lit, Str)):
             return
         if lit.value not in typed.choices:
-            hz, he = did_you_mean(lit.value, sorted(typed.choices))
-            raise ExprError(
-                "E205",
-                "unknown-choice",
-                f"'{lit.value}' 不是允许的取值",
-                f"'{lit.value}' is not one of the allowed values",
-                lit.span,
-                hz or "允许: " + ", ".join(sorted(typed.choices)),
-                he or "allowed: " + ", ".join(sorted(typed.choices)),
-            )
+            allowed = ", ".join(sorted(typed.choices))
+            message = D.UNKNOWN_CHOICE(value=lit.value, hint="allowed", allowed=allowed)
+            raise ExprError.of(message, lit.span, did_you_mean(lit.value, sorted(typed.choices)))
 
     def visit_binary(self, node: Binary) -> Ty:
         op = node.op
@@ -246,21 +212,9 @@ class Checker(Visitor[Ty]):
         """A function argument of ``fname``: its parameter bound to ``param`` while its body is
         checked (against ``body`` when given); the body's type."""
         if not isinstance(node, Lambda):
-            raise ExprError(
-                "E302",
-                "misplaced-function",
-                f"{fname} 的这个参数应为 x -> ... 形式的函数",
-                f"this argument of {fname} must be a function 'x -> ...'",
-                node.span,
-            )
+            raise ExprError.of(D.MISPLACED_FUNCTION(form="expected", function=fname), node.span)
         if len(node.params) != params:
-            raise ExprError(
-                "E302",
-                "misplaced-function",
-                "函数只能有一个参数",
-                "a function takes one parameter",
-                node.span,
-            )
+            raise ExprError.of(D.MISPLACED_FUNCTION(form="one-parameter"), node.span)
         pname = node.params[0]
         saved = self.scope.locals.get(pname)
         self.scope.locals[pname] = param
@@ -278,13 +232,7 @@ class Checker(Visitor[Ty]):
         n = len(node.args)
         if not lo <= n <= hi:
             want = str(lo) if lo == hi else f"{lo}-{hi}"
-            raise ExprError(
-                "E303",
-                "wrong-arity",
-                f"{node.func} 需要 {want} 个参数，实际 {n} 个",
-                f"{node.func} takes {want} argument(s); got {n}",
-                node.span,
-            )
+            raise ExprError.of(D.WRONG_ARITY(function=node.func, want=want, got=n), node.span)
 
     def _table_call(self, node: Call) -> Ty:
         f, a = node.func, node.args
@@ -293,27 +241,14 @@ class Checker(Visitor[Ty]):
             table = found[1]
             self.scope.refs.add(("table", f))
             if len(a) != len(table.inputs):
-                raise ExprError(
-                    "E303",
-                    "wrong-arity",
-                    f"决策表 {f} 需要 {len(table.inputs)} 个参数",
-                    f"decision table {f} takes {len(table.inputs)} argument(s)",
-                    node.span,
-                )
+                message = D.WRONG_ARITY(form="table", function=f, want=len(table.inputs))
+                raise ExprError.of(message, node.span)
             for arg, ty in zip(a, table.inputs, strict=True):
                 self.expect(arg, ty)
                 self._enum_literal(ty, arg)
             return table.value
-        hz, he = did_you_mean(f, [*REGISTRY, *self.scope.all_names()])
-        raise ExprError(
-            "E206",
-            "unknown-function",
-            f"未知的函数 '{f}'",
-            f"unknown function '{f}'",
-            node.func_span,
-            hz,
-            he,
-        )
+        hint = did_you_mean(f, [*REGISTRY, *self.scope.all_names()])
+        raise ExprError.of(D.UNKNOWN_FUNCTION(name=f), node.func_span, hint)
 
 
 def check(node: Node, scope: Scope, expected: Ty | None = None) -> Ty:

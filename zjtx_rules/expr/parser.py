@@ -25,7 +25,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NoReturn
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Message, Words
 from zjtx_rules.expr.nodes import (
     Binary,
     Bool,
@@ -69,6 +72,23 @@ class ExprError(Exception):
     def __str__(self) -> str:
         return f"{self.code} {self.message_en} at {self.span}"
 
+    def message(self) -> Message:
+        """What this error says, as the catalogue's message (its hint apart)."""
+        return Message(self.code, self.name, "error", self.message_zh, self.message_en)
+
+    @classmethod
+    def of(cls, message: Message, span: Span, hint: tuple[str, str] = ("", "")) -> ExprError:
+        """The catalogue's ``message`` at ``span``; ``hint`` (a "did you mean") before its own."""
+        return cls(
+            message.code,
+            message.slug,
+            message.zh,
+            message.en,
+            span,
+            hint[0] or message.hint_zh,
+            hint[1] or message.hint_en,
+        )
+
 
 @dataclass(frozen=True)
 class Token:
@@ -95,28 +115,13 @@ _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_EXPR_CHARS:
-        raise ExprError(
-            "E110",
-            "expr-too-long",
-            f"表达式过长（{len(text)} 字符，上限 {MAX_EXPR_CHARS}）",
-            f"expression too long ({len(text)} characters, limit {MAX_EXPR_CHARS})",
-            (0, 1),
-        )
+        raise ExprError.of(D.EXPR_TOO_LONG(length=len(text), limit=MAX_EXPR_CHARS), (0, 1))
     out: list[Token] = []
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            ch = text[pos]
-            raise ExprError(
-                "E111",
-                "bad-character",
-                f"无法识别的字符 {ch!r}",
-                f"unexpected character {ch!r}",
-                (pos, pos + 1),
-                hint_zh="字符串请用英文引号，比较用 ==",
-                hint_en='quote strings with " and compare with ==',
-            )
+            raise ExprError.of(D.BAD_CHARACTER(char=text[pos]), (pos, pos + 1))
         kind = m.lastgroup or ""
         if kind != "ws":
             tok = m.group()
@@ -146,14 +151,8 @@ def _limit_tree_depth(node: Node) -> None:
     while stack:
         cur, d = stack.pop()
         if d > MAX_TREE_DEPTH:
-            raise ExprError(
-                "E114",
-                "too-long-chain",
-                f"表达式运算链过长（超过 {MAX_TREE_DEPTH} 层），请拆分为几个命名的派生值",
-                f"expression chain too long (more than {MAX_TREE_DEPTH} levels); "
-                "split it into named derived values",
-                (node.span[0], max(cur.span[1], node.span[0] + 1)),
-            )
+            span = (node.span[0], max(cur.span[1], node.span[0] + 1))
+            raise ExprError.of(D.CHAIN_TOO_LONG(limit=MAX_TREE_DEPTH), span)
         stack.extend((c, d + 1) for c in children(cur))
 
 
@@ -183,28 +182,15 @@ class Parser:
             self.fail_expected(f"'{text}'")
         return self.take()
 
-    def fail_expected(self, what: str) -> None:
+    def fail_expected(self, what: str) -> NoReturn:
         t = self.tok
-        got = "end of expression" if t.kind == "eof" else repr(t.text)
-        got_zh = "表达式结尾" if t.kind == "eof" else repr(t.text)
-        raise ExprError(
-            "E112",
-            "syntax",
-            f"此处应为 {what}，实际为 {got_zh}",
-            f"expected {what}; got {got}",
-            (t.start, max(t.end, t.start + 1)),
-        )
+        got = Words("表达式结尾", "end of expression") if t.kind == "eof" else repr(t.text)
+        raise ExprError.of(D.SYNTAX(expected=what, got=got), (t.start, max(t.end, t.start + 1)))
 
     def enter(self, start: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExprError(
-                "E113",
-                "too-deep",
-                f"表达式嵌套过深（上限 {MAX_DEPTH} 层）",
-                f"expression nested too deeply (limit {MAX_DEPTH})",
-                (start, start + 1),
-            )
+            raise ExprError.of(D.EXPR_TOO_DEEP(limit=MAX_DEPTH), (start, start + 1))
 
     # -- grammar
     def parse(self) -> Node:
@@ -271,13 +257,7 @@ class Parser:
         node = Binary((left.span[0], right.span[1]), op, left, right)
         if self.at("==", "!=", "<", "<=", ">", ">="):
             t = self.tok
-            raise ExprError(
-                "E112",
-                "syntax",
-                "比较不能连写，请用 and 连接两个比较",
-                "comparisons do not chain; join two comparisons with 'and'",
-                (t.start, t.end),
-            )
+            raise ExprError.of(D.SYNTAX(form="chained"), (t.start, t.end))
         return node
 
     def sum_(self) -> Node:
@@ -320,46 +300,9 @@ class Parser:
 
     def atom(self) -> Node:
         t = self.tok
-        if t.kind == "num":
+        if t.kind in ("num", "date", "str"):
             self.take()
-            digits = t.text.replace("_", "")
-            if len(digits.replace(".", "")) > MAX_NUMBER_DIGITS:
-                raise ExprError(
-                    "E114",
-                    "literal-too-large",
-                    f"数字过长（上限 {MAX_NUMBER_DIGITS} 位）",
-                    f"number literal too long (limit {MAX_NUMBER_DIGITS} digits)",
-                    (t.start, t.end),
-                )
-            try:
-                return Num((t.start, t.end), Decimal(digits))
-            except InvalidOperation:
-                self.i -= 1
-                self.fail_expected("a number")
-        if t.kind == "date":
-            self.take()
-            try:
-                return DateLit((t.start, t.end), date.fromisoformat(t.text))
-            except ValueError:
-                raise ExprError(
-                    "E115",
-                    "bad-date",
-                    f"无效日期 {t.text}",
-                    f"invalid date {t.text}",
-                    (t.start, t.end),
-                ) from None
-        if t.kind == "str":
-            self.take()
-            body = t.text[1:-1]
-            if len(body) > MAX_STRING_CHARS:
-                raise ExprError(
-                    "E114",
-                    "literal-too-large",
-                    f"字符串过长（上限 {MAX_STRING_CHARS} 字符）",
-                    f"string literal too long (limit {MAX_STRING_CHARS} characters)",
-                    (t.start, t.end),
-                )
-            return Str((t.start, t.end), re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), body))
+            return {"num": self._number, "date": self._date, "str": self._string}[t.kind](t)
         if t.kind == "kw" and t.text in ("true", "false"):
             self.take()
             return Bool((t.start, t.end), t.text == "true")
@@ -369,36 +312,55 @@ class Parser:
             self.expect(")")
             return inner
         if self.at("["):
-            start = self.take().start
-            items: list[Node] = []
-            while not self.at("]"):
-                items.append(self.expr())
-                if len(items) > MAX_LIST_ITEMS:
-                    raise ExprError(
-                        "E114",
-                        "literal-too-large",
-                        f"列表过长（上限 {MAX_LIST_ITEMS} 项）",
-                        f"list literal too long (limit {MAX_LIST_ITEMS} items)",
-                        (start, start + 1),
-                    )
-                if not self.at("]"):
-                    self.expect(",")
-            end = self.take().end
-            return ListLit((start, end), items)
+            return self._list()
         if t.kind == "name":
             self.take()
-            if self.at("("):
-                self.take()
-                args: list[Node] = []
-                while not self.at(")"):
-                    args.append(self.arg())
-                    if not self.at(")"):
-                        self.expect(",")
-                end = self.take().end
-                return Call((t.start, end), t.text, (t.start, t.end), args)
-            return Name((t.start, t.end), t.text)
+            if not self.at("("):
+                return Name((t.start, t.end), t.text)
+            self.take()
+            args: list[Node] = []
+            while not self.at(")"):
+                args.append(self.arg())
+                if not self.at(")"):
+                    self.expect(",")
+            end = self.take().end
+            return Call((t.start, end), t.text, (t.start, t.end), args)
         self.fail_expected("a value")
-        raise AssertionError("unreachable")
+
+    def _number(self, t: Token) -> Node:
+        digits = t.text.replace("_", "")
+        if len(digits.replace(".", "")) > MAX_NUMBER_DIGITS:
+            raise ExprError.of(D.LITERAL_TOO_LARGE(limit=MAX_NUMBER_DIGITS), (t.start, t.end))
+        try:
+            return Num((t.start, t.end), Decimal(digits))
+        except InvalidOperation:
+            self.i -= 1
+            self.fail_expected("a number")
+
+    def _date(self, t: Token) -> Node:
+        try:
+            return DateLit((t.start, t.end), date.fromisoformat(t.text))
+        except ValueError:
+            raise ExprError.of(D.BAD_DATE(text=t.text), (t.start, t.end)) from None
+
+    def _string(self, t: Token) -> Node:
+        body = t.text[1:-1]
+        if len(body) > MAX_STRING_CHARS:
+            raise ExprError.of(D.LITERAL_TOO_LARGE(form="string", limit=MAX_STRING_CHARS), (t.start, t.end))
+        return Str((t.start, t.end), re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), body))
+
+    def _list(self) -> Node:
+        start = self.take().start
+        items: list[Node] = []
+        while not self.at("]"):
+            items.append(self.expr())
+            if len(items) > MAX_LIST_ITEMS:
+                too_long = D.LITERAL_TOO_LARGE(form="list", limit=MAX_LIST_ITEMS)
+                raise ExprError.of(too_long, (start, start + 1))
+            if not self.at("]"):
+                self.expect(",")
+        end = self.take().end
+        return ListLit((start, end), items)
 
     def arg(self) -> Node:
         t = self.tok

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.display import kind_of, shown
 from zjtx_rules.expr.check import Checker, Scope, did_you_mean
 from zjtx_rules.expr.nodes import Node, Num, walk
@@ -88,24 +90,10 @@ class Build:
 
     def declare(self, kind: str, name: str, item: Any, site: Site) -> None:
         if not NAME_RE.match(name) or name in KEYWORDS or name in BUILTINS or name == "as_of":
-            self.ld.report(
-                "E201",
-                "bad-name",
-                f"名称 '{name}' 无效：应为小写字母开头的 a-z0-9_，且不是保留字",
-                f"invalid name '{name}': use a-z, 0-9 and _, starting with a letter; "
-                "not a keyword or built-in function",
-                site,
-            )
+            self.ld.report(D.BAD_NAME(name=name), site)
             return
         if name in self.types:
-            other = self.types[name][0]
-            self.ld.report(
-                "E202",
-                "duplicate-name",
-                f"名称 '{name}' 重复（已作为 {other} 声明）",
-                f"name '{name}' is declared twice (already a {other})",
-                site,
-            )
+            self.ld.report(D.DUPLICATE_NAME(name=name, other=self.types[name][0]), site)
             return
         store = {
             "fact": self.facts,
@@ -155,16 +143,7 @@ class Build:
             if self._follow_on(err, text):
                 self.ld.suppressed += 1
                 return None
-            self.ld.report(
-                err.code,
-                err.name,
-                err.message_zh,
-                err.message_en,
-                site,
-                sub=sub,
-                span=err.span,
-                hint=(err.hint_zh, err.hint_en),
-            )
+            self.ld.report(err.message(), site, sub=sub, span=err.span, hint=(err.hint_zh, err.hint_en))
             return None
         self.sense(constant_comparisons(node, self.fact_spec), site, sub)
         return node
@@ -176,7 +155,8 @@ class Build:
         or a cycle, reported on its own)."""
         if err.message_en.endswith("got any"):
             return any(d.severity == "error" for d in self.ld.diags)
-        if err.code in ("E203", "E206") and (self.ld.broken or self.ld.wholesale):  # name, table
+        unknown = (D.UNKNOWN_NAME.code, D.UNKNOWN_FUNCTION.code)  # a name, or a table called
+        if err.code in unknown and (self.ld.broken or self.ld.wholesale):
             return self.ld.wholesale or text[err.span[0] : err.span[1]] in self.ld.broken
         return False
 
@@ -192,34 +172,17 @@ class Build:
     def sense(self, constants: Iterable[Constant], site: Site, sub: KeyPath) -> None:
         """A comparison the fact's bounds decide is a slip, usually of scale (E309, E310)."""
         for found in constants:
-            word_zh, word_en = ("恒为真", "always true") if found.always else ("永远不成立", "never true")
-            hint = ("", "")
-            if found.suggestion is not None:
-                better = shown(found.suggestion)
-                hint = (f"是否应为 {better}（数量级不同）？", f"did you mean {better} (a different scale)?")
-            self.ld.report(
-                "E310" if found.always else "E309",
-                "always-true" if found.always else "never-true",
-                f"此比较{word_zh}：事实 '{found.fact}' 声明的范围是 {found.bounds}",
-                f"this comparison is {word_en}: fact '{found.fact}' is declared as {found.bounds}",
-                site,
-                sub=sub,
-                span=found.span,
-                hint=hint,
-            )
+            entry = D.ALWAYS_TRUE if found.always else D.NEVER_TRUE
+            scale = "" if found.suggestion is None else "scale"
+            better = "" if found.suggestion is None else shown(found.suggestion)
+            message = entry(fact=found.fact, bounds=found.bounds, hint=scale, better=better)
+            self.ld.report(message, site, sub=sub, span=found.span)
 
     def no_chinese(self, site: Site, sub: KeyPath, what: str = "") -> None:
         """A Chinese reader would see an id, or nothing, where this text is missing or empty."""
         key = str(sub[-1]) if sub else ""
-        zh, en = (f"（{what}）", f" ({what})") if what else ("", "")
-        self.ld.report(
-            "E128",
-            "missing-chinese-text",
-            f"缺少中文文本 {key}{zh}：中文页面会在此处显示编号或空白",
-            f"missing Chinese text {key}{en}: a Chinese page would show an id or nothing in its place",
-            site,
-            sub=sub,
-        )
+        which = Words(f"（{what}）", f" ({what})") if what else ""
+        self.ld.report(D.MISSING_CHINESE(key=key, what=which), site, sub=sub)
 
     def titled(self, zh: str, en: str, site: Site, sub: KeyPath, only: str = "") -> None:
         """An optional title, once given, is given in Chinese (E128) and in English (W801);
@@ -233,29 +196,13 @@ class Build:
 
     def no_english(self, site: Site, sub: KeyPath, what: str) -> None:
         """The English page would show a raw value or Chinese text where this label is missing."""
-        self.ld.report(
-            "W801",
-            "missing-english-label",
-            f"缺少英文标签: {what}",
-            f"no English label for: {what}",
-            site,
-            sub=sub,
-            severity="warning",
-        )
+        self.ld.report(D.MISSING_ENGLISH(what=what), site, sub=sub)
 
     def orphan_note(self, site: Site, sub: KeyPath, assumption: bool, note_en: str) -> None:
         """``note_en`` explains an assumption; without ``assumption = true`` beside it, the flag
         was most likely deleted (E133), which would silently present a guess as the plan's."""
         if note_en and not assumption:
-            self.ld.report(
-                "E133",
-                "note-without-assumption",
-                "有 note_en 却没有 assumption = true：假设标记是否被删掉了？",
-                "note_en without assumption = true: was the assumption flag deleted?",
-                site,
-                sub=(*sub, "note_en"),
-                at_key=True,
-            )
+            self.ld.report(D.NOTE_WITHOUT_ASSUMPTION, site, sub=(*sub, "note_en"), at_key=True)
 
     def value_end(self, site: Site, values: list[Any], i: int, key: str) -> date | None:
         """Check that value (or table version) ``i`` starts after the one before, and ends
@@ -263,48 +210,25 @@ class Build:
         when a gap follows it."""
         val = values[i]
         if i > 0 and val.from_ <= values[i - 1].from_:
-            self.period_error(
-                site,
-                (key, i, "from"),
-                f"应按日期先后排列：{val.from_} 不晚于上一条的 {values[i - 1].from_}",
-                f"{key} must be in date order: {val.from_} is not after the previous {values[i - 1].from_}",
-            )
+            order = D.BAD_PERIOD(key=key, start=val.from_, previous=values[i - 1].from_)
+            self.ld.report(order, site, sub=(key, i, "from"))
         if val.until is None:
             return None
         nxt = values[i + 1].from_ if i + 1 < len(values) else None
         if val.until <= val.from_:
-            self.period_error(
-                site,
-                (key, i, "until"),
-                f"until（{val.until}）应晚于 from（{val.from_}）",
-                f"until ({val.until}) must be after from ({val.from_})",
-            )
+            reversed_ = D.BAD_PERIOD(form="until", until=val.until, start=val.from_)
+            self.ld.report(reversed_, site, sub=(key, i, "until"))
             return None
         if nxt is not None and val.until > nxt:
-            self.period_error(
-                site,
-                (key, i, "until"),
-                f"until（{val.until}）晚于下一条的开始日 {nxt}，两条取值重叠",
-                f"until ({val.until}) is after the next one starts ({nxt}); the two overlap",
-            )
+            overlap = D.BAD_PERIOD(form="overlap", until=val.until, next=nxt)
+            self.ld.report(overlap, site, sub=(key, i, "until"))
             return None
         return None if val.until == nxt else val.until
 
-    def period_error(self, site: Site, sub: KeyPath, zh: str, en: str) -> None:
-        self.ld.report("E407", "bad-period", zh, en, site, sub=sub)
-
     def param_value(self, ptype: str, raw: Any, site: Site, sub: KeyPath) -> Any:
         def bad(expected: str) -> None:
-            zh, en = _PARAM_WORDS.get(expected, (expected, expected))
-            got_zh, got_en = kind_of(raw)
-            self.ld.report(
-                "E306",
-                "bad-parameter",
-                f"取值应为{zh}，实际是{got_zh}",
-                f"expected {en}; got {got_en}",
-                site,
-                sub=sub,
-            )
+            want = Words(*_PARAM_WORDS.get(expected, (expected, expected)))
+            self.ld.report(D.BAD_PARAMETER(expected=want, got=Words(*kind_of(raw))), site, sub=sub)
 
         if ptype in ("number", "money", "ratio", "int"):
             if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
@@ -315,18 +239,8 @@ class Build:
                 return None
             if ptype == "ratio" and not 0 <= raw <= 1:  # 3 for 3% is the commonest slip
                 guess = shown(Decimal(raw) / 100)
-                self.ld.report(
-                    "E306",
-                    "bad-parameter",
-                    f"比例应在 0 到 1 之间（0.05 表示 5%），实际是 {shown(raw)}",
-                    f"a ratio lies between 0 and 1 (0.05 for 5%); got {shown(raw)}",
-                    site,
-                    sub=sub,
-                    hint=(
-                        f'是否应为 {guess}？大于 1 的倍数请用 type = "number"',
-                        f'did you mean {guess}? For a multiple above 1 use type = "number"',
-                    ),
-                )
+                message = D.BAD_PARAMETER(form="ratio", got=shown(raw), hint="ratio", guess=guess)
+                self.ld.report(message, site, sub=sub)
                 return None
             return Decimal(raw)
         if ptype == "bool":
@@ -359,27 +273,11 @@ class Build:
         earlier is a value for days the package does not cover, most often a slip (E412)."""
         first = history.first_start()
         if first is not None and first < self.policy.valid_from:
-            self.ld.report(
-                "E412",
-                "value-before-period",
-                f"第一个取值从 {first} 起，早于政策期（{self.policy.valid_from} 起）；"
-                f"本规则包的取值从政策期第一天起：请写 from = {self.policy.valid_from}",
-                f"the first value starts on {first}, before the policy period (from "
-                f"{self.policy.valid_from}); the package's values start on its first day: "
-                f"write from = {self.policy.valid_from}",
-                site,
-                sub=(key, 0, "from"),
-            )
+            early = D.VALUE_BEFORE_PERIOD(first=first, start=self.policy.valid_from)
+            self.ld.report(early, site, sub=(key, 0, "from"))
         if first is not None and first > self.policy.valid_from:
-            self.ld.report(
-                "E405",
-                "no-value-in-period",
-                f"{self.policy.valid_from} 至 {first - timedelta(days=1)} 之间没有取值（政策期内）",
-                f"no value from {self.policy.valid_from} to {first - timedelta(days=1)}, "
-                "inside the policy period",
-                site,
-                sub=(key, 0, "from"),
-            )
+            gap = D.NO_VALUE_IN_PERIOD(start=self.policy.valid_from, end=first - timedelta(days=1))
+            self.ld.report(gap, site, sub=(key, 0, "from"))
 
     def assumption(
         self,
@@ -393,38 +291,16 @@ class Build:
     ) -> None:
         """Report one assumption (W501), once, with its value and a note in each language."""
         if not note or not note_en:
-            self.ld.report(
-                "E132",
-                "assumption-without-note",
-                "假设必须写 note（中文）和 note_en（英文）说明依据",
-                "an assumption needs a note (Chinese) and a note_en (English) saying where it comes from",
-                site,
-                sub=sub,
-            )
-        since_zh, since_en = (f"，自 {start} 起", f" from {start}") if start else ("", "")
-        self.ld.report(
-            "W501",
-            "assumption",
-            f"假设（政策原文未规定）: {value}{since_zh}。{note}",
-            f"assumed (not stated by the policy): {value_en or value}{since_en}. {note_en}",
-            site,
-            sub=sub,
-            severity="warning",
-        )
+            self.ld.report(D.ASSUMPTION_WITHOUT_NOTE, site, sub=sub)
+        since = Words(f"，自 {start} 起", f" from {start}") if start else ""
+        assumed = D.ASSUMPTION(value=Words(value, value_en or value), since=since, note=Words(note, note_en))
+        self.ld.report(assumed, site, sub=sub)
 
     def check_choices(self, ids: Iterable[str], site: Site, sub: KeyPath) -> None:
         for aid in ids:
             if aid not in self.choice_specs and not self.broken_name(aid):
-                hz, he = did_you_mean(aid, list(self.choice_specs))
-                self.ld.report(
-                    "E208",
-                    "unknown-assumption",
-                    f"未声明的假设 '{aid}'（应在 [assumptions] 段声明）",
-                    f"assumption '{aid}' is not declared under [assumptions]",
-                    site,
-                    sub=sub,
-                    hint=(hz, he),
-                )
+                hint = did_you_mean(aid, list(self.choice_specs))
+                self.ld.report(D.UNKNOWN_ASSUMPTION(name=aid), site, sub=sub, hint=hint)
 
     def derived_type(self, name: str) -> Ty:
         if name in self.checking:

@@ -4,6 +4,7 @@ Entry point: ``rule_choices``."""
 
 from __future__ import annotations
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.expr.compile import compile_expr
 from zjtx_rules.expr.types import BOOL
 from zjtx_rules.load.build import NAME_RE, Build
@@ -14,13 +15,7 @@ def rule_choices(b: Build) -> None:
     """Each rule choice reported once (W501) with its note; ids that conditions name must exist."""
     for aid, (spec, site) in b.choice_specs.items():
         if not NAME_RE.match(aid) or b.types.get(aid, ("fact",))[0] in ("param", "table"):
-            b.ld.report(
-                "E201",
-                "bad-name",
-                f"假设 id '{aid}' 无效或与参数、决策表重名",
-                f"assumption id '{aid}' is invalid or is already a parameter or table",
-                site,
-            )
+            b.ld.report(D.BAD_NAME(form="assumption", name=aid), site)
             continue
         b.assumption(
             site,

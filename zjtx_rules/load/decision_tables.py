@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.display import kind_of, listing, plain, shown
 from zjtx_rules.expr.types import BOOL, NUMBER, Prim, TableTy, Ty
 from zjtx_rules.load.build import PARAM_TYPES, Build
@@ -20,18 +22,7 @@ from zjtx_rules.program.tables import ROW_META, Row, TableVersion, parse_row_con
 def decision_tables(b: Build, histories: dict[str, Any]) -> None:
     """Type, parse and check every table version; add each table's history to ``histories``."""
     for name, (spec, site) in b.tables.items():
-        in_types: list[Ty] = []
-        for inp in spec.inputs:
-            if inp.type == "enum":
-                in_types.append(Prim("string", frozenset(inp.choices or ())))
-                if not inp.choices:
-                    b.ld.report(
-                        "E125", "bad-table", "enum 输入需要 choices", "an enum input needs choices", site
-                    )
-            else:
-                in_types.append(NUMBER if inp.type == "number" else BOOL)
-        result_ty = PARAM_TYPES[spec.result]
-        b.types[name] = ("table", TableTy(name, tuple(in_types), result_ty))
+        b.types[name] = ("table", _table_type(b, name, spec, site))
         items: list[Dated[TableVersion | None]] = []
         notes: list[Dated[TableNotes]] = []
         every_rows = _version_rows(b, spec, site)
@@ -45,55 +36,12 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
         )
         b.tables[name] = (spec, site)  # every version whole, for views and diffs
         for vi, ver in enumerate(spec.versions):
-            rows = []
-            row_notes: list[Assumption | None] = []
-            whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
             b.orphan_note(site, ("versions", vi), ver.assumption, ver.note_en)
             ends = b.value_end(site, spec.versions, vi, "versions")
-            for raw, row_at in every_rows[vi]:
-                row = _row(b, spec, raw, site, row_at)
-                if row is not None:
-                    rows.append(row)
-                    row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
-                    b.orphan_note(site, row_at, row.assumption or ver.assumption, row.note_en)
-                    if row.assumption and not ver.assumption:
-                        cells = ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
-                        b.assumption(
-                            site,
-                            row_at,
-                            f"{name}({cells}) = {plain(row.value)}",
-                            row.note,
-                            row.note_en,
-                            ver.from_,
-                        )
-            default = None
-            if ver.default is not None:
-                default = b.param_value(spec.result, ver.default, site, ("versions", vi, "default"))
-            if ver.assumption:
-                every = "; ".join(
-                    ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
-                    + f" -> {plain(raw.get('value'))}"
-                    for raw in ver.rows
-                )
-                b.assumption(site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_)
-            notes.append(
-                Dated(ver.from_, TableNotes(tuple(row_notes), whole if default is not None else None))
-            )
-            if not ver.source:
-                b.ld.report(
-                    "E131",
-                    "no-source",
-                    "决策表版本缺少 source",
-                    "a decision-table version needs a source",
-                    site,
-                    sub=("versions", vi),
-                )
-            if len(rows) != len(ver.rows):
+            version, dated_notes = _version(b, name, spec, site, vi, every_rows[vi])
+            notes.append(Dated(ver.from_, dated_notes))
+            if version is None:
                 continue
-            version = TableVersion(rows, default, spec.hit_policy)
-            for code, zh, en, bad_row in table_problems(spec.inputs, version):
-                where: KeyPath = ("versions", vi) if bad_row is None else ("versions", vi, "rows", bad_row)
-                b.ld.report(code, "table-rows", zh, en, site, sub=where)
             items.append(Dated(ver.from_, version))
             if ends is not None:  # nothing is in force from ``until`` to the next version
                 items.append(Dated(ends, None))
@@ -103,6 +51,66 @@ def decision_tables(b: Build, histories: dict[str, Any]) -> None:
         if any(n.value.any for n in notes):
             b.book.tables[name] = History(notes)
         b.coverage(history, site, "versions")
+
+
+def _table_type(b: Build, name: str, spec: TableSpec, site: Site) -> TableTy:
+    """The type of a table as a function: its inputs' types and its result's (E129)."""
+    in_types: list[Ty] = []
+    for inp in spec.inputs:
+        if inp.type == "enum":
+            in_types.append(Prim("string", frozenset(inp.choices or ())))
+            if not inp.choices:
+                b.ld.report(D.TABLE_INPUT_CHOICES, site)
+        else:
+            in_types.append(NUMBER if inp.type == "number" else BOOL)
+    return TableTy(name, tuple(in_types), PARAM_TYPES[spec.result])
+
+
+def _version(
+    b: Build,
+    name: str,
+    spec: TableSpec,
+    site: Site,
+    vi: int,
+    every_row: list[tuple[dict[str, Any], KeyPath]],
+) -> tuple[TableVersion | None, TableNotes]:
+    """One version checked: its rows, default, assumptions and source, then its gaps and
+    overlaps; the version (None when a row failed) and the assumptions its rows rest on."""
+    ver = spec.versions[vi]
+    rows = []
+    row_notes: list[Assumption | None] = []
+    whole = Assumption(name, ver.note, ver.note_en) if ver.assumption else None
+    for raw, row_at in every_row:
+        row = _row(b, spec, raw, site, row_at)
+        if row is None:
+            continue
+        rows.append(row)
+        row_notes.append(Assumption(name, row.note, row.note_en) if row.assumption else whole)
+        b.orphan_note(site, row_at, row.assumption or ver.assumption, row.note_en)
+        if row.assumption and not ver.assumption:
+            cells = ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
+            value = f"{name}({cells}) = {plain(row.value)}"
+            b.assumption(site, row_at, value, row.note, row.note_en, ver.from_)
+    default = None
+    if ver.default is not None:
+        default = b.param_value(spec.result, ver.default, site, ("versions", vi, "default"))
+    if ver.assumption:
+        every = "; ".join(
+            ", ".join(f"{k} = {plain(v)}" for k, v in raw.items() if k not in ROW_META)
+            + f" -> {plain(raw.get('value'))}"
+            for raw in ver.rows
+        )
+        b.assumption(site, ("versions", vi), f"{name}: {every}", ver.note, ver.note_en, ver.from_)
+    dated_notes = TableNotes(tuple(row_notes), whole if default is not None else None)
+    if not ver.source:
+        b.ld.report(D.NO_SOURCE(form="table"), site, sub=("versions", vi))
+    if len(rows) != len(ver.rows):
+        return None, dated_notes
+    version = TableVersion(rows, default, spec.hit_policy)
+    for message, bad_row in table_problems(spec.inputs, version):
+        where: KeyPath = ("versions", vi) if bad_row is None else ("versions", vi, "rows", bad_row)
+        b.ld.report(message, site, sub=where)
+    return version, dated_notes
 
 
 def _version_rows(b: Build, spec: TableSpec, site: Site) -> list[list[tuple[dict[str, Any], KeyPath]]]:
@@ -117,26 +125,11 @@ def _version_rows(b: Build, spec: TableSpec, site: Site) -> list[list[tuple[dict
         ]
         if not ver.changes:
             if not ver.rows:
-                b.ld.report(
-                    "E122",
-                    "missing-key",
-                    "决策表版本需要 rows（或在后续版本中用 changes）",
-                    "a table version needs rows (or, after the first version, changes)",
-                    site,
-                    sub=("versions", vi),
-                )
+                b.ld.report(D.MISSING_KEY(form="rows"), site, sub=("versions", vi))
             out.append(own)
             continue
         if ver.rows or vi == 0:
-            b.ld.report(
-                "E410",
-                "bad-changes",
-                "changes 只能用于后续版本，且不能与 rows 同时出现",
-                "changes belongs on a later version, instead of rows (not with them)",
-                site,
-                sub=("versions", vi, "changes"),
-                at_key=True,
-            )
+            b.ld.report(D.BAD_CHANGES, site, sub=("versions", vi, "changes"), at_key=True)
             out.append(own)
             continue
         merged = list(out[-1])
@@ -151,14 +144,8 @@ def _version_rows(b: Build, spec: TableSpec, site: Site) -> list[list[tuple[dict
                 None,
             )
             if at is None:
-                b.ld.report(
-                    "E410",
-                    "bad-changes",
-                    f"changes 的第 {ci + 1} 行（{shown(cells)}）与上一版本的任何一行都不对应",
-                    f"change {ci + 1} ({shown(cells)}) matches no row of the version before",
-                    site,
-                    sub=("versions", vi, "changes", ci),
-                )
+                unmatched = D.BAD_CHANGES(form="no-match", index=ci + 1, cells=shown(cells))
+                b.ld.report(unmatched, site, sub=("versions", vi, "changes", ci))
                 continue
             merged[at] = (change, ("versions", vi, "changes", ci))
         out.append(merged)
@@ -169,34 +156,18 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
     names = [i.name for i in spec.inputs]
     unknown = [k for k in raw if k not in names and k not in ROW_META]
     for k in unknown:
-        hz, he = key_hint(k, [*names, *sorted(ROW_META)])
-        b.ld.report(
-            "E121",
-            "unknown-key",
-            f"未知的键 '{k}'",
-            f"unknown key '{k}'",
-            site,
-            sub=(*sub, k),
-            hint=(hz, he),
-            at_key=True,
-        )
+        hint = key_hint(k, [*names, *sorted(ROW_META)])
+        b.ld.report(D.UNKNOWN_KEY(key=k), site, sub=(*sub, k), hint=hint, at_key=True)
     if "value" not in raw:
-        b.ld.report("E122", "missing-key", "决策表行缺少 value", "a row needs a value", site, sub=sub)
+        b.ld.report(D.MISSING_KEY(form="value"), site, sub=sub)
         return None
     conds = []
     for inp in spec.inputs:
         try:
             conds.append(parse_row_cond(inp, raw.get(inp.name)))
         except ValueError as exc:
-            zh, en = _cell_words(inp, raw.get(inp.name), str(exc))
-            b.ld.report(
-                "E401",
-                "bad-row",
-                f"决策表行条件无效: {zh}",
-                f"invalid row condition: {en}",
-                site,
-                sub=(*sub, inp.name),
-            )
+            problem = Words(*_cell_words(inp, raw.get(inp.name), str(exc)))
+            b.ld.report(D.BAD_ROW(problem=problem), site, sub=(*sub, inp.name))
             return None
     value = b.param_value(spec.result, raw["value"], site, (*sub, "value"))
     meta_ok = True
@@ -214,14 +185,8 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
                 str: ("加引号的文本", "text in quotes"),
                 list: ("来源 id 的列表，如 [\"plan\"]", 'a list of source ids, such as ["plan"]'),
             }[kind]
-            b.ld.report(
-                "E123",
-                "bad-value",
-                f"'{key}' 的取值无效：应为{want_zh}，实际是{got_zh}",
-                f"bad value for '{key}': expected {want_en}; got {got_en}",
-                site,
-                sub=(*sub, key),
-            )
+            problem = Words(f"应为{want_zh}，实际是{got_zh}", f"expected {want_en}; got {got_en}")
+            b.ld.report(D.BAD_VALUE(key=key, problem=problem), site, sub=(*sub, key))
             meta_ok = False
     if value is None or unknown or not meta_ok:
         return None

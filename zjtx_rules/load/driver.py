@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.errors import RuleError
 from zjtx_rules.load import (
     choices,
@@ -53,9 +54,7 @@ def compile_package(root: Path) -> Program:
     the_policy, policy_site = found.policy, found.policy_site
     if the_policy is None or policy_site is None:
         if not [d for d in loader.diags if d.severity == "error"]:
-            loader.report(
-                "E130", "no-policy", "规则包缺少 [policy] 段", "the package has no [policy] section", None
-            )
+            loader.report(D.NO_POLICY, None)
         raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
     b.policy = the_policy
     policy.check_policy(b, the_policy, policy_site, found.targets)
@@ -126,13 +125,7 @@ def _declare(b: Build, docs: list[tuple[SourceFile, RuleDocument]]) -> _Found:
     for src, doc in docs:
         if doc.policy is not None:
             if found.policy is not None:
-                b.ld.report(
-                    "E202",
-                    "duplicate-name",
-                    "policy 只能声明一次",
-                    "policy is declared twice",
-                    Site(src, ("policy",), ""),
-                )
+                b.ld.report(D.DUPLICATE_NAME(form="policy"), Site(src, ("policy",), ""))
             found.policy = doc.policy
             found.policy_site = Site(src, ("policy",), "policy")
         for tid, target in doc.targets.items():

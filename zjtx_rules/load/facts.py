@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Message
 from zjtx_rules.display import shown
 from zjtx_rules.load.build import Build
 from zjtx_rules.load.files import Site, key_hint
@@ -22,13 +24,7 @@ def profile_validator(b: Build) -> ProfileValidator | None:
     try:
         return ProfileValidator({n: s for n, (s, _) in b.facts.items()})
     except Exception as exc:  # a declaration pydantic cannot build; reported, not raised
-        b.ld.report(
-            "E124",
-            "bad-fact",
-            f"事实声明无法构建: {exc}",
-            f"fact declarations cannot be built: {exc}",
-            None,
-        )
+        b.ld.report(D.FACTS_UNBUILDABLE(error=exc), None)
         return None
 
 
@@ -40,58 +36,29 @@ def _check_fact_spec(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> Non
     if spec.unit and not spec.unit_en:
         b.no_english(site, (*sub, "unit"), spec.unit)
     if spec.type == "enum" and not spec.choices:
-        b.ld.report("E125", "bad-fact", "enum 类型需要 choices", "an enum needs choices", site, sub=sub)
+        b.ld.report(D.BAD_FACT, site, sub=sub)
     if spec.type == "list":
         if not spec.fields:
-            b.ld.report("E125", "bad-fact", "list 类型需要 fields", "a list needs fields", site, sub=sub)
+            b.ld.report(D.BAD_FACT(form="list-fields"), site, sub=sub)
         for fname, fspec in (spec.fields or {}).items():
             if fspec.type == "list":
-                b.ld.report(
-                    "E125",
-                    "bad-fact",
-                    "列表不能嵌套列表",
-                    "lists cannot nest lists",
-                    site,
-                    sub=(*sub, "fields", fname),
-                )
+                b.ld.report(D.BAD_FACT(form="nested-list"), site, sub=(*sub, "fields", fname))
             _check_fact_spec(b, fspec, site, (*sub, "fields", fname))
             sibling = (spec.fields or {}).get(fspec.not_before or "")
             if fspec.not_before and (fspec.type != "date" or sibling is None or sibling.type != "date"):
-                b.ld.report(
-                    "E125",
-                    "bad-fact",
-                    "not_before 只能用于日期字段，并指向同一记录的另一个日期字段",
-                    "not_before belongs on a date field and must name another date field of the record",
-                    site,
-                    sub=(*sub, "fields", fname, "not_before"),
-                )
+                b.ld.report(D.BAD_FACT(form="not-before"), site, sub=(*sub, "fields", fname, "not_before"))
     if spec.type in ("int", "decimal", "money", "ratio", "year_money_map") and (
         spec.min is None or (spec.below is None and spec.max is None)
     ):
-        b.ld.report(
-            "E126",
-            "unbounded-number",
-            "数值事实（含按年金额表）必须声明 min 和 below（或 max）界限",
-            "a numeric fact (a by-year amount map too) must declare min and below (or max) bounds",
-            site,
-            sub=sub,
-        )
+        b.ld.report(D.UNBOUNDED_NUMBER, site, sub=sub)
     _check_bounds(b, spec, site, sub)
     for key in ("choice_labels_zh", "choice_labels_en"):
         labels: dict[str, str] = getattr(spec, key) or {}
         for label in labels:
             if label not in (spec.choices or ()):
-                hz, he = key_hint(label, list(spec.choices or ()))
-                b.ld.report(
-                    "E209",
-                    "unknown-choice",
-                    f"{key} 中的 '{label}' 不是 choices 里的选项",
-                    f"'{label}' in {key} is not one of the choices",
-                    site,
-                    sub=(*sub, key, label),
-                    hint=(hz, he),
-                    at_key=True,
-                )
+                hint = key_hint(label, list(spec.choices or ()))
+                unknown = D.UNKNOWN_LABEL_CHOICE(key=key, label=label)
+                b.ld.report(unknown, site, sub=(*sub, key, label), hint=hint, at_key=True)
 
 
 _CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -120,23 +87,15 @@ def _check_bounds(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
     """Bounds that contradict each other, and a typical range outside them (E141)."""
     lo, below, top = spec.min, spec.below, spec.max
 
-    def bad(key: str, zh: str, en: str) -> None:
-        b.ld.report("E141", "bad-bounds", zh, en, site, sub=(*sub, key))
+    def bad(key: str, message: Message) -> None:
+        b.ld.report(message, site, sub=(*sub, key))
 
     if below is not None and top is not None:
-        bad("max", "below 与 max 只能写一个", "write below or max, not both")
+        bad("max", D.BAD_BOUNDS(form="both"))
     if lo is not None and below is not None and lo >= below:
-        bad(
-            "below",
-            f"min（{shown(lo)}）应小于 below（{shown(below)}）",
-            f"min ({shown(lo)}) must be less than below ({shown(below)})",
-        )
+        bad("below", D.BAD_BOUNDS(min=shown(lo), below=shown(below)))
     if lo is not None and top is not None and lo > top:
-        bad(
-            "max",
-            f"min（{shown(lo)}）不应大于 max（{shown(top)}）",
-            f"min ({shown(lo)}) must not exceed max ({shown(top)})",
-        )
+        bad("max", D.BAD_BOUNDS(form="max", min=shown(lo), max=shown(top)))
     if spec.typical is not None:
         low, high = spec.typical
         outside = (
@@ -146,8 +105,4 @@ def _check_bounds(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
             or (top is not None and high > top)
         )
         if outside:
-            bad(
-                "typical",
-                f"typical [{shown(low)}, {shown(high)}] 应为由小到大、且在 min/below/max 界限之内",
-                f"typical [{shown(low)}, {shown(high)}] must run low to high, inside min and below/max",
-            )
+            bad("typical", D.BAD_BOUNDS(form="typical", low=shown(low), high=shown(high)))

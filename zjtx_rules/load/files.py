@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Entry, Message, Words
 from zjtx_rules.display import listing, schema_message
 from zjtx_rules.errors import Diagnostic, Location, RuleError, UsageError
 from zjtx_rules.expr.check import did_you_mean
@@ -46,18 +48,19 @@ class Loader:
     # -- reporting
     def report(
         self,
-        code: str,
-        name: str,
-        zh: str,
-        en: str,
+        message: Message | Entry,
         site: Site | None,
         *,
         sub: KeyPath = (),
         span: tuple[int, int] | None = None,
         hint: tuple[str, str] = ("", ""),
-        severity: str = "error",
         at_key: bool = False,
     ) -> None:
+        """Record ``message`` (an entry with no values: ``D.NO_POLICY``) at ``site``, at key
+        ``sub`` below it and ``span`` inside its string value; ``hint`` comes before the
+        entry's own."""
+        if isinstance(message, Entry):
+            message = message()
         if site is None:
             loc, src_line = Location(str(self.root)), ""
         else:
@@ -65,18 +68,12 @@ class Loader:
             src_line = site.src.line_text(loc.line)
         length = max(1, span[1] - span[0]) if span else 1
         self.diags.append(
-            Diagnostic(
-                code,
-                name,
-                "warning" if severity == "warning" else "error",
-                zh,
-                en,
+            message.at(
                 loc,
-                site.context if site else "",
-                hint[0],
-                hint[1],
-                src_line,
-                length,
+                context=site.context if site else "",
+                hint=hint,
+                source_line=src_line,
+                span_length=length,
             )
         )
 
@@ -89,18 +86,8 @@ class Loader:
             raise UsageError(f"目录中没有 .toml 规则文件: {self.root}", f"no .toml rule files in {self.root}")
         total = sum(p.stat().st_size for p in files if is_regular_file(p))
         if total > MAX_PACKAGE_BYTES:
-            raise RuleError(
-                [
-                    Diagnostic(
-                        "E106",
-                        "package-too-large",
-                        "error",
-                        f"规则包过大（规则文件共 {total} 字节，上限 {MAX_PACKAGE_BYTES}）",
-                        f"rule package too large ({total} bytes of rule files, limit {MAX_PACKAGE_BYTES})",
-                        Location(self._display(self.root)),
-                    )
-                ]
-            )
+            where = Location(self._display(self.root))
+            raise RuleError([D.PACKAGE_TOO_LARGE.at(where, size=total, limit=MAX_PACKAGE_BYTES)])
         docs = []
         for path in files:
             src, diag = read_toml(path, self._display(path))
@@ -175,35 +162,19 @@ class Loader:
             key = str(loc[-1])
             allowed = _allowed_keys(loc[:-1])
             self.report(
-                "E121",
-                "unknown-key",
-                f"未知的键 '{key}'",
-                f"unknown key '{key}'",
+                D.UNKNOWN_KEY(key=key),
                 site,
                 sub=tuple(loc),
                 hint=key_hint(key, allowed),
                 at_key=True,
             )
         elif err["type"] == "missing":
-            self.report(
-                "E122",
-                "missing-key",
-                f"缺少必填的键 '{loc[-1]}'",
-                f"missing required key '{loc[-1]}'",
-                site,
-                sub=tuple(loc[:-1]),
-            )
+            self.report(D.MISSING_KEY(key=loc[-1]), site, sub=tuple(loc[:-1]))
         else:
-            zh, en = schema_message(err)
+            problem = Words(*schema_message(err))
             key = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
-            self.report(
-                "E123",
-                "bad-value",
-                f"'{key}' 的取值无效：{zh}" if key else zh,
-                f"bad value for '{key}': {en}" if key else en,
-                site,
-                sub=tuple(loc),
-            )
+            message = D.BAD_VALUE(form="" if key else "unnamed", key=key, problem=problem)
+            self.report(message, site, sub=tuple(loc))
 
 
 _HEADER_RE = re.compile(

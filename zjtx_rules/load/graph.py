@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.errors import RuleError
 from zjtx_rules.expr.check import MAX_CHAIN_COST, chain_costs
 from zjtx_rules.expr.nodes import Name as NameNode
@@ -60,16 +62,8 @@ def chain_limit(
             continue  # report where the limit is first crossed, not every item above it
         kind, site, sub = sites[name]
         label = name.split(" ")[-1]
-        b.ld.report(
-            "E408",
-            "chain-too-deep",
-            f"{kind} '{label}' 的依赖链过深（计算深度 {costs[name]}，上限 {MAX_CHAIN_COST}），"
-            "请缩短派生值之间的引用链",
-            f"{kind} '{label}' sits on a chain of derived values too deep to evaluate "
-            f"(depth {costs[name]}, limit {MAX_CHAIN_COST}); shorten the chain of references",
-            site,
-            sub=sub,
-        )
+        deep = D.CHAIN_TOO_DEEP(kind=kind, name=label, depth=costs[name], limit=MAX_CHAIN_COST)
+        b.ld.report(deep, site, sub=sub)
     if over:
         raise RuleError(sorted(b.ld.diags, key=diag_order), b.ld.suppressed)
 
@@ -90,8 +84,7 @@ def cycles(b: Build) -> None:
                 if key not in reported:
                     reported.add(key)
                     site = (b.derived.get(n) or b.measures.get(n) or (None, None))[1]
-                    path = " -> ".join(cycle)
-                    b.ld.report("E406", "cycle", f"循环依赖: {path}", f"dependency cycle: {path}", site)
+                    b.ld.report(D.CYCLE(path=" -> ".join(cycle)), site)
             elif state.get(m) is None:
                 visit(m)
         stack.pop()
@@ -108,15 +101,8 @@ def unused(b: Build) -> None:
     or declaration hides the rules that would use it."""
     if b.ld.broken or b.ld.wholesale:
         return
-    for kind, store in (("派生值", b.derived), ("决策表", b.tables)):
+    stores = ((Words("派生值", "derived value"), b.derived), (Words("决策表", "decision table"), b.tables))
+    for kind, store in stores:
         for name, (_item, site) in store.items():
             if name not in b.used:
-                en = "derived value" if store is b.derived else "decision table"
-                b.ld.report(
-                    "W802",
-                    "unused",
-                    f"{kind} '{name}' 没有被任何规则引用",
-                    f"{en} '{name}' is not used by any rule",
-                    site,
-                    severity="warning",
-                )
+                b.ld.report(D.UNUSED(kind=kind, name=name), site)

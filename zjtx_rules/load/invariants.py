@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.expr.compile import Env, compile_expr
 from zjtx_rules.expr.types import BOOL
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
@@ -24,14 +26,7 @@ def invariants(b: Build, invariants: list[Any], histories: dict[str, Any]) -> No
         node = b.expr(inv.expr, site, ("expr",), BOOL, scope)
         facts = sorted(n for k, n in scope.refs if k in ("fact", "derived", "measure"))
         if facts:
-            b.ld.report(
-                "E307",
-                "invariant-uses-facts",
-                f"不变式只能引用参数和决策表，不能引用 {facts[0]}",
-                f"an invariant may use only parameters and tables, not {facts[0]}",
-                site,
-                sub=("expr",),
-            )
+            b.ld.report(D.INVARIANT_USES_FACTS(name=facts[0]), site, sub=("expr",))
             continue
         if node is None:
             continue
@@ -47,14 +42,8 @@ def invariants(b: Build, invariants: list[Any], histories: dict[str, Any]) -> No
             with localcontext(CONTEXT):
                 result = fn(Env({}, params, day, _NoResolver()))
             if result is not True:
-                b.ld.report(
-                    "E601",
-                    "invariant-failed",
-                    f"不变式不成立（{day} 起）: {inv.message_zh}",
-                    f"invariant fails from {day}: {inv.message_en}",
-                    site,
-                    sub=("expr",),
-                )
+                failed = D.INVARIANT_FAILED(day=day, message=Words(inv.message_zh, inv.message_en))
+                b.ld.report(failed, site, sub=("expr",))
 
 
 class _NoResolver:

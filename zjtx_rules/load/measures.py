@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.expr.compile import compile_expr
 from zjtx_rules.expr.types import BOOL, MeasureTy
@@ -29,14 +31,8 @@ def measures(b: Build) -> list[CompiledMeasure]:
         seen_ids: set[str] = set()
         for i, c in enumerate(spec.conditions):
             if c.id in seen_ids:
-                b.ld.report(
-                    "E202",
-                    "duplicate-name",
-                    f"条件 id '{c.id}' 重复",
-                    f"condition id '{c.id}' is repeated",
-                    site,
-                    sub=("conditions", i, "id"),
-                )
+                twice = D.DUPLICATE_NAME(form="condition", name=c.id)
+                b.ld.report(twice, site, sub=("conditions", i, "id"))
             seen_ids.add(c.id)
             scope = b.scope()
             node = b.expr(c.expr, site, ("conditions", i, "expr"), BOOL, scope)
@@ -94,12 +90,8 @@ def _closing(b: Build, spec: MeasureSpec, site: Site) -> MeasureSpec:
     if day is None:
         return spec
     if day <= b.policy.valid_from:
-        b.period_error(
-            site,
-            ("closed_from",),
-            f"closed_from（{day}）应晚于政策开始日 {b.policy.valid_from}",
-            f"closed_from ({day}) must be after the policy starts ({b.policy.valid_from})",
-        )
+        too_early = D.BAD_PERIOD(form="closed", day=day, start=b.policy.valid_from)
+        b.ld.report(too_early, site, sub=("closed_from",))
     why_zh = f"（{spec.closed_note_zh}）" if spec.closed_note_zh else ""
     why_en = f" ({spec.closed_note_en})" if spec.closed_note_en else ""
     closing = ConditionSpec(
@@ -122,18 +114,9 @@ def _templates(b: Build, site: Site, sub: KeyPath, texts: Iterable[tuple[str, st
             if kind is None and b.broken_name(ref):
                 continue
             if kind is None or kind[0] not in ("fact", "param", "derived"):
-                hz, he = did_you_mean(
-                    ref, [n for n, (k, _) in b.types.items() if k in ("fact", "param", "derived")]
-                )
-                b.ld.report(
-                    "E207",
-                    "unknown-template-name",
-                    f"说明文字中的 {{{ref}}} 不是事实、参数或派生值",
-                    f"{{{ref}}} in a reason text is not a fact, parameter or derived value",
-                    site,
-                    sub=(*sub, key),
-                    hint=(hz, he),
-                )
+                named = [n for n, (k, _) in b.types.items() if k in ("fact", "param", "derived")]
+                hint = did_you_mean(ref, named)
+                b.ld.report(D.UNKNOWN_TEMPLATE_NAME(name=ref), site, sub=(*sub, key), hint=hint)
             else:
                 used.add(ref)
     return used
@@ -144,24 +127,11 @@ def _summary_flags(b: Build, spec: MeasureSpec, site: Site) -> None:
     for oname, o in spec.outputs.items():
         allowed = {"budget": ("money", "money_by_year"), "count": ("int", "ids")}.get(o.summary)
         if allowed and o.type not in allowed:
-            b.ld.report(
-                "E308",
-                "bad-summary",
-                f'summary = "{o.summary}" 只能用于 {allowed} 类型的输出',
-                f'summary = "{o.summary}" needs an output of type {" or ".join(allowed)}',
-                site,
-                sub=("outputs", oname, "summary"),
-            )
+            types = Words(str(allowed), " or ".join(allowed))
+            misfit = D.BAD_SUMMARY(summary=o.summary, types=types)
+            b.ld.report(misfit, site, sub=("outputs", oname, "summary"))
     if spec.rank_by:
         out = spec.outputs.get(spec.rank_by)
         if out is None or out.type not in ("number", "money", "int", "ratio"):
-            hz, he = did_you_mean(spec.rank_by, list(spec.outputs))
-            b.ld.report(
-                "E308",
-                "bad-summary",
-                f"rank_by 应为本措施的数值输出，'{spec.rank_by}' 不是",
-                f"rank_by must name a numeric output of this measure; '{spec.rank_by}' is not",
-                site,
-                sub=("rank_by",),
-                hint=(hz, he),
-            )
+            hint = did_you_mean(spec.rank_by, list(spec.outputs))
+            b.ld.report(D.BAD_SUMMARY(form="rank-by", name=spec.rank_by), site, sub=("rank_by",), hint=hint)

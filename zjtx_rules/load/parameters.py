@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.display import plain
 from zjtx_rules.expr.types import NUMBER, STRING, ListTy, Ty
 from zjtx_rules.load.build import PARAM_TYPES, Build
@@ -40,14 +41,7 @@ def parameters(b: Build) -> dict[str, Any]:
                 items.append(Dated(ends, None))
                 notes.append(Dated(ends, None))
             if not val.source:
-                b.ld.report(
-                    "E131",
-                    "no-source",
-                    "参数取值缺少 source（条款或文件）",
-                    "a parameter value needs a source (clause or document)",
-                    site,
-                    sub=("values", i),
-                )
+                b.ld.report(D.NO_SOURCE, site, sub=("values", i))
         history = History(items)
         histories[name] = history
         if any(n.value is not None for n in notes):

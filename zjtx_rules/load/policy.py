@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.expr.compile import Compiled, compile_expr
 from zjtx_rules.expr.types import BOOL
 from zjtx_rules.load.build import Build
@@ -19,13 +20,8 @@ def check_policy(b: Build, policy: Any, site: Site, targets: dict[str, tuple[Any
     """The policy period in order (E407); clauses and quotes against the plan's text; each
     target's count written in its quote (E144)."""
     if policy.valid_to < policy.valid_from:
-        b.period_error(
-            site,
-            ("valid_to",),
-            f"政策期倒置：valid_to（{policy.valid_to}）早于 valid_from（{policy.valid_from}）",
-            f"policy period reversed: valid_to ({policy.valid_to}) "
-            f"is before valid_from ({policy.valid_from})",
-        )
+        reversed_ = D.BAD_PERIOD(form="policy", end=policy.valid_to, start=policy.valid_from)
+        b.ld.report(reversed_, site, sub=("valid_to",))
     text = _source_text(b, policy, site)
     _clauses_and_quotes(b, text)
     for spec, tsite in targets.values():
@@ -38,26 +34,19 @@ def _source_text(b: Build, policy: Any, site: Site) -> str | None:
         return None
     root = b.ld.root.resolve()
     path = (root / policy.source_text).resolve()
-    problem = None
+    problem = None  # the wording of E143: "" is "outside the package"
     if not path.is_relative_to(root):
-        problem = ("应指向规则包目录内的文件", "must name a file inside the rule package")
+        problem = ""
     elif not is_regular_file(path):
-        problem = ("找不到该文件（或不是普通文件）", "no such regular file")
+        problem = "missing"
     elif path.stat().st_size > MAX_PACKAGE_BYTES:
-        problem = ("文件过大", "file too large")
+        problem = "too-large"
     if problem is None:
         try:
             return _squeeze(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
-            problem = ("无法按 UTF-8 读取", "cannot be read as UTF-8 text")
-    b.ld.report(
-        "E143",
-        "bad-source-text",
-        f"source_text '{policy.source_text}' {problem[0]}",
-        f"source_text '{policy.source_text}' {problem[1]}",
-        site,
-        sub=("source_text",),
-    )
+            problem = "unreadable"
+    b.ld.report(D.BAD_SOURCE_TEXT(form=problem, path=policy.source_text), site, sub=("source_text",))
     return None
 
 
@@ -66,14 +55,8 @@ def _clauses_and_quotes(b: Build, text: str | None) -> None:
     seen: dict[str, str] = {}
     for name, (spec, site) in b.measures.items():
         if spec.clause in seen:
-            b.ld.report(
-                "E409",
-                "duplicate-clause",
-                f"条款 {spec.clause} 已由措施 '{seen[spec.clause]}' 编码",
-                f"clause {spec.clause} is already encoded by measure '{seen[spec.clause]}'",
-                site,
-                sub=("clause",),
-            )
+            twice = D.DUPLICATE_CLAUSE(clause=spec.clause, measure=seen[spec.clause])
+            b.ld.report(twice, site, sub=("clause",))
         seen.setdefault(spec.clause, name)
         if text is None:
             continue
@@ -109,31 +92,15 @@ def _target_quote(b: Build, spec: Any, site: Site, text: str | None) -> None:
     # the figures of the quote, but not its years ("到2025年" must not vouch for count = 2025)
     figures = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?![\d,]*年)", spec.quote)}
     if spec.count not in figures:
-        b.ld.report(
-            "E144",
-            "count-not-in-quote",
-            f"目标数 count = {spec.count} 没有出现在 quote 中；quote 应是原文里写出这个数字的那句话",
-            f"count = {spec.count} does not occur in the quote; quote the plan's words that "
-            "state this figure",
-            site,
-            sub=("count",),
-        )
+        b.ld.report(D.COUNT_NOT_IN_QUOTE(count=spec.count), site, sub=("count",))
 
 
 def _quote_error(b: Build, site: Site, missing: str) -> None:
     if not missing:
-        zh = f"quote 太短：请逐字引用原文中写出这一条的句子（至少 {MIN_QUOTE_CHARS} 个字）"
-        en = (
-            "the quote is too short: quote the plan's sentence word for word "
-            f"(at least {MIN_QUOTE_CHARS} characters)"
-        )
+        message = D.QUOTE_NOT_IN_SOURCE(form="short", limit=MIN_QUOTE_CHARS)
     else:
-        zh = f"quote 在政策原文中找不到（从“{missing[:20]}”起）；请逐字引用原文的句子，省略处用 …"
-        en = (
-            f'the quote does not occur in the plan\'s text (from "{missing[:20]}"); '
-            "quote the plan's sentence word for word and mark cuts with …"
-        )
-    b.ld.report("E142", "quote-not-in-source", zh, en, site, sub=("quote",))
+        message = D.QUOTE_NOT_IN_SOURCE(missing=missing[:20])
+    b.ld.report(message, site, sub=("quote",))
 
 
 def _squeeze(text: str) -> str:

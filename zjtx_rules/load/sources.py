@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.load.build import NAME_RE, Build
 from zjtx_rules.load.files import Site
@@ -50,13 +51,7 @@ def check_refs(b: Build, docs: list[tuple[SourceFile, RuleDocument]]) -> dict[st
         for sid, spec in doc.sources.items():
             site = Site(src, ("sources", sid), f"source '{sid}'")
             if not NAME_RE.match(sid) or sid in register:
-                b.ld.report(
-                    "E201",
-                    "bad-name",
-                    f"来源 id '{sid}' 无效或重复",
-                    f"source id '{sid}' is invalid or declared twice",
-                    site,
-                )
+                b.ld.report(D.BAD_NAME(form="source", name=sid), site)
                 continue
             register[sid] = (spec, site)
     cited: set[str] = set()
@@ -65,35 +60,13 @@ def check_refs(b: Build, docs: list[tuple[SourceFile, RuleDocument]]) -> dict[st
             site = Site(src, path[:-1], "")
             for i, sid in enumerate(ids):
                 if not isinstance(sid, str):
-                    b.ld.report(
-                        "E123",
-                        "bad-value",
-                        "refs 的每一项应为加引号的来源 id",
-                        "each item of refs must be a source id in quotes",
-                        site,
-                        sub=(path[-1], i),
-                    )
+                    b.ld.report(D.BAD_VALUE(form="refs"), site, sub=(path[-1], i))
                     continue
                 cited.add(sid)
                 if sid not in register:
-                    hz, he = did_you_mean(sid, list(register))
-                    b.ld.report(
-                        "E210",
-                        "unknown-source",
-                        f"来源 '{sid}' 未在来源登记（[sources] 段）中声明",
-                        f"source '{sid}' is not declared in the sources register ([sources])",
-                        site,
-                        sub=(path[-1], i),
-                        hint=(hz, he),
-                    )
+                    hint = did_you_mean(sid, list(register))
+                    b.ld.report(D.UNKNOWN_SOURCE(name=sid), site, sub=(path[-1], i), hint=hint)
     for sid, (_, site) in register.items():
         if sid not in cited:
-            b.ld.report(
-                "W803",
-                "unused-source",
-                f"来源 '{sid}' 没有被任何规则引用",
-                f"source '{sid}' is not cited by any rule",
-                site,
-                severity="warning",
-            )
+            b.ld.report(D.UNUSED_SOURCE(name=sid), site)
     return {sid: spec for sid, (spec, _) in register.items()}

@@ -1,10 +1,9 @@
 """Reading TOML rule files, and mapping each key back to its file:line:column.
 
-``tomllib`` gives values but no positions, and rule authors need positions: every error in a
-rule file must point at the line they have to edit. ``locate_keys`` is a small structural
-scanner of TOML text that records, for each key path (``("measures", "talent_reward",
-"conditions", 0, "expr")``), where its value starts. It never evaluates anything; values come
-from ``tomllib`` alone, with ``parse_float=Decimal`` so that no figure passes through a float.
+Values come from ``tomllib`` alone, with ``parse_float=Decimal`` so that no figure passes
+through a float; positions come from the structural scanner (``scanner.locate_keys``). Limits
+on size, keys, digits and exponents make a hostile file fail with a located diagnostic before
+anything later can overflow on it.
 """
 
 from __future__ import annotations
@@ -13,16 +12,20 @@ import hashlib
 import os
 import re
 import stat
-import sys
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Message, Words
 from zjtx_rules.display import shown
 from zjtx_rules.errors import Diagnostic, Location, UsageError
+from zjtx_rules.package.scanner import KeyPath as KeyPath
+from zjtx_rules.package.scanner import TooManyKeys as TooManyKeys
+from zjtx_rules.package.scanner import _tokenize as _tokenize
+from zjtx_rules.package.scanner import locate_keys as locate_keys
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024  # all rule files together
@@ -35,8 +38,6 @@ MAX_EXPONENT = 30
 # titles take 80,000. Each costs about 0.7 KB to locate, check and report, so a file of
 # 400,000 short keys (well under MAX_FILE_BYTES) would cost 300 MB and more before it failed.
 MAX_KEYS = 100_000
-
-KeyPath = tuple[str | int, ...]
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -78,154 +79,90 @@ def format_path(keypath: KeyPath) -> str:
 
 
 def read_toml(path: Path, display: str) -> tuple[SourceFile | None, Diagnostic | None]:
-    """Parse one rule file; on failure return the TOML syntax error as a diagnostic."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return None, Diagnostic(
-                "E104",
-                "not-a-file",
-                "error",
-                "不是普通文件（管道、设备或指向它们的链接），拒绝读取",
-                "not a regular file (a pipe, a device or a link to one); refusing to read it",
-                Location(display),
-            )
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            return None, Diagnostic(
-                "E102",
-                "file-too-large",
-                "error",
-                f"规则文件过大（{size} 字节，上限 {MAX_FILE_BYTES}）",
-                f"rule file too large ({size} bytes, limit {MAX_FILE_BYTES})",
-                Location(display),
-            )
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:  # it grew after stat
-            return None, Diagnostic(
-                "E102",
-                "file-too-large",
-                "error",
-                f"规则文件过大（上限 {MAX_FILE_BYTES} 字节）",
-                f"rule file too large (limit {MAX_FILE_BYTES} bytes)",
-                Location(display),
-            )
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, Diagnostic(
-            "E101",
-            "toml-syntax",
-            "error",
-            "文件不是 UTF-8 编码",
-            f"file is not UTF-8: {exc}",
-            Location(display),
-        )
-    except OSError as exc:
-        return None, Diagnostic(
-            "E100",
-            "unreadable",
-            "error",
-            f"无法读取文件: {exc.strerror}",
-            f"cannot read file: {exc.strerror}",
-            Location(display),
-        )
+    """Parse one rule file; on failure return the problem (TOML syntax, a limit) as a diagnostic."""
+    text = _read_text(path, Location(display))
+    if isinstance(text, Diagnostic):
+        return None, text
+    lines = text.splitlines()
     try:
         values, keys = locate_keys(text, limit=MAX_KEYS)
     except RecursionError:
         values, keys = {}, {}
     except TooManyKeys as exc:
-        lines = text.splitlines()
-        return None, Diagnostic(
-            "E108",
-            "too-many-keys",
-            "error",
-            f"规则文件的键过多（上限 {MAX_KEYS} 个），请拆分为几个文件",
-            f"too many keys in one rule file (limit {MAX_KEYS}); split it into several files",
-            Location(display, exc.line, exc.column),
-            source_line=lines[exc.line - 1] if exc.line <= len(lines) else "",
-        )
+        return None, _at(D.TOO_MANY_KEYS(limit=MAX_KEYS), display, lines, exc.line, exc.column)
     long_int = _long_integer(text, values)
     if long_int is not None:
-        lines = text.splitlines()
-        return None, Diagnostic(
-            "E105",
-            "number-too-long",
-            "error",
-            f"整数位数过多（超过 {MAX_DIGITS} 位）",
-            f"integer has too many digits (more than {MAX_DIGITS})",
-            Location(display, long_int[0], long_int[1]),
-            source_line=lines[long_int[0] - 1] if long_int[0] <= len(lines) else "",
-        )
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = _TOML_POS.search(msg)
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        lines = text.splitlines()
-        src = lines[line - 1] if line and line <= len(lines) else ""
-        said = _TOML_POS.sub("", msg).strip()
-        zh, en = _TOML_WORDS.get(said, (said, said))
-        here = src[col - 1 : col] if col else ""
-        if said.startswith("Unclosed") and here not in ("", ",", "}", "]", " "):
-            # tomllib stops at the first character it cannot use, e.g. the % of "3%"
-            zh, en = f"此处的字符 '{here}' 无法识别", f"the character '{here}' is not understood here"
-            if here == "%":
-                zh += "（百分比写成小数：3% 写 0.03）"
-                en += " (write a percentage as a fraction: 0.03 for 3%)"
-        return None, Diagnostic(
-            "E101",
-            "toml-syntax",
-            "error",
-            f"TOML 语法错误: {zh}",
-            f"TOML syntax error: {en}",
-            Location(display, line, col),
-            source_line=src,
-        )
-    except ValueError as exc:  # tomllib lets int() limits through
-        return None, Diagnostic(
-            "E101",
-            "toml-syntax",
-            "error",
-            f"TOML 取值无法读取: {exc}",
-            f"TOML value cannot be read: {exc}",
-            Location(display),
-        )
-    except RecursionError:
-        return None, Diagnostic(
-            "E103",
-            "too-deep",
-            "error",
-            "TOML 嵌套过深",
-            "TOML nesting too deep",
-            Location(display),
-        )
+        return None, _at(D.NUMBER_TOO_LONG(limit=MAX_DIGITS), display, lines, *long_int)
+    data = _parse(text, display, lines)
+    if isinstance(data, Diagnostic):
+        return None, data
     absurd = _absurd_decimal(data, values)
     if absurd is not None:
         (line, col), number = absurd
-        lines = text.splitlines()
         got = shown(number)
-        zh, en = f"nan 和 inf 不是数字，实际是 {got}", f"nan and inf are not figures; got {got}"
         if number.is_finite():
-            zh = (
-                f"小数超出允许范围（最多 {MAX_DIGITS} 位有效数字，数量级在 1e-{MAX_EXPONENT} 到 "
-                f"1e{MAX_EXPONENT} 之间），实际是 {got}"
-            )
-            en = (
-                f"decimal out of range (at most {MAX_DIGITS} significant digits, magnitude between "
-                f"1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}); got {got}"
-            )
-        return None, Diagnostic(
-            "E107",
-            "number-out-of-range",
-            "error",
-            zh,
-            en,
-            Location(display, line or None, col or None),  # 0: a value the scanner did not place
-            source_line=lines[line - 1] if 0 < line <= len(lines) else "",
-        )
-    return SourceFile(path, display, data, text.splitlines(), values, keys), None
+            too_big = D.NUMBER_OUT_OF_RANGE(digits=MAX_DIGITS, exponent=MAX_EXPONENT, got=got)
+        else:
+            too_big = D.NUMBER_OUT_OF_RANGE(form="not-finite", got=got)
+        return None, _at(too_big, display, lines, line, col)  # 0: a value the scanner did not place
+    return SourceFile(path, display, data, lines, values, keys), None
+
+
+def _read_text(path: Path, here: Location) -> str | Diagnostic:
+    """The text of a regular file of at most ``MAX_FILE_BYTES``, decoded as UTF-8."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return D.NOT_A_FILE.at(here)
+        if info.st_size > MAX_FILE_BYTES:
+            return D.FILE_TOO_LARGE.at(here, size=info.st_size, limit=MAX_FILE_BYTES)
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # it grew after stat
+            return D.FILE_TOO_LARGE(form="grew", limit=MAX_FILE_BYTES).at(here)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return D.TOML_SYNTAX(form="encoding", error=exc).at(here)
+    except OSError as exc:
+        return D.UNREADABLE.at(here, reason=exc.strerror)
+
+
+def _parse(text: str, display: str, lines: list[str]) -> dict[str, Any] | Diagnostic:
+    """The values of the text (decimals as ``Decimal``), or why tomllib could not read them."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        return _syntax_error(str(exc), display, lines)
+    except ValueError as exc:  # tomllib lets int() limits through
+        return D.TOML_SYNTAX(form="value", error=exc).at(Location(display))
+    except RecursionError:
+        return D.TOML_TOO_DEEP.at(Location(display))
+
+
+def _syntax_error(said: str, display: str, lines: list[str]) -> Diagnostic:
+    """tomllib's complaint in the words of someone editing the file, where it stopped."""
+    m = _TOML_POS.search(said)
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+    src = _line(lines, line)
+    said = _TOML_POS.sub("", said).strip()
+    zh, en = _TOML_WORDS.get(said, (said, said))
+    here = src[col - 1 : col] if col else ""
+    if said.startswith("Unclosed") and here not in ("", ",", "}", "]", " "):
+        # tomllib stops at the first character it cannot use, e.g. the % of "3%"
+        zh, en = f"此处的字符 '{here}' 无法识别", f"the character '{here}' is not understood here"
+        if here == "%":
+            zh += "（百分比写成小数：3% 写 0.03）"
+            en += " (write a percentage as a fraction: 0.03 for 3%)"
+    return D.TOML_SYNTAX(problem=Words(zh, en)).at(Location(display, line, col), source_line=src)
+
+
+def _line(lines: list[str], line: int | None) -> str:
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
+def _at(message: Message, display: str, lines: list[str], line: int, col: int) -> Diagnostic:
+    """``message`` at a line and column of the file, with that line (0: not placed)."""
+    return message.at(Location(display, line or None, col or None), source_line=_line(lines, line))
 
 
 # tomllib's commonest complaints, in the words of someone editing the file
@@ -332,214 +269,3 @@ def package_sha256(root: Path) -> str:
         name = rel.encode("utf-8")
         h.update(len(name).to_bytes(8, "big") + name + part.digest())
     return h.hexdigest()
-
-
-# --- the structural scanner -------------------------------------------------------------
-
-_PUNCT = set("[]{},=\n")
-
-
-Token = tuple[str, str, int, int]
-
-
-def _tokenize(text: str) -> list[Token]:
-    """Tokens as (kind, text, line, col); kinds: punct, str, bare. Comments are dropped."""
-    return list(_tokens(text))
-
-
-def _tokens(text: str) -> Iterator[Token]:
-    """``_tokenize`` one token at a time (a token list takes about 40 bytes per byte of text)."""
-    i, line, col, n = 0, 1, 1, len(text)
-
-    def advance(upto: int) -> None:
-        nonlocal i, line, col
-        chunk = text[i:upto]
-        nl = chunk.count("\n")
-        if nl:
-            line += nl
-            col = len(chunk) - chunk.rfind("\n")
-        else:
-            col += len(chunk)
-        i = upto
-
-    while i < n:
-        c = text[i]
-        if c in " \t\r":
-            advance(i + 1)
-        elif c == "#":
-            j = text.find("\n", i)
-            advance(n if j < 0 else j)
-        elif c in _PUNCT:
-            yield ("punct", c, line, col)
-            advance(i + 1)
-        elif c in "\"'":
-            triple = text.startswith(c * 3, i)
-            q = c * 3 if triple else c
-            j = i + len(q)
-            while j < n:
-                if c == '"' and text[j] == "\\":
-                    j += 2
-                    continue
-                if text.startswith(q, j):
-                    break
-                if not triple and text[j] == "\n":
-                    break
-                j += 1
-            end = min(n, j + len(q))
-            while triple and end < n and text[end] == c:  # """ab"""" ends on the last quote
-                end += 1
-            yield ("str", text[i:end], line, col)
-            advance(end)
-        else:
-            j = i
-            while j < n and text[j] not in " \t\r#\"'" and text[j] not in _PUNCT:
-                j += 1
-            yield ("bare", text[i:j], line, col)
-            advance(j)
-
-
-def _key_text(tok: tuple[str, str, int, int]) -> list[str]:
-    # interned: a package repeats "title_zh" and "expr" thousands of times in its key paths
-    kind, txt = tok[0], tok[1]
-    if kind == "str":
-        return [sys.intern(txt.strip("\"'"))]
-    return [sys.intern(p) for p in txt.split(".") if p]
-
-
-class TooManyKeys(Exception):
-    """``locate_keys`` met more keys than its limit; ``line`` and ``column`` are the first one past it."""
-
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__(f"more keys than the limit at {line}:{column}")
-        self.line, self.column = line, column
-
-
-def locate_keys(
-    text: str, limit: int | None = None
-) -> tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
-    """Map every key path of a TOML document to the (line, column) of its value and key.
-
-    With ``limit``, raise ``TooManyKeys`` at the first key or table header past it, before the
-    maps grow further."""
-    toks = _Window(text)
-    count = 0
-
-    def counted(line: int, col: int) -> None:
-        nonlocal count
-        count += 1
-        if limit is not None and count > limit:
-            raise TooManyKeys(line, col)
-    pos: dict[KeyPath, tuple[int, int]] = {}
-    keypos: dict[KeyPath, tuple[int, int]] = {}
-    aot_count: dict[KeyPath, int] = {}
-    current: KeyPath = ()
-    k = 0
-
-    def resolve(raw: list[str]) -> KeyPath:
-        path: KeyPath = ()
-        for part in raw:
-            path = (*path, part)
-            if path in aot_count:
-                path = (*path, aot_count[path] - 1)
-        return path
-
-    def value(at: int, path: KeyPath) -> int:
-        """Record the value starting at token ``at``; return the index after it."""
-        if at not in toks:
-            return at
-        kind, txt, line, col = toks[at]
-        pos[path] = (line, col)
-        if txt == "[" and kind == "punct":
-            at += 1
-            idx = 0
-            while at in toks and toks[at][1] != "]":
-                if toks[at][1] in ("\n", ","):
-                    at += 1
-                    continue
-                at = value(at, (*path, idx))
-                idx += 1
-            return at + 1
-        if txt == "{" and kind == "punct":
-            at += 1
-            while at in toks and toks[at][1] != "}":
-                if toks[at][1] in ("\n", ","):
-                    at += 1
-                    continue
-                at = keyval(at, path)
-            return at + 1
-        return at + 1
-
-    def keyval(at: int, base: KeyPath) -> int:
-        parts: list[str] = []
-        start = toks[at][2:] if at in toks else (0, 0)
-        while at in toks and toks[at][1] != "=" and toks[at][1] != "\n":
-            parts.extend(_key_text(toks[at]))
-            at += 1
-        if at not in toks or toks[at][1] != "=":
-            return at + 1
-        path = (*base, *parts)  # one tuple for both maps
-        counted(start[0], start[1])
-        keypos[path] = (start[0], start[1])
-        return value(at + 1, path)
-
-    while k in toks:
-        kind, txt, _line, _col = toks[k]
-        if txt == "\n":
-            k += 1
-        elif kind == "punct" and txt == "[":
-            counted(_line, _col)
-            double = k + 1 in toks and toks[k + 1][1] == "["
-            k += 2 if double else 1
-            raw: list[str] = []
-            while k in toks and toks[k][1] not in ("]", "\n"):
-                raw.extend(_key_text(toks[k]))
-                k += 1
-            k += 2 if double else 1
-            if double and raw:  # "[[]]" is a syntax error tomllib reports; locate what there is
-                parent = resolve(raw[:-1])
-                key = (*parent, raw[-1])
-                aot_count[key] = aot_count.get(key, 0) + 1
-                current = (*key, aot_count[key] - 1)
-                pos.setdefault(key, (_line, _col))
-            else:
-                current = resolve(raw)
-            pos.setdefault(current, (_line, _col))
-        else:
-            k = keyval(k, current)
-    return pos, keypos
-
-
-class _Window:
-    """The tokens of a text by index, made as they are asked for and forgotten a few tokens
-    later. ``locate_keys`` reads forward, at most one token ahead, so it needs no list of them
-    all: that list took about 40 bytes per byte of text (150 MB for a 4 MiB file)."""
-
-    KEPT = 4  # tokens remembered behind the newest one
-
-    def __init__(self, text: str) -> None:
-        self._source = _tokens(text)
-        self._kept: dict[int, Token] = {}
-        self._made = 0
-        self._done = False
-
-    def __contains__(self, index: int) -> bool:
-        """Whether the text has a token ``index`` (making the tokens up to it)."""
-        if index < self._made:
-            return True
-        while not self._done and self._made <= index:
-            tok = next(self._source, None)
-            if tok is None:
-                self._done = True
-                break
-            self._kept[self._made] = tok
-            self._kept.pop(self._made - self.KEPT, None)
-            self._made += 1
-        return index < self._made
-
-    def __getitem__(self, index: int) -> Token:
-        tok = self._kept.get(index)
-        if tok is None:
-            if index not in self:
-                raise IndexError(index)
-            tok = self._kept[index]
-        return tok

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Message
 from zjtx_rules.package.spec import TableInputSpec
 
 MAX_CELLS = 20_000
@@ -212,17 +214,17 @@ def _row_masks(axis: list[tuple[Any, str]], rows: Sequence[Row], idx: int) -> li
 
 def table_problems(
     inputs: Sequence[TableInputSpec], version: TableVersion
-) -> list[tuple[str, str, str, int | None]]:
-    """(code, zh, en, row index) for gaps, overlaps and unreachable rows."""
+) -> list[tuple[Message, int | None]]:
+    """(message, row index) for gaps, overlaps and unreachable rows."""
     axes = [_atoms(inp, version.rows, i) for i, inp in enumerate(inputs)]
     size = 1
     for ax in axes:
         size *= max(1, len(ax))
     if size > MAX_CELLS:
-        return [("E404", f"决策表输入组合过多（{size}）", f"too many input cells ({size})", None)]
+        return [(D.TOO_MANY_CELLS(size=size), None)]
     masks = [_row_masks(ax, version.rows, i) for i, ax in enumerate(axes)]
     everyone = (1 << len(version.rows)) - 1
-    problems: list[tuple[str, str, str, int | None]] = []
+    problems: list[tuple[Message, int | None]] = []
     first_hits = any_hits = 0
     gaps: list[str] = []
     for cell in itertools.product(*(range(len(ax)) for ax in axes)):
@@ -239,46 +241,17 @@ def table_problems(
         rest = hits & ~first
         if version.hit_policy == "unique" and rest:
             one, two = first.bit_length() - 1, (rest & -rest).bit_length() - 1
-            label = _label(inputs, axes, cell)
-            problems.append(
-                (
-                    "E402",
-                    f"决策表行重叠: 第 {one + 1} 行与第 {two + 1} 行都匹配 {label}",
-                    f"overlapping rows {one + 1} and {two + 1} both match {label}",
-                    two,
-                )
-            )
+            overlap = D.OVERLAPPING_ROWS(first=one + 1, second=two + 1, cell=_label(inputs, axes, cell))
+            problems.append((overlap, two))
     if gaps:
-        shown = "; ".join(gaps[:5])
-        problems.append(
-            (
-                "E403",
-                f"决策表有空缺（无行匹配，也无 default）: {shown}",
-                f"decision table gap (no row matches and no default): {shown}",
-                None,
-            )
-        )
+        problems.append((D.TABLE_GAP(cells="; ".join(gaps[:5])), None))
     for i in range(len(version.rows)):  # e.g. a row below an input's declared ``min``
         if not any_hits >> i & 1:
-            problems.append(
-                (
-                    "E402",
-                    f"第 {i + 1} 行落在输入的声明范围（min/below）之外，永远不会命中",
-                    f"row {i + 1} lies outside the inputs' declared ranges (min/below) and can never match",
-                    i,
-                )
-            )
+            problems.append((D.OVERLAPPING_ROWS(form="outside", row=i + 1), i))
     if version.hit_policy == "first":
         for i in range(len(version.rows)):
             if any_hits >> i & 1 and not first_hits >> i & 1:
-                problems.append(
-                    (
-                        "E402",
-                        f"第 {i + 1} 行被前面的行完全覆盖，永远不会命中",
-                        f"row {i + 1} is shadowed by earlier rows and can never match",
-                        i,
-                    )
-                )
+                problems.append((D.OVERLAPPING_ROWS(form="shadowed", row=i + 1), i))
     return problems
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.display import schema_message
 from zjtx_rules.errors import Diagnostic, Location, ProfileError, RuleError, UsageError, ZjtxError
 from zjtx_rules.evaluate.ruleset import RuleSet
@@ -75,18 +77,8 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | No
         except ValidationError as exc:
             for err in exc.errors():
                 loc = src.location(tuple(err["loc"]))
-                zh, en = schema_message(dict(err))
-                diags.append(
-                    Diagnostic(
-                        "E140",
-                        "bad-case",
-                        "error",
-                        f"测试用例格式错误: {zh}",
-                        f"malformed test case: {en}",
-                        loc,
-                        source_line=src.line_text(loc.line),
-                    )
-                )
+                problem = Words(*schema_message(dict(err)))
+                diags.append(D.BAD_CASE(problem=problem).at(loc, source_line=src.line_text(loc.line)))
             continue
         cases.extend(Case(c, src, i) for i, c in enumerate(doc.cases))
         cases.extend(Case(s, src, i) for i, s in enumerate(doc.summaries))

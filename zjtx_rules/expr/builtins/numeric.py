@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from zjtx_rules import diagnostics as D
 from zjtx_rules.expr.builtins.signature import Builtin, Value
 from zjtx_rules.expr.nodes import Node, Num
 from zjtx_rules.expr.parser import ExprError
@@ -16,14 +17,7 @@ def _power_of_ten(q: Node) -> None:
     """E304 unless the rounding step is written as a power of ten. Why: quantize keeps only the
     step's exponent, so 0.02 would round exactly like 0.01 while reading as something else."""
     if not isinstance(q, Num) or q.value <= 0 or q.value.normalize().as_tuple().digits != (1,):
-        raise ExprError(
-            "E304",
-            "bad-precision",
-            "舍入精度应为 10 的幂的字面量，如 0.01（分）、1（元）或 100",
-            "the rounding precision must be a power of ten written as a literal, such as "
-            "0.01 (fen), 1 or 100",
-            q.span,
-        )
+        raise ExprError.of(D.BAD_PRECISION(), q.span)
 
 
 STEP = Value(ty=NUMBER, literal=_power_of_ten)

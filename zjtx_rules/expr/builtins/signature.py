@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from zjtx_rules import diagnostics as D
+from zjtx_rules.diagnostics import Words
 from zjtx_rules.expr.astgen import Atom, Generator
 from zjtx_rules.expr.nodes import Call, Node
 from zjtx_rules.expr.parser import ExprError
@@ -31,13 +33,8 @@ Fn = Callable[..., Any]
 
 def type_error(node: Node, expected: str, got: Ty, what_zh: str = "", what_en: str = "") -> ExprError:
     """E301, the one wording of every type mismatch: "expected X; got Y"."""
-    return ExprError(
-        "E301",
-        "type-mismatch",
-        f"{what_zh}类型应为 {expected}，实际为 {got.describe()}",
-        f"{what_en}expected {expected}; got {got.describe()}",
-        node.span,
-    )
+    what = Words(what_zh, what_en)
+    return ExprError.of(D.TYPE_MISMATCH(what=what, expected=expected, got=got.describe()), node.span)
 
 
 class TypeChecker(Protocol):
