@@ -61,7 +61,17 @@ def test_a_row_outside_the_declared_input_range_never_matches() -> None:
 def test_bad_row_conditions_are_refused() -> None:
     import pytest
 
-    for inp, raw in ((ENUM, "d"), (NUM, {"min": 5, "below": 5}), (NUM, 3), (NUM, {"max": 1})):
+    bad = (
+        (ENUM, "d"),
+        (NUM, {"min": 5, "below": 5}),
+        (NUM, 3),
+        (NUM, {"max": 1, "below": 2}),  # two upper edges
+        (NUM, {"min": 1, "above": 0}),  # two lower edges
+        (NUM, {"min": 3, "max": 2}),
+        (NUM, {"above": 2, "max": 2}),  # empty: 2 < x <= 2
+        (NUM, {"at": 1}),
+    )
+    for inp, raw in bad:
         with pytest.raises(ValueError):
             parse_row_cond(inp, raw)
 
