@@ -107,3 +107,32 @@ def test_clause_labels_and_the_tier_heading_come_from_the_package(tmp_path: Path
     assert "附件第1项" in render_text(ev, rules, "zh")
     assert "annex item 1" in render_text(ev, rules, "en")
     assert "第1条" not in render_text(ev, rules, "zh")
+
+
+def test_a_benefit_kind_is_one_the_package_declares(tmp_path: Path) -> None:
+    declared = '[policy.benefits.recognition]\nlabel_zh = "认定"\nlabel_en = "recognition"\n'
+    pkg = _package(tmp_path)
+    with (pkg / "policy.toml").open("a", encoding="utf-8") as f:
+        f.write(declared)
+    with pytest.raises(zjtx_rules.RuleError) as err:  # "cash" is not one of the package's kinds now
+        zjtx_rules.load_rules(pkg)
+    assert [d.code for d in err.value.diagnostics] == ["E211"]
+    measures = pkg / "measures.toml"
+    text = measures.read_text(encoding="utf-8").replace('benefit = "cash"', 'benefit = "recognition"')
+    measures.write_text(text, encoding="utf-8")
+    rules = zjtx_rules.load_rules(pkg)
+    assert rules.describe()["measures"][0]["benefit"] == "recognition"
+
+
+def test_an_assumed_period_end_is_said_when_a_date_falls_outside(tmp_path: Path) -> None:
+    extra = 'period_name_zh = "认定期"\nperiod_name_en = "recognition period"\n'
+    pkg = _package(tmp_path, policy_extra=extra)
+    with (pkg / "policy.toml").open("a", encoding="utf-8") as f:
+        f.write('[policy.assumed.valid_to]\nnote_zh = "原文未写终止日"\nnote_en = "the text sets no end"\n')
+    rules = zjtx_rules.load_rules(pkg)
+    late = rules.evaluate({"id": "x"}, "2026-06-30").warnings
+    assert [w["code"] for w in late] == ["W701"]
+    assert "认定期" in late[0]["message_zh"] and "原文未写终止日" in late[0]["message_zh"]
+    assert "recognition period" in late[0]["message_en"] and "the text sets no end" in late[0]["message_en"]
+    early = rules.evaluate({"id": "x"}, "2024-06-30").warnings
+    assert "假设" not in early[0]["message_zh"]  # the start is not assumed

@@ -14,6 +14,7 @@ tables, periods and the graph of references; ``E6xx`` invariants; ``W5xx`` assum
 """
 
 from zjtx_rules.diagnostics import checks, declarations, names, reading, structure, syntax, warning_codes
+from zjtx_rules.diagnostics.checks import ALWAYS_READS_PAYMENT as ALWAYS_READS_PAYMENT
 from zjtx_rules.diagnostics.checks import ALWAYS_TRUE as ALWAYS_TRUE
 from zjtx_rules.diagnostics.checks import BAD_PARAMETER as BAD_PARAMETER
 from zjtx_rules.diagnostics.checks import BAD_PRECISION as BAD_PRECISION
@@ -43,6 +44,7 @@ from zjtx_rules.diagnostics.entry import Words as Words
 from zjtx_rules.diagnostics.names import BAD_NAME as BAD_NAME
 from zjtx_rules.diagnostics.names import DUPLICATE_NAME as DUPLICATE_NAME
 from zjtx_rules.diagnostics.names import UNKNOWN_ASSUMPTION as UNKNOWN_ASSUMPTION
+from zjtx_rules.diagnostics.names import UNKNOWN_BENEFIT as UNKNOWN_BENEFIT
 from zjtx_rules.diagnostics.names import UNKNOWN_CHOICE as UNKNOWN_CHOICE
 from zjtx_rules.diagnostics.names import UNKNOWN_FIELD as UNKNOWN_FIELD
 from zjtx_rules.diagnostics.names import UNKNOWN_FUNCTION as UNKNOWN_FUNCTION

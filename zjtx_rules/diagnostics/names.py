@@ -122,3 +122,17 @@ UNKNOWN_SOURCE = error(
     doc_en="Every id in refs = [...] must be declared in the sources register as [sources.ID] "
     "(title, document number, issuer, date and address).",
 )
+
+
+UNKNOWN_BENEFIT = error(
+    "E211",
+    "unknown-benefit",
+    "'{name}' 不是本规则包声明的支持方式",
+    "'{name}' is not a benefit kind of this package",
+    doc_zh="措施的 benefit 应是 [policy.benefits] 声明的一种支持方式；规则包没有声明时，"
+    "是默认的七种之一（cash、quota、loan、pool、fund、service、priority）。提示列出可用的取值。",
+    doc_en="A measure's benefit must be one of the kinds the package declares in [policy.benefits], "
+    "or, when it declares none, one of the default seven (cash, quota, loan, pool, fund, service, "
+    "priority). The hint lists them.",
+    hints={"allowed": Form("可用: {allowed}", "allowed: {allowed}")},
+)

@@ -3,7 +3,7 @@ an evaluation result (``W70x`` from the rules, ``W72x`` from the profile)."""
 
 from __future__ import annotations
 
-from zjtx_rules.diagnostics.entry import warning
+from zjtx_rules.diagnostics.entry import Form, warning
 
 ASSUMPTION = warning(
     "W501",
@@ -20,12 +20,23 @@ ASSUMPTION = warning(
 OUTSIDE_POLICY_PERIOD = warning(
     "W701",
     "outside-policy-period",
-    "评估日期 {day} 不在政策期 {start} 至 {end} 内，结果仅供参考",
-    "evaluation date {day} is outside the policy period {start} to {end}; the result is indicative only",
+    "评估日期 {day} 不在{period} {start} 至 {end} 内，结果仅供参考",
+    "evaluation date {day} is outside the {period} {start} to {end}; the result is indicative only",
     doc_zh="评估结果中的警告：评估日期在政策期之外，结果只是按规则推算，仅供参考。"
-    "由评估企业信息产生，不是规则包的问题。",
+    "政策期的名称来自规则包（[policy] period_name_zh，默认“政策期”）；政策期的起止日本身是假设时"
+    "（[policy.assumed.valid_to]），消息写出这个假设。由评估企业信息产生，不是规则包的问题。",
     doc_en="A warning of an evaluation result: the date evaluated is outside the policy period, "
-    "so the result only extrapolates the rules. Raised by evaluating a profile, not by the package.",
+    "so the result only extrapolates the rules. The period's name comes from the package "
+    "([policy] period_name_en, default 'policy period'); when a start or end of the period is "
+    "itself an assumption ([policy.assumed.valid_to]), the message states it. Raised by "
+    "evaluating a profile, not by the package.",
+    forms={
+        "assumed": Form(
+            "评估日期 {day} 不在{period} {start} 至 {end} 内（其中{which}是假设：{note}），结果仅供参考",
+            "evaluation date {day} is outside the {period} {start} to {end} (the {which} is "
+            "assumed: {note}); the result is indicative only",
+        )
+    },
     trigger="result",
 )
 

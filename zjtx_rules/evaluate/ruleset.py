@@ -207,8 +207,7 @@ class RuleSet:
             raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
         warnings = [_warning(w) for w in self.validator.warnings(facts)]
         if not self.policy.valid_from <= day <= self.policy.valid_to:
-            outside = D.OUTSIDE_POLICY_PERIOD(day=day, start=self.policy.valid_from, end=self.policy.valid_to)
-            warnings.append(_warning(outside))
+            warnings.append(_warning(_outside_period(self.policy, day)))
         if self.book.warn:
             for m in measures:
                 for a in m.assumptions:
@@ -249,3 +248,18 @@ class RuleSet:
 def _warning(message: Message) -> WarningDict:
     """A warning of the result, from the catalogue (W7xx)."""
     return {"code": message.code, "message_zh": message.zh, "message_en": message.en}
+
+
+def _outside_period(policy: PolicySpec, day: date) -> Message:
+    """W701, in the package's name for its period, with the assumption when the period is one."""
+    period = Words(policy.period_name_zh, policy.period_name_en)
+    start, end = policy.valid_from, policy.valid_to
+    late = day > end
+    assumed = policy.assumed.get("valid_to" if late else "valid_from")
+    if assumed is None:
+        return D.OUTSIDE_POLICY_PERIOD(day=day, start=start, end=end, period=period)
+    which = Words("终止日", "end") if late else Words("起始日", "start")
+    note = Words(assumed.note_zh, assumed.note_en)
+    return D.OUTSIDE_POLICY_PERIOD(
+        form="assumed", day=day, start=start, end=end, period=period, which=which, note=note
+    )

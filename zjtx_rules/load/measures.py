@@ -74,13 +74,26 @@ def measures(b: Build) -> list[CompiledMeasure]:
             b.check_choices(ospec.assumptions, site, ("outputs", oname, "assumptions"))
             if node is not None:
                 refs = b.closure.of([node], ospec.assumptions, spec.outputs)
+                if ospec.report == "always":
+                    for read in sorted(r for r in refs.locals if spec.outputs[r].report != "always"):
+                        b.ld.report(D.ALWAYS_READS_PAYMENT(name=read), site, sub=("outputs", oname, "expr"))
                 outputs.append(CompiledOutput(oname, ospec, compile_expr(node), refs, node))
         b.deps[name] = deps
+        _benefit(b, spec, site)
         _summary_flags(b, spec, site)
         if len(spec.responsible_units_en) != len(spec.responsible_units):
             b.no_english(site, ("responsible_units",), "、".join(spec.responsible_units))
         out.append(CompiledMeasure(name, spec, conds, outputs))
     return out
+
+
+def _benefit(b: Build, spec: MeasureSpec, site: Site) -> None:
+    """A measure's benefit is one of the package's kinds (``[policy.benefits]``, else the
+    default seven of a subsidy plan)."""
+    kinds = list(b.policy.benefit_kinds())
+    if spec.benefit not in kinds:
+        message = D.UNKNOWN_BENEFIT(name=spec.benefit, hint="allowed", allowed=", ".join(kinds))
+        b.ld.report(message, site, sub=("benefit",), hint=did_you_mean(spec.benefit, kinds))
 
 
 def _closing(b: Build, spec: MeasureSpec, site: Site) -> MeasureSpec:
