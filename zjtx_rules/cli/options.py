@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 FORMAT_HELP = "output format: text for people, json for machines"
-RULES_HELP = (
-    "rule package folder (default: ./rules/<package> when there is one, else the bundled package)"
-)
+RULES_HELP = "rule package folder (default: ./rules/<package> when there is one, else the bundled package)"
 AS_OF_HELP = "evaluation date YYYY-MM-DD (default: today)"
 
 
