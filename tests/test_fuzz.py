@@ -495,15 +495,16 @@ def cli_evaluate(body: bytes, argv: list[str], monkeypatch: pytest.MonkeyPatch) 
     the exit code, stdout and stderr."""
     import sys
 
-    from zjtx_rules.cli import main as cli
+    import zjtx_rules.cli.evaluate as evaluate_command
+    from zjtx_rules.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with monkeypatch.context() as m:
-        m.setattr(cli, "load_rules", lambda _path=None: RULES)
+        m.setattr(evaluate_command, "load_rules", lambda _path=None: RULES)
         m.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body)))
         m.setattr(sys, "stdout", out)
         m.setattr(sys, "stderr", err)
-        code = cli.main(["evaluate", "-", "--rules", str(BUNDLED), *argv])
+        code = main(["evaluate", "-", "--rules", str(BUNDLED), *argv])
     return code, out.getvalue(), err.getvalue()
 
 

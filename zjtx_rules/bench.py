@@ -23,10 +23,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zjtx_rules.evaluate.ruleset import load_rules
+from zjtx_rules.evaluate.ruleset import RuleSet, load_rules
 from zjtx_rules.quality.generate import generate
 
 
@@ -75,53 +76,47 @@ def _load() -> str:
     return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
-def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, batch_lines: int = 0) -> str:
+def _each(fn: Callable[[Any], object], items: list[Any]) -> Callable[[], None]:
+    def run() -> None:
+        for item in items:
+            fn(item)
+
+    return run
+
+
+def _in_process_rows(
+    rules: RuleSet, profiles: list[Any], texts: list[str], day: date, repeat: int
+) -> tuple[list[Row], list[int]]:
+    """Validation, evaluation from dicts and from text, and the ways of writing a result; and
+    the sizes of the results' JSON, smallest first."""
+    count = len(profiles)
+
+    def best(label: str, fn: Callable[[Any], object], items: list[Any]) -> Row:
+        return measure(label, count, _each(fn, items), repeat)
+
+    rows = [
+        best("validate only", rules.validate_profile, profiles),
+        best("evaluate(dict), reasons on", lambda p: rules.evaluate(p, day), profiles),
+        best("evaluate(dict), reasons off", lambda p: rules.evaluate(p, day, reasons=False), profiles),
+        best("evaluate(JSON text), reasons off", lambda t: rules.evaluate(t, day, reasons=False), texts),
+    ]
+    results = [rules.evaluate(p, day) for p in profiles]
+    rows += [
+        best("result.to_dict()", lambda r: r.to_dict(), results),
+        best("result.to_dict(texts=False)", lambda r: r.to_dict(texts=False), results),
+        best("result.to_compact()", lambda r: r.to_compact(), results),
+        best("result.to_json()", lambda r: r.to_json(), results),
+    ]
+    return rows, sorted(len(r.to_json().encode("utf-8")) for r in results)
+
+
+def _batch_rows(rules_dir: str | None, texts: list[str], day: date) -> tuple[list[Row], float, float]:
+    """JSON Lines through ``batch``: compact lines with one worker and with every core, whole
+    results with one; and the bytes per line of compact and of whole results."""
     from zjtx_rules.batch.stream import run_batch
 
-    load_before = _load()
-    rules = load_rules(rules_dir)
-    day = rules.policy.valid_to
-    profiles = list(generate(rules, count, seed, missing=0.0, as_of=day))
-    texts = [json.dumps(p, ensure_ascii=False) for p in profiles]
-    rules.evaluate(profiles[0], day)  # warm the parameter cache
-    rows: list[Row] = []
-
-    def each(fn: Callable[[Any], object], items: list[Any]) -> Callable[[], None]:
-        def run() -> None:
-            for item in items:
-                fn(item)
-
-        return run
-
-    rows.append(measure("validate only", count, each(rules.validate_profile, profiles), repeat))
-    rows.append(
-        measure("evaluate(dict), reasons on", count, each(lambda p: rules.evaluate(p, day), profiles), repeat)
-    )
-    rows.append(
-        measure(
-            "evaluate(dict), reasons off",
-            count,
-            each(lambda p: rules.evaluate(p, day, reasons=False), profiles),
-            repeat,
-        )
-    )
-    rows.append(
-        measure(
-            "evaluate(JSON text), reasons off",
-            count,
-            each(lambda t: rules.evaluate(t, day, reasons=False), texts),
-            repeat,
-        )
-    )
-    results = [rules.evaluate(p, day) for p in profiles]
-    rows.append(measure("result.to_dict()", count, each(lambda r: r.to_dict(), results), repeat))
-    rows.append(
-        measure("result.to_dict(texts=False)", count, each(lambda r: r.to_dict(texts=False), results), repeat)
-    )
-    rows.append(measure("result.to_compact()", count, each(lambda r: r.to_compact(), results), repeat))
-    rows.append(measure("result.to_json()", count, each(lambda r: r.to_json(), results), repeat))
-    sizes = sorted(len(r.to_json().encode("utf-8")) for r in results)
-    del results
+    count = len(texts)
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
         src.write_text("".join(t + "\n" for t in texts), "utf-8")
@@ -137,15 +132,48 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
             rows.append(measure(f"batch JSONL -> JSONL{shape}, {workers} worker(s)", count, one_batch))
         line_bytes = (Path(tmp) / "out1.jsonl").stat().st_size / count
         full_bytes = (Path(tmp) / "out1full.jsonl").stat().st_size / count
-    durable: Row | None = None
+    return rows, line_bytes, full_bytes
+
+
+def _durable_row(rules: RuleSet, profiles: list[Any], day: date) -> Row | None:
+    """The durable-rules back end on the same profiles, when it is installed."""
     try:
         from zjtx_rules.backends.durable import DurableBackend
-
-        backend = DurableBackend(rules, day)
-        durable = measure("durable-rules back end (statuses only)", count, each(backend.statuses, profiles))
-        rows.append(durable)
     except ImportError:
-        pass
+        return None
+    backend = DurableBackend(rules, day)
+    return measure("durable-rules back end (statuses only)", len(profiles), _each(backend.statuses, profiles))
+
+
+def _speedups(rows: list[Row]) -> list[str]:
+    """Each evaluation path against evaluate(dict) with reasons (CPU), each batch against one
+    worker (wall)."""
+    lines = []
+    by = {r.label: r for r in rows}
+    on = by["evaluate(dict), reasons on"]
+    for r in rows:
+        if r is not on and r.label.startswith(("evaluate", "durable")):
+            lines.append(f"{r.label}: {on.cpu / r.cpu:.2f}x the speed of evaluate(dict) with reasons (CPU)")
+    one = by["batch JSONL -> JSONL, 1 worker(s)"]
+    for r in rows:
+        if r.label.startswith("batch JSONL -> JSONL,") and r is not one:
+            lines.append(f"{r.label}: {one.wall / r.wall:.2f}x one worker (wall)")
+    return lines
+
+
+def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, batch_lines: int = 0) -> str:
+    load_before = _load()
+    rules = load_rules(rules_dir)
+    day = rules.policy.valid_to
+    profiles = list(generate(rules, count, seed, missing=0.0, as_of=day))
+    texts = [json.dumps(p, ensure_ascii=False) for p in profiles]
+    rules.evaluate(profiles[0], day)  # warm the parameter cache
+    rows, sizes = _in_process_rows(rules, profiles, texts, day, repeat)
+    batch_rows, line_bytes, full_bytes = _batch_rows(rules_dir, texts, day)
+    rows += batch_rows
+    durable = _durable_row(rules, profiles, day)
+    if durable is not None:
+        rows.append(durable)
     lines = [
         f"zjtx bench: {rules.policy.id} {rules.policy.version}, {count} generated complete "
         f"profiles (seed {seed}), as of {day}; best of {repeat} for the in-process paths",
@@ -164,15 +192,7 @@ def run_bench(rules_dir: str | None, count: int, seed: int, *, repeat: int = 3, 
         f"batch output {line_bytes:,.0f} bytes per line (compact, the default), "
         f"{full_bytes:,.0f} with --full"
     )
-    by = {r.label: r for r in rows}
-    on = by["evaluate(dict), reasons on"]
-    for r in rows:
-        if r is not on and r.label.startswith(("evaluate", "durable")):
-            lines.append(f"{r.label}: {on.cpu / r.cpu:.2f}x the speed of evaluate(dict) with reasons (CPU)")
-    one = by["batch JSONL -> JSONL, 1 worker(s)"]
-    for r in rows:
-        if r.label.startswith("batch JSONL -> JSONL,") and r is not one:
-            lines.append(f"{r.label}: {one.wall / r.wall:.2f}x one worker (wall)")
+    lines += _speedups(rows)
     if batch_lines:
         lines.append("")
         lines.append(big_batch(rules_dir, batch_lines, seed))

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from zjtx_rules.batch.stream import Record, csv_profile
+from zjtx_rules.batch.records import Record, csv_profile
 from zjtx_rules.errors import EvaluationError, ProfileError
 from zjtx_rules.evaluate.reasons import fmt_value
 from zjtx_rules.evaluate.result import MeasureOutcome, money_str

@@ -7,51 +7,13 @@ program only.
 from __future__ import annotations
 
 from zjtx_rules.package.spec import FieldSpec
-from zjtx_rules.program.model import Program
-from zjtx_rules.program.policyinfo import FactInfoDict, PolicyDescriptionDict
+from zjtx_rules.program.model import CompiledMeasure, Program
+from zjtx_rules.program.policyinfo import FactInfoDict, MeasureInfoDict, PolicyDescriptionDict
 
 
 def describe(program: Program) -> PolicyDescriptionDict:
     """Everything a portal needs to build its own form and explain the measures
     (``GET /v1/policy``; its contract is ``zjtx_rules.program.policyinfo``)."""
-
-    def field(name: str, spec: FieldSpec) -> FactInfoDict:
-        d: FactInfoDict = {
-            "name": name,
-            "type": spec.type,
-            "required": spec.required,
-            "label_zh": spec.label_zh,
-            "label_en": spec.label_en,
-            "question_zh": spec.question_zh,
-            "question_en": spec.question_en,
-            "unit": spec.unit,
-            "unit_en": spec.unit_en or spec.unit,
-        }
-        if spec.min is not None:
-            d["min"] = f"{spec.min.normalize():f}"
-        if spec.max is not None:
-            d["max"] = f"{spec.max.normalize():f}"
-        if spec.below is not None:
-            d["below"] = f"{spec.below.normalize():f}"
-        if spec.choices:
-            d["choices"] = [
-                {
-                    "value": c,
-                    "label_zh": (spec.choice_labels_zh or {}).get(c, c),
-                    "label_en": (spec.choice_labels_en or {}).get(c, c),
-                }
-                for c in spec.choices
-            ]
-        if spec.max_length:
-            d["max_length"] = spec.max_length
-        if spec.max_items:
-            d["max_items"] = spec.max_items
-        if spec.format:
-            d["format"] = spec.format
-        if spec.fields:
-            d["fields"] = [field(n, s) for n, s in spec.fields.items()]
-        return d
-
     p = program.policy
     return {
         "policy": {
@@ -78,38 +40,79 @@ def describe(program: Program) -> PolicyDescriptionDict:
             }
             for t, s in program.targets.items()
         ],
-        "measures": [
-            {
-                "id": m.id,
-                "clause": m.spec.clause,
-                "title_zh": m.spec.title_zh,
-                "title_en": m.spec.title_en,
-                "benefit": m.spec.benefit,
-                "responsible_units": list(m.spec.responsible_units),
-                "responsible_units_en": list(m.spec.responsible_units_en or m.spec.responsible_units),
-                "quote": m.spec.quote,
-                "audience_zh": m.spec.audience_zh,
-                "audience_en": m.spec.audience_en,
-                "outputs": [
-                    {"name": n, "type": o.type, "title_zh": o.title_zh, "title_en": o.title_en}
-                    for n, o in m.spec.outputs.items()
-                ],
-                "details": [
-                    {
-                        "title_zh": d.title_zh,
-                        "title_en": d.title_en,
-                        "text_zh": d.text_zh,
-                        "text_en": d.text_en,
-                        "source": d.source,
-                        "assumption": d.assumption,
-                    }
-                    for d in m.spec.details
-                ],
-            }
-            for m in program.measures
-        ],
+        "measures": [_measure(m) for m in program.measures],
         "tiers": [
             {"id": t.id, "title_zh": t.spec.title_zh, "title_en": t.spec.title_en} for t in program.tiers
         ],
-        "facts": [field(n, s) for n, s in program.facts.items()],
+        "facts": [_fact(n, s) for n, s in program.facts.items()],
     }
+
+
+def _measure(m: CompiledMeasure) -> MeasureInfoDict:
+    return {
+        "id": m.id,
+        "clause": m.spec.clause,
+        "title_zh": m.spec.title_zh,
+        "title_en": m.spec.title_en,
+        "benefit": m.spec.benefit,
+        "responsible_units": list(m.spec.responsible_units),
+        "responsible_units_en": list(m.spec.responsible_units_en or m.spec.responsible_units),
+        "quote": m.spec.quote,
+        "audience_zh": m.spec.audience_zh,
+        "audience_en": m.spec.audience_en,
+        "outputs": [
+            {"name": n, "type": o.type, "title_zh": o.title_zh, "title_en": o.title_en}
+            for n, o in m.spec.outputs.items()
+        ],
+        "details": [
+            {
+                "title_zh": d.title_zh,
+                "title_en": d.title_en,
+                "text_zh": d.text_zh,
+                "text_en": d.text_en,
+                "source": d.source,
+                "assumption": d.assumption,
+            }
+            for d in m.spec.details
+        ],
+    }
+
+
+def _fact(name: str, spec: FieldSpec) -> FactInfoDict:
+    """A fact (or a field of a record fact) as a form shows it: label, question, unit, bounds
+    and choices."""
+    d: FactInfoDict = {
+        "name": name,
+        "type": spec.type,
+        "required": spec.required,
+        "label_zh": spec.label_zh,
+        "label_en": spec.label_en,
+        "question_zh": spec.question_zh,
+        "question_en": spec.question_en,
+        "unit": spec.unit,
+        "unit_en": spec.unit_en or spec.unit,
+    }
+    if spec.min is not None:
+        d["min"] = f"{spec.min.normalize():f}"
+    if spec.max is not None:
+        d["max"] = f"{spec.max.normalize():f}"
+    if spec.below is not None:
+        d["below"] = f"{spec.below.normalize():f}"
+    if spec.choices:
+        d["choices"] = [
+            {
+                "value": c,
+                "label_zh": (spec.choice_labels_zh or {}).get(c, c),
+                "label_en": (spec.choice_labels_en or {}).get(c, c),
+            }
+            for c in spec.choices
+        ]
+    if spec.max_length:
+        d["max_length"] = spec.max_length
+    if spec.max_items:
+        d["max_items"] = spec.max_items
+    if spec.format:
+        d["format"] = spec.format
+    if spec.fields:
+        d["fields"] = [_fact(n, s) for n, s in spec.fields.items()]
+    return d

@@ -26,7 +26,7 @@ from zjtx_rules.errors import Diagnostic, Location, ProfileError, RuleError, Usa
 from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.package.discovery import is_package
 from zjtx_rules.package.source import SourceFile, read_profile_file, read_toml
-from zjtx_rules.package.spec import CaseFileSpec, CaseSpec, SummaryCaseSpec
+from zjtx_rules.package.spec import CaseExpectSpec, CaseFileSpec, CaseSpec, SummaryCaseSpec, TierExpectSpec
 from zjtx_rules.profile.model import parse_json
 from zjtx_rules.quality.summary_cases import compare, expected_json, summary_of
 
@@ -147,8 +147,22 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
     if spec.expect_error_paths is not None:
         diffs.append(f"expected profile errors at {spec.expect_error_paths}, got none")
     data = evaluation.to_dict()
-    measures = {m["id"]: m for m in data["measures"]}
-    for mid, exp in spec.expect.items():
+    _measure_diffs(diffs, spec.expect, data["measures"])
+    _tier_diffs(diffs, spec.expect_tiers, data.get("tiers", []))
+    if spec.expect_targets is not None and sorted(spec.expect_targets) != sorted(data["targets"]):
+        diffs.append(f"targets: expected {sorted(spec.expect_targets)}, got {sorted(data['targets'])}")
+    if spec.expect_warnings is not None:
+        codes = sorted(w["code"] for w in data["warnings"])
+        if sorted(spec.expect_warnings) != codes:
+            diffs.append(f"warnings: expected {sorted(spec.expect_warnings)}, got {codes}")
+    return result
+
+
+def _measure_diffs(diffs: list[str], expect: dict[str, CaseExpectSpec], got: list[Any]) -> None:
+    """What each expected measure's status, amounts, missing facts, assumptions and reasons
+    differ by from the result's."""
+    measures = {m["id"]: m for m in got}
+    for mid, exp in expect.items():
         got_m = measures.get(mid)
         if got_m is None:
             diffs.append(f"{mid}: no such measure")
@@ -166,8 +180,13 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
             diffs.append(f"{mid}.missing: expected {sorted(exp.missing)}, got {got_m['missing']}")
         _assumptions(diffs, mid, exp.assumptions, got_m["assumptions"])
         _reasons(diffs, mid, exp.reasons_contain, exp.reasons_omit, got_m["reasons"])
-    tiers = {t["id"]: t for t in data.get("tiers", [])}
-    for tid, texp in spec.expect_tiers.items():
+
+
+def _tier_diffs(diffs: list[str], expect: dict[str, TierExpectSpec], got: list[Any]) -> None:
+    """What each expected tier's status and criteria (status, gap, text) and assumptions
+    differ by from the result's."""
+    tiers = {t["id"]: t for t in got}
+    for tid, texp in expect.items():
         got_t = tiers.get(tid)
         if got_t is None:
             diffs.append(f"tier {tid}: no such tier")
@@ -195,13 +214,6 @@ def run_case(rules: RuleSet, case: Case) -> CaseResult:
                     f"or {have_c['text_en']!r}"
                 )
         _assumptions(diffs, f"tier {tid}", texp.assumptions, got_t["assumptions"])
-    if spec.expect_targets is not None and sorted(spec.expect_targets) != sorted(data["targets"]):
-        diffs.append(f"targets: expected {sorted(spec.expect_targets)}, got {sorted(data['targets'])}")
-    if spec.expect_warnings is not None:
-        codes = sorted(w["code"] for w in data["warnings"])
-        if sorted(spec.expect_warnings) != codes:
-            diffs.append(f"warnings: expected {sorted(spec.expect_warnings)}, got {codes}")
-    return result
 
 
 def _assumptions(diffs: list[str], where: str, want: list[str] | None, got: list[Any]) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 from wsgiref.handlers import format_date_time
 
-from zjtx_rules.web.app import Problem
+from zjtx_rules.web.problems import Problem
 
 MAX_HEADERS = 100  # as http.client
 

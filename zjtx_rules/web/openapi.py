@@ -141,43 +141,47 @@ def _components(rules: RuleSet) -> dict[str, Any]:
     return components
 
 
-def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of an app serving ``rules`` with these limits: every operation
-    with an operationId and every answer it can give, each described."""
-    components = _components(rules)
-
-    def answers(codes: dict[int, str]) -> dict[str, Any]:
-        return {
-            str(c): {
-                "description": text,
-                "content": {"application/problem+json": {"schema": _ref("Problem")}},
-            }
-            for c, text in codes.items()
+def _problems(codes: dict[int, str]) -> dict[str, Any]:
+    """The error answers of an operation, each a Problem."""
+    return {
+        str(c): {
+            "description": text,
+            "content": {"application/problem+json": {"schema": _ref("Problem")}},
         }
-
-    def ok(schema: dict[str, Any], text: str, ctype: str = "application/json") -> dict[str, Any]:
-        return {"200": {"description": text, "content": {ctype: {"schema": schema}}}}
-
-    anywhere = {
-        404: "no such path",
-        405: "the path does not accept this method (the Allow header lists those it does)",
-        500: "internal server error: a bug, logged by the server; the answer shows no internals",
+        for c, text in codes.items()
     }
 
-    def posting(too_large: str, unprocessable: str) -> dict[int, str]:
-        return {
-            400: "malformed JSON, invalid UTF-8, nesting too deep, a number over 40 characters, a body "
-            "shorter than its Content-Length, or an empty or malformed query parameter",
-            404: anywhere[404],
-            405: anywhere[405],
-            408: "the body did not arrive within the server's deadline",
-            411: "no Content-Length",
-            413: too_large,
-            415: "the body is not application/json, or not UTF-8",
-            422: unprocessable,
-            500: anywhere[500],
-        }
 
+def _ok(schema: dict[str, Any], text: str, ctype: str = "application/json") -> dict[str, Any]:
+    return {"200": {"description": text, "content": {ctype: {"schema": schema}}}}
+
+
+# the errors any path can answer
+_ANYWHERE = {
+    404: "no such path",
+    405: "the path does not accept this method (the Allow header lists those it does)",
+    500: "internal server error: a bug, logged by the server; the answer shows no internals",
+}
+
+
+def _posting(too_large: str, unprocessable: str) -> dict[int, str]:
+    """The errors a POST of a JSON body can answer."""
+    return {
+        400: "malformed JSON, invalid UTF-8, nesting too deep, a number over 40 characters, a body "
+        "shorter than its Content-Length, or an empty or malformed query parameter",
+        404: _ANYWHERE[404],
+        405: _ANYWHERE[405],
+        408: "the body did not arrive within the server's deadline",
+        411: "no Content-Length",
+        413: too_large,
+        415: "the body is not application/json, or not UTF-8",
+        422: unprocessable,
+        500: _ANYWHERE[500],
+    }
+
+
+def _query() -> list[dict[str, Any]]:
+    """The query parameters of both evaluating operations."""
     lang = {
         "name": "lang",
         "in": "query",
@@ -185,7 +189,7 @@ def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str,
         "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
         "description": "language of the problem detail in error answers (results carry both zh and en)",
     }
-    query = [
+    return [
         {
             "name": "as_of",
             "in": "query",
@@ -196,17 +200,125 @@ def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str,
         lang,
     ]
 
-    def get(
-        op: str, summary: str, schema: dict[str, Any], text: str, ctype: str = "application/json"
-    ) -> dict[str, Any]:
-        return {
-            "get": {
-                "operationId": op,
-                "summary": summary,
-                "responses": {**ok(schema, text, ctype), **answers(anywhere)},
-            }
-        }
 
+def _get(op: str, summary: str, schema: dict[str, Any], text: str, ctype: str = "application/json") -> Any:
+    return {
+        "get": {
+            "operationId": op,
+            "summary": summary,
+            "responses": {**_ok(schema, text, ctype), **_problems(_ANYWHERE)},
+        }
+    }
+
+
+def _evaluate_path(query: list[dict[str, Any]], max_body: int) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": "evaluate",
+            "summary": "evaluate one profile",
+            "parameters": query,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Profile")}},
+            },
+            "responses": {
+                **_ok(_ref("Result"), "the result: every measure's status, amounts and reasons"),
+                **_problems(
+                    _posting(
+                        f"the body is over {max_body} bytes",
+                        "the body is JSON but not a valid profile (not an object, an unknown fact, "
+                        "a value of the wrong type or out of bounds): errors lists each problem "
+                        "with its JSON path",
+                    )
+                ),
+            },
+        }
+    }
+
+
+def _batch_path(query: list[dict[str, Any]], max_batch: int, max_body: int) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": "evaluateBatch",
+            "summary": f"evaluate up to {max_batch} profiles",
+            "description": (
+                "Each element is answered on its own, in order. An element that is not a valid "
+                "profile (any JSON value the Profile schema refuses) does not fail the batch: "
+                "it is answered in place by a BatchError with the problems' JSON paths "
+                "($[i]...), and every other element is still evaluated. So the answer is a 200 "
+                "whenever the body is a JSON array of at most maxItems elements."
+            ),
+            "parameters": [
+                *query,
+                {
+                    "name": "compact",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+                    "description": "true: statuses and amounts only (CompactResult)",
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "description": "a JSON array of profiles; an invalid element gets a BatchError "
+                "in its place, not a refusal of the batch",
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "array", "maxItems": max_batch, "items": _ref("Profile")}
+                    }
+                },
+            },
+            "responses": {
+                **_ok(
+                    {
+                        "type": "array",
+                        "items": {"anyOf": [_ref("Result"), _ref("CompactResult"), _ref("BatchError")]},
+                    },
+                    "one answer per element, in order: a Result (a CompactResult with "
+                    "compact=true), or a BatchError for an element that is not a valid profile",
+                ),
+                **_problems(
+                    _posting(
+                        f"the body is over {max_body} bytes, or the batch has over {max_batch} elements",
+                        "the body is JSON but not an array",
+                    )
+                ),
+            },
+        }
+    }
+
+
+def _paths(max_batch: int, max_body: int) -> dict[str, Any]:
+    query = _query()
+    return {
+        "/v1/policy": _get(
+            "getPolicy", "measures, facts and metadata", _ref("Policy"), "the policy description"
+        ),
+        "/v1/evaluate": _evaluate_path(query, max_body),
+        "/v1/evaluate/batch": _batch_path(query, max_batch, max_body),
+        "/v1/schema/profile": _get(
+            "getProfileSchema",
+            "JSON Schema of profiles",
+            {"type": "object"},
+            "a JSON Schema (draft 2020-12), the Profile schema of this document",
+            "application/schema+json",
+        ),
+        "/v1/schema/result": _get(
+            "getResultSchema",
+            "JSON Schema of results",
+            {"type": "object"},
+            "a JSON Schema (draft 2020-12), the Result schema of this document",
+            "application/schema+json",
+        ),
+        "/openapi.json": _get("getOpenApi", "this document", {"type": "object"}, "this OpenAPI document"),
+        "/healthz": _get("getHealth", "liveness", _ref("Health"), "the server is up, with its rule package"),
+    }
+
+
+def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of an app serving ``rules`` with these limits: every operation
+    with an operationId and every answer it can give, each described."""
+    components = _components(rules)
     p = rules.policy
     return {
         "openapi": "3.1.0",
@@ -221,102 +333,6 @@ def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str,
         "servers": [{"url": "/", "description": "this server"}],
         # public and read-only: no operation needs credentials
         "security": [],
-        "paths": {
-            "/v1/policy": get(
-                "getPolicy", "measures, facts and metadata", _ref("Policy"), "the policy description"
-            ),
-            "/v1/evaluate": {
-                "post": {
-                    "operationId": "evaluate",
-                    "summary": "evaluate one profile",
-                    "parameters": query,
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": _ref("Profile")}},
-                    },
-                    "responses": {
-                        **ok(_ref("Result"), "the result: every measure's status, amounts and reasons"),
-                        **answers(
-                            posting(
-                                f"the body is over {max_body} bytes",
-                                "the body is JSON but not a valid profile (not an object, an unknown fact, "
-                                "a value of the wrong type or out of bounds): errors lists each problem "
-                                "with its JSON path",
-                            )
-                        ),
-                    },
-                }
-            },
-            "/v1/evaluate/batch": {
-                "post": {
-                    "operationId": "evaluateBatch",
-                    "summary": f"evaluate up to {max_batch} profiles",
-                    "description": (
-                        "Each element is answered on its own, in order. An element that is not a valid "
-                        "profile (any JSON value the Profile schema refuses) does not fail the batch: "
-                        "it is answered in place by a BatchError with the problems' JSON paths "
-                        "($[i]...), and every other element is still evaluated. So the answer is a 200 "
-                        "whenever the body is a JSON array of at most maxItems elements."
-                    ),
-                    "parameters": [
-                        *query,
-                        {
-                            "name": "compact",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
-                            "description": "true: statuses and amounts only (CompactResult)",
-                        },
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "description": "a JSON array of profiles; an invalid element gets a BatchError "
-                        "in its place, not a refusal of the batch",
-                        "content": {
-                            "application/json": {
-                                "schema": {"type": "array", "maxItems": max_batch, "items": _ref("Profile")}
-                            }
-                        },
-                    },
-                    "responses": {
-                        **ok(
-                            {
-                                "type": "array",
-                                "items": {
-                                    "anyOf": [_ref("Result"), _ref("CompactResult"), _ref("BatchError")]
-                                },
-                            },
-                            "one answer per element, in order: a Result (a CompactResult with "
-                            "compact=true), or a BatchError for an element that is not a valid profile",
-                        ),
-                        **answers(
-                            posting(
-                                f"the body is over {max_body} bytes, or the batch has over {max_batch} "
-                                "elements",
-                                "the body is JSON but not an array",
-                            )
-                        ),
-                    },
-                }
-            },
-            "/v1/schema/profile": get(
-                "getProfileSchema",
-                "JSON Schema of profiles",
-                {"type": "object"},
-                "a JSON Schema (draft 2020-12), the Profile schema of this document",
-                "application/schema+json",
-            ),
-            "/v1/schema/result": get(
-                "getResultSchema",
-                "JSON Schema of results",
-                {"type": "object"},
-                "a JSON Schema (draft 2020-12), the Result schema of this document",
-                "application/schema+json",
-            ),
-            "/openapi.json": get("getOpenApi", "this document", {"type": "object"}, "this OpenAPI document"),
-            "/healthz": get(
-                "getHealth", "liveness", _ref("Health"), "the server is up, with its rule package"
-            ),
-        },
+        "paths": _paths(max_batch, max_body),
         "components": {"schemas": components},
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from zjtx_rules.package.spec import MeasureSpec
 from zjtx_rules.quality.cases import Case
 from zjtx_rules.render.docsite.common import (
     KIND_TITLES,
@@ -104,9 +105,6 @@ def _nav_list(view: PackageView, links: Links) -> str:
 def measure(view: PackageView, links: Links, mid: str) -> str:
     m = view.measures[mid]
     kinds = kinds_of(view)
-    fills = slots(view, links)
-    reads = view.reads.get(mid, {})
-    closure = view.closure(mid)
     parts = [
         f'<article id="measure-{e(mid)}" class="measure">',
         f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · {e(m.section_zh)}</p>',
@@ -119,30 +117,54 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
     ]
     if m.note:
         parts.append(f'<p class="note">{e(m.note)}</p>')
-    parts.append("<h2>条件 / Conditions</h2><p>全部满足才符合 / eligible only when every condition holds</p>")
+    parts.append(_conditions(view, links, mid, kinds))
+    if m.outputs:
+        parts.append(_outputs(links, mid, m, kinds))
+    parts.append(_what_it_reads(view, links, mid))
+    if m.details:
+        parts.append(_details(view, links, m))
+    parts.append(_measure_assumptions(view, links, mid))
+    parts.append(_measure_cases(view, mid))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _conditions(view: PackageView, links: Links, mid: str, kinds: dict[str, str]) -> str:
+    fills = slots(view, links)
+    parts = ["<h2>条件 / Conditions</h2><p>全部满足才符合 / eligible only when every condition holds</p>"]
     parts.append('<ol class="conditions">')
-    for c in m.conditions:
+    for c in view.measures[mid].conditions:
         said = sentence(c.pass_zh, c.pass_en, fills)
         parts.append(
             f'<li id="measure-{e(mid)}-cond-{e(c.id)}"><p class="sentence">{said}'
             f' <code class="cid">{e(c.id)}</code></p>{expression(c.expr, links, kinds)}</li>'
         )
     parts.append("</ol>")
-    if m.outputs:
+    return "".join(parts)
+
+
+def _outputs(links: Links, mid: str, m: MeasureSpec, kinds: dict[str, str]) -> str:
+    parts = [
+        "<h2>输出与公式 / Outputs and formulas</h2><p>按顺序计算，后面的公式可用前面的输出 / "
+        'computed in order; a formula may use the outputs above it</p><dl class="outputs">'
+    ]
+    local = {**kinds, **dict.fromkeys(m.outputs, "")}
+    for n, o in m.outputs.items():
+        rounding = f" · {e(o.rounding)}" if o.type in ("money", "int", "money_by_year") else ""
         parts.append(
-            "<h2>输出与公式 / Outputs and formulas</h2><p>按顺序计算，后面的公式可用前面的输出 / "
-            'computed in order; a formula may use the outputs above it</p><dl class="outputs">'
+            f'<dt id="measure-{e(mid)}-out-{e(n)}"><code>{e(n)}</code> · {both(o.title_zh, o.title_en)} '
+            f'<span class="meta">({e(o.type)}{rounding})</span></dt>'
+            f"<dd>{expression(o.expr, links, local)}</dd>"
         )
-        local = {**kinds, **dict.fromkeys(m.outputs, "")}
-        for n, o in m.outputs.items():
-            rounding = f" · {e(o.rounding)}" if o.type in ("money", "int", "money_by_year") else ""
-            parts.append(
-                f'<dt id="measure-{e(mid)}-out-{e(n)}"><code>{e(n)}</code> · {both(o.title_zh, o.title_en)} '
-                f'<span class="meta">({e(o.type)}{rounding})</span></dt>'
-                f"<dd>{expression(o.expr, links, local)}</dd>"
-            )
-        parts.append("</dl>")
-    parts.append("<h2>引用 / What it reads</h2>")
+    parts.append("</dl>")
+    return "".join(parts)
+
+
+def _what_it_reads(view: PackageView, links: Links, mid: str) -> str:
+    """What a measure reads, by kind: directly, and through derived values."""
+    reads = view.reads.get(mid, {})
+    closure = view.closure(mid)
+    parts = ["<h2>引用 / What it reads</h2>"]
     wording = set(view.fragments())
     for kind in ("param", "table", "derived", "fact", "measure"):
         direct = reads.get(kind, set()) - wording
@@ -155,61 +177,61 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
             parts.append(
                 f'<p class="via">经派生值 / through derived values:</p>{ref_list(view, links, kind, via)}'
             )
-    if m.details:
-        parts.append("<h2>细则 / Details</h2>")
-        for d in m.details:
-            parts.append(
-                f'<section class="detail"><h3>{both(d.title_zh, d.title_en)} {flag(d.assumption)}</h3>'
-                f"<p>{both(d.text_zh, d.text_en)}</p>"
-                + source_note(d.source, cites=cite(view, links, d.refs))
-                + "</section>"
-            )
+    return "".join(parts)
+
+
+def _details(view: PackageView, links: Links, m: MeasureSpec) -> str:
+    parts = ["<h2>细则 / Details</h2>"]
+    for d in m.details:
+        parts.append(
+            f'<section class="detail"><h3>{both(d.title_zh, d.title_en)} {flag(d.assumption)}</h3>'
+            f"<p>{both(d.text_zh, d.text_en)}</p>"
+            + source_note(d.source, cites=cite(view, links, d.refs))
+            + "</section>"
+        )
+    return "".join(parts)
+
+
+def _measure_assumptions(view: PackageView, links: Links, mid: str) -> str:
     mine = [a for a in view.assumptions() if mid in a.measures]
-    parts.append(
+    return (
         f"<h2>假设 / Assumptions ({len(mine)})</h2>"
         "<p>结论可能依据的假设数字和规则取舍（含经派生值、决策表）/ "
         "the assumed figures and rule choices its result can rest on "
         "(also through derived values and tables)</p>"
-    )
-    parts.append(assumption_table(view, links, mine, signoff=False) if mine else '<p class="none">—</p>')
+    ) + (assumption_table(view, links, mine, signoff=False) if mine else '<p class="none">—</p>')
+
+
+def _measure_cases(view: PackageView, mid: str) -> str:
+    """The test cases that expect something of a measure, with what they expect."""
     cases = view.cases_for(mid)
-    parts.append(f"<h2>测试用例 / Test cases ({len(cases)})</h2>")
-    if cases:
-        rows = []
-        for case in cases:
-            exp = case.spec.expect[mid]
-            amounts = "<br>".join(
-                f"<code>{e(k)}</code> = {e(show_amount(v))}" for k, v in exp.amounts.items()
-            )
-            missing = ", ".join(exp.missing) if exp.missing else ""
-            rows.append(
-                [
-                    e(case.spec.name),
-                    e(case.spec.as_of.isoformat()),
-                    f'<span class="status {e(exp.status or "")}">{e(exp.status or "—")}</span>',
-                    amounts or "—",
-                    e(missing) or "—",
-                    case_file(view, case),
-                ]
-            )
-        parts.append(
-            table(
-                [
-                    "用例 / case",
-                    "日期 / as of",
-                    "期望 / expected",
-                    "金额 / amounts",
-                    "缺少 / missing",
-                    "文件 / file",
-                ],
-                rows,
-                "cases",
-            )
+    head = f"<h2>测试用例 / Test cases ({len(cases)})</h2>"
+    if not cases:
+        return head + '<p class="none">没有覆盖此措施的测试用例 / no test case covers this measure</p>'
+    rows = []
+    for case in cases:
+        exp = case.spec.expect[mid]
+        amounts = "<br>".join(f"<code>{e(k)}</code> = {e(show_amount(v))}" for k, v in exp.amounts.items())
+        missing = ", ".join(exp.missing) if exp.missing else ""
+        rows.append(
+            [
+                e(case.spec.name),
+                e(case.spec.as_of.isoformat()),
+                f'<span class="status {e(exp.status or "")}">{e(exp.status or "—")}</span>',
+                amounts or "—",
+                e(missing) or "—",
+                case_file(view, case),
+            ]
         )
-    else:
-        parts.append('<p class="none">没有覆盖此措施的测试用例 / no test case covers this measure</p>')
-    parts.append("</article>")
-    return "".join(parts)
+    columns = [
+        "用例 / case",
+        "日期 / as of",
+        "期望 / expected",
+        "金额 / amounts",
+        "缺少 / missing",
+        "文件 / file",
+    ]
+    return head + table(columns, rows, "cases")
 
 
 def case_file(view: PackageView, case: Case) -> str:

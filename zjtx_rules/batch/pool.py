@@ -1,0 +1,77 @@
+"""Evaluating records in bounded chunks, in this process or in a pool of worker processes
+that each load and compile the rules once; at most a few chunks are in flight, and results
+come back in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+from zjtx_rules.batch.lines import evaluate_record
+from zjtx_rules.batch.records import Record
+from zjtx_rules.evaluate.ruleset import RuleSet, load_rules
+
+CHUNK = 400
+Results = list[tuple[str, dict[str, Any]]]  # output lines and their summary records
+
+# what the process evaluating chunks (this one, or a worker) evaluates them with
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(rules_dir: str | None, as_of: date, reasons: bool, full: bool) -> None:
+    _STATE["rules"] = load_rules(rules_dir)
+    _STATE["as_of"] = as_of
+    _STATE["reasons"] = reasons
+    _STATE["full"] = full
+
+
+def _work(chunk: list[Record]) -> Results:
+    rules, as_of, reasons, full = _STATE["rules"], _STATE["as_of"], _STATE["reasons"], _STATE["full"]
+    return [evaluate_record(rules, r, as_of, reasons, full) for r in chunk]
+
+
+def chunks(records: Iterator[Record], skip: int) -> Iterator[list[Record]]:
+    """``records`` after the first ``skip``, in lists of ``CHUNK``."""
+    chunk: list[Record] = []
+    for i, rec in enumerate(records):
+        if i < skip:
+            continue
+        chunk.append(rec)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def evaluate_chunks(
+    pieces: Iterator[list[Record]],
+    emit: Callable[[Results], None],
+    *,
+    rules: RuleSet,
+    rules_dir: str | None,
+    as_of: date,
+    reasons: bool,
+    full: bool,
+    workers: int,
+) -> None:
+    """Evaluate each chunk and hand its results to ``emit``, in order: here with ``rules``
+    when ``workers`` is 1, else in ``workers`` processes that load ``rules_dir`` themselves."""
+    if workers <= 1:
+        _STATE.update(rules=rules, as_of=as_of, reasons=reasons, full=full)
+        for chunk in pieces:
+            emit(_work(chunk))
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(workers, _init_worker, (rules_dir, as_of, reasons, full)) as pool:
+        pending: deque[Any] = deque()
+        for chunk in pieces:
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= 3 * workers:
+                emit(pending.popleft().get())
+        while pending:
+            emit(pending.popleft().get())
