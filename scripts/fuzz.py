@@ -43,7 +43,7 @@ from tests.test_fuzz import (  # noqa: E402
     through_http,
     through_library,
 )
-from zjtx_rules.web.app import create_app  # noqa: E402
+from zjtx_rules.web.application import create_app  # noqa: E402
 from zjtx_rules.web.server import Limits, make_server  # noqa: E402
 
 

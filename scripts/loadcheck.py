@@ -42,7 +42,7 @@ def main() -> int:
         from socketserver import ThreadingMixIn
         from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-        from zjtx_rules.web.app import create_app
+        from zjtx_rules.web.application import create_app
 
         class Server(ThreadingMixIn, WSGIServer):
             daemon_threads = True

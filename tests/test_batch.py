@@ -112,7 +112,7 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(rules: zjtx_rules.Rule
     cmd = [
         sys.executable,
         "-m",
-        "zjtx_rules.cli.main",
+        "zjtx_rules",
         "batch",
         str(src),
         "--out",
@@ -150,7 +150,7 @@ HUGE_INT = '{"id":"big","employees":123456789012345678901234567890}'
 
 def _cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "zjtx_rules.cli.main", "batch", *args, "--as-of", AS_OF.isoformat()],
+        [sys.executable, "-m", "zjtx_rules", "batch", *args, "--as-of", AS_OF.isoformat()],
         input=stdin,
         capture_output=True,
         check=False,
@@ -208,7 +208,7 @@ def test_out_equal_to_the_input_is_refused_before_it_is_truncated(tmp_path: Path
     if how == "stdin":
         with src.open("rb") as fh:
             done = subprocess.run(
-                [sys.executable, "-m", "zjtx_rules.cli.main", "batch", "-", "--out", str(src)],
+                [sys.executable, "-m", "zjtx_rules", "batch", "-", "--out", str(src)],
                 stdin=fh,
                 capture_output=True,
                 check=False,
@@ -295,7 +295,7 @@ def test_chaos_three_sigkills_at_random_points_then_resume_is_byte_identical(
     # mid-run; compact lines are resumed after a kill in the test above
     run_batch(str(src), str(full), as_of=AS_OF, full=True)
     size = full.stat().st_size
-    cmd = [sys.executable, "-m", "zjtx_rules.cli.main", "batch", str(src), "--out", str(part), "--full"]
+    cmd = [sys.executable, "-m", "zjtx_rules", "batch", str(src), "--out", str(part), "--full"]
     cmd += ["--as-of", AS_OF.isoformat(), "--workers", str(workers)]
     # CHUNK is 400 lines, so 3000 lines are written in 8 pieces; a mark up to 60% of the output
     # is passed before the last piece, and the random delay then lands the kill anywhere:
@@ -456,7 +456,7 @@ def test_cli_full_flag_and_compact_schema(tmp_path: Path) -> None:
     done = _cli(str(src), "--full")
     assert done.returncode == 0 and len(json.loads(done.stdout)["measures"]) == 30
     schema = subprocess.run(
-        [sys.executable, "-m", "zjtx_rules.cli.main", "schema", "compact"], capture_output=True, check=True
+        [sys.executable, "-m", "zjtx_rules", "schema", "compact"], capture_output=True, check=True
     )
     doc = json.loads(schema.stdout)
     assert doc["title"] == "zjtx_rules compact batch line"

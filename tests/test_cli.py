@@ -109,7 +109,7 @@ def test_schema_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_schema_openapi_prints_the_served_document(capsys: pytest.CaptureFixture[str]) -> None:
     """`zjtx schema openapi` is what `zjtx serve` answers on /openapi.json (for linters, generators)."""
-    from zjtx_rules.web.app import create_app
+    from zjtx_rules.web.application import create_app
 
     assert main(["schema", "openapi", "--rules", str(BUNDLED)]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -123,7 +123,7 @@ def test_console_script_runs_as_a_process() -> None:
         [
             sys.executable,
             "-m",
-            "zjtx_rules.cli.main",
+            "zjtx_rules",
             "evaluate",
             "-",
             "--as-of",

@@ -72,7 +72,7 @@ def test_as_of_of_another_type_is_a_usage_error_naming_it(as_of: Any) -> None:
 
 
 def _app() -> Any:
-    from zjtx_rules.web.app import create_app
+    from zjtx_rules.web.application import create_app
 
     return create_app(_RULES)
 

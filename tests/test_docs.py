@@ -20,7 +20,7 @@ from tests.conftest import BUNDLED, MINI, ROOT
 from zjtx_rules.cli.main import main
 from zjtx_rules.render.docsite import build_site, write_site
 from zjtx_rules.render.package_view import PackageView, load_view
-from zjtx_rules.web.app import create_app
+from zjtx_rules.web.application import create_app
 
 
 class _Page(HTMLParser):

@@ -71,7 +71,7 @@ def test_result_card_links_to_the_served_rule_page(driver: Any) -> None:
 
     from tests.test_web_api import _start
     from tests.test_web_browser import fill_from_example, open_page, wait
-    from zjtx_rules.web.app import create_app
+    from zjtx_rules.web.application import create_app
 
     server, port = _start(create_app(BUNDLED))
     try:

@@ -30,7 +30,7 @@ from zjtx_rules.display import JSON, bounded
 from zjtx_rules.errors import ProfileError, ZjtxError
 from zjtx_rules.quality.generate import generate
 from zjtx_rules.render.text_report import render_text
-from zjtx_rules.web.app import App, create_app
+from zjtx_rules.web.application import App, create_app
 
 BUNDLED = Path(__file__).resolve().parent.parent / "rules" / "liangjiang_zjtx_2022"
 RULES = zjtx_rules.load_rules(BUNDLED)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from zjtx_rules.web.app import App, create_app, escape_control
+from zjtx_rules.web.application import App, create_app, escape_control
 from zjtx_rules.web.server import Limits, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -530,7 +530,7 @@ def test_gunicorn_gthread_keeps_answering_while_slow_clients_hold_connections() 
             "5",
             "--bind",
             f"127.0.0.1:{p}",
-            "zjtx_rules.web.app:app",
+            "zjtx_rules.web.application:app",
         ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

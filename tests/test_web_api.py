@@ -15,7 +15,7 @@ import openapi_spec_validator
 import pytest
 
 from tests.conftest import BUNDLED, EXAMPLES
-from zjtx_rules.web.app import DEFAULT_MAX_BODY, App, create_app
+from zjtx_rules.web.application import DEFAULT_MAX_BODY, App, create_app
 
 
 def _start(app: App) -> tuple[Any, int]:
@@ -284,7 +284,7 @@ def test_page_and_static_files(server: tuple[int, dict[str, Any]]) -> None:
 
 
 def test_module_app_is_lazy_and_uses_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import zjtx_rules.web.app as web
+    import zjtx_rules.web.application as web
     monkeypatch.setattr(web, "_APP", None)
     monkeypatch.setenv("ZJTX_RULES", str(BUNDLED))
     assert isinstance(web.app, App)

@@ -24,7 +24,7 @@ import selenium.webdriver  # noqa: F401  (a test extra: missing is a failure, no
 from tests.browser import chromium, needs_chromium, needs_cjk_font
 from tests.conftest import BUNDLED, EXAMPLES
 from tests.test_web_api import _start
-from zjtx_rules.web.app import create_app
+from zjtx_rules.web.application import create_app
 
 pytestmark = needs_chromium
 LITTLE_GIANT_TOTAL = "1,344,386.50"  # talent reward 1,310,061.50 + patent subsidy 34,325.00

@@ -214,7 +214,7 @@ def big_batch(rules_dir: str | None, count: int, seed: int, workers: int | None 
             for p in generate(rules, count, seed, missing=0.1, as_of=day):
                 fh.write(json.dumps(p, ensure_ascii=False) + "\n")
         size = src.stat().st_size
-        cmd = [sys.executable, "-m", "zjtx_rules.cli.main", "batch", str(src), "--out", os.devnull]
+        cmd = [sys.executable, "-m", "zjtx_rules", "batch", str(src), "--out", os.devnull]
         cmd += ["--as-of", day.isoformat(), "--workers", str(workers)]
         if rules_dir:
             cmd += ["--rules", rules_dir]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from zjtx_rules.cli.batch import BATCH, COMPARE, GENERATE
 from zjtx_rules.cli.bench import BENCH
 from zjtx_rules.cli.evaluate import EVALUATE
+from zjtx_rules.cli.new import NEW
 from zjtx_rules.cli.options import Command, Help, Parser
 from zjtx_rules.cli.package_line import default_rules
 from zjtx_rules.cli.review import COMPILE, DIFF, DOCS
@@ -35,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     CHECK,
     TEST,
     MUTATE,
+    NEW,
     SCHEMA,
     BATCH,
     COMPARE,

@@ -29,7 +29,7 @@ def _schema(args: argparse.Namespace, out: list[str]) -> int:
 
         schema = compact_json_schema()
     elif args.which == "openapi":  # as `zjtx serve` (default limits) serves it, for linters and generators
-        from zjtx_rules.web.app import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
+        from zjtx_rules.web.application import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
         from zjtx_rules.web.openapi import openapi_document
 
         schema = openapi_document(load_rules(args.rules), DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY)

@@ -10,7 +10,7 @@ from zjtx_rules.errors import UsageError
 
 
 def _arguments(sv: argparse.ArgumentParser) -> None:
-    from zjtx_rules.web.app import DEFAULT_CORS_HEADERS, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
+    from zjtx_rules.web.application import DEFAULT_CORS_HEADERS, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
 
     sv.add_argument("--rules", help=RULES_HELP)
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -59,7 +59,7 @@ def _arguments(sv: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace, out: list[str]) -> int:
-    from zjtx_rules.web.app import DEFAULT_CORS_HEADERS, create_app
+    from zjtx_rules.web.application import DEFAULT_CORS_HEADERS, create_app
     from zjtx_rules.web.server import Limits, serve
 
     announce(args.rules, None)

@@ -1,0 +1,17 @@
+"""The JSON web API and the calculator page (``zjtx serve``).
+
+``zjtx_rules.web:app`` (the bundled package, or the one ``ZJTX_RULES`` names) and
+``create_app`` are the names WSGI servers and integrators use; both live in
+``zjtx_rules.web.application``, imported when first asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("app", "create_app"):
+        return getattr(importlib.import_module("zjtx_rules.web.application"), name)
+    raise AttributeError(name)

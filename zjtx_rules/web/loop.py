@@ -15,7 +15,7 @@ import threading
 import time
 from typing import Any
 
-from zjtx_rules.web.app import App
+from zjtx_rules.web.application import App
 from zjtx_rules.web.connection import (
     BUSY_RESPONSE,
     CLOSED,

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 
-from zjtx_rules.web.app import App
+from zjtx_rules.web.application import App
 from zjtx_rules.web.limits import Limits as Limits
 from zjtx_rules.web.loop import Server
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from wsgiref.handlers import SimpleHandler
 
-from zjtx_rules.web.app import App
+from zjtx_rules.web.application import App
 from zjtx_rules.web.connection import Connection
 
 log = logging.getLogger("zjtx_rules.web.server")

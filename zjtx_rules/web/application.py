@@ -1,6 +1,6 @@
 """The JSON web API and the embeddable policy-calculator page: one WSGI application.
 
-Standard library only, so any WSGI server can host it (``zjtx_rules.web.app:app`` for the
+Standard library only, so any WSGI server can host it (``zjtx_rules.web.application:app`` for the
 bundled package, or the package named by ``$ZJTX_RULES``; ``create_app(rules)`` for another).
 Every endpoint is read-only. Errors are ``application/problem+json`` (RFC 9457) with zh and
 en text and, for profile errors, the JSON path of each problem. Requests are bounded before
@@ -125,7 +125,7 @@ class App:
             lang = "en" if "lang=en" in environ.get("QUERY_STRING", "") else "zh"
             status, ctype, body = p.status, "application/problem+json", json_bytes(p.body(lang))
         except Exception:  # a bug: answer 500 as a problem, log it, never show internals
-            logging.getLogger("zjtx_rules.web.app").exception(
+            logging.getLogger("zjtx_rules.web.application").exception(
                 "unhandled error on %s %s", escape_control(method), escape_control(path)
             )
             crash = Problem(500, "Internal Server Error", "服务器内部错误", "internal server error")
@@ -201,7 +201,7 @@ _APP: App | None = None
 
 
 def __getattr__(name: str) -> Any:
-    """``zjtx_rules.web.app:app``, built on first use (never at import time) from ``$ZJTX_RULES``
+    """``zjtx_rules.web.application:app``, built on first use (never at import time) from ``$ZJTX_RULES``
     or the bundled package; ``$ZJTX_CORS_ORIGINS`` is a comma-separated allow-list."""
     global _APP
     if name != "app":
