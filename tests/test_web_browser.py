@@ -657,6 +657,32 @@ def test_a_percentage_typed_as_a_fraction_is_asked_about_never_sent_silently(dri
     doubt = wait(driver, "return document.querySelector('.ratio-doubt[data-for=f-debt_ratio]')")
     assert "Did you mean 0.3% or 30%?" in doubt.text
     driver.find_element(By.ID, "lang-zh").click()
+
+    # a package that asks for the fraction (ask = "fraction"): 17.5 is asked about the other way
+    driver.execute_script("facts.debt_ratio.ask = 'fraction'; buildForm({});")
+    ratio = driver.find_element(By.ID, "f-debt_ratio")
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-field=debt_ratio] .unit") == []
+    ratio.send_keys("17.5")
+    driver.find_element(By.ID, "submit").click()
+    doubt = wait(driver, "return document.querySelector('.ratio-doubt[data-for=f-debt_ratio]')")
+    assert "17.5 表示 1750%" in doubt.text and "17.5%" in doubt.text
+    doubt.find_element(By.CSS_SELECTOR, "button.fix").click()  # 改为 17.5%
+    wait(driver, "return window.sent.length === 5")
+    assert driver.execute_script("return window.sent[4].debt_ratio") == "0.175"
+    assert ratio.get_attribute("value") == "0.175"
+    ratio.clear()
+    ratio.send_keys("2.5")
+    driver.find_element(By.ID, "submit").click()
+    doubt = wait(driver, "return document.querySelector('.ratio-doubt[data-for=f-debt_ratio]')")
+    doubt.find_element(By.CSS_SELECTOR, "button.keep").click()  # 就是 250%
+    wait(driver, "return window.sent.length === 6")
+    assert driver.execute_script("return window.sent[5].debt_ratio") == "2.5"
+    driver.find_element(By.ID, "lang-en").click()  # rebuilt: still confirmed
+    driver.find_element(By.ID, "submit").click()
+    wait(driver, "return window.sent.length === 7")
+    assert driver.execute_script("return window.sent[6].debt_ratio") == "2.5"
+    assert not driver.find_elements(By.CSS_SELECTOR, ".ratio-doubt")
+    driver.find_element(By.ID, "lang-zh").click()
     no_script_errors(driver)
 
 

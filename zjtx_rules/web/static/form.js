@@ -31,9 +31,12 @@ function parseNumber(raw, type, ask) {
 
 // A ratio that reads like the other convention (0.175 where a percentage is asked, 17.5 where
 // a fraction is) is asked about beside its field before anything is sent: never guessed.
+// A fraction confirmed once ("fact|text") stays confirmed when the form is rebuilt.
+const confirmedRatios = new Set();
+const ratioKey = (node) => `${node.dataset.fact}|${node.value.trim()}`;
 function ratioDoubt(node, r) {
   const ask = node.dataset.ask;
-  if (r.marked || node.dataset.confirmed === node.value.trim()) return null;
+  if (r.marked || confirmedRatios.has(ratioKey(node))) return null;
   const x = Math.abs(Number(r.typed));
   const odd = ask === "percent" ? x !== 0 && x < 1 : x > 1;
   return odd ? { ask, typed: r.typed } : null;
@@ -85,7 +88,7 @@ function setValue(node, v, typed = false) {
       node.value = Number(p) !== 0 && Math.abs(Number(p)) < 1 ? `${p}%` : p;
     } else {
       node.value = String(v);
-      if (Math.abs(Number(v)) > 1) node.dataset.confirmed = node.value; // the file said so
+      if (Math.abs(Number(v)) > 1) confirmedRatios.add(ratioKey(node)); // the file said so
     }
   } else {
     node.value = String(v);
@@ -214,7 +217,7 @@ function askRatio(node, { ask, typed }) {
   const settle = (keep) => {
     if (!keep) node.value = ask === "percent" ? shift(typed, 2) : shift(typed, -2);
     else if (ask === "percent") node.value = `${typed}%`; // the sign settles it for good
-    else node.dataset.confirmed = node.value.trim();
+    else confirmedRatios.add(ratioKey(node));
     box.remove();
     holder.classList.remove("doubt");
     const next = $(".ratio-doubt button");
