@@ -782,6 +782,10 @@ def test_every_status_renders_a_label(driver: Any, port: int, lang: str) -> None
             assert label.strip() and "undefined" not in label and "_" not in label, (kind, status, label)
             seen[kind].append(label)
         assert len(set(seen[kind])) == len(statuses)  # each status its own words
+    marks = driver.execute_script(
+        "return [...document.querySelectorAll('[data-criterion] .mark')].map(m => m.ariaLabel)"
+    )
+    assert marks and all(m and m != "undefined" for m in marks)
     # a criterion the result marks as not applying to this enterprise says so, not "met"
     text = driver.execute_script(
         "const c = lastResult.tiers[2].criteria[0]; c.status = 'met'; c.applies = false; renderResult();"

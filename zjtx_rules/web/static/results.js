@@ -211,8 +211,10 @@ function renderTiers(r) {
       el("strong", {}, `${lang === "zh" ? tier.title_zh : tier.title_en}${lang === "zh" ? "：" : ": "}`, el("span", { class: "tier-status", text: status })), " ", assumedMark(list),
       el("ul", { class: "reasons" }, ...tier.criteria.map((c) => {
         const state = criterionState(c);
+        const said = t().criterion_status[state] || state; // what the mark means, for screen readers and on hover
         return el("li", { "data-criterion": c.id, "data-status": state },
-          `${CRITERION_MARK[state] || ""} ${criterionText(c, state)}`, c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null);
+          el("span", { class: "mark", role: "img", "aria-label": said, title: said, text: CRITERION_MARK[state] || "•" }),
+          ` ${criterionText(c, state)}`, c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null);
       })),
       assumedNotes(list)));
   }
