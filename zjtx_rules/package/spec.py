@@ -161,6 +161,9 @@ class FieldSpec(Strict):
     not_before: str | None = None  # a date field that may not precede this sibling date field
     # the range most real values fall in (not a limit): synthetic profiles draw from it
     typical: Annotated[tuple[Number, Number], BeforeValidator(_list_to_tuple)] | None = None
+    # how a form asks a person for a ratio: "percent" (45 for 45%) or "fraction" (0.45); the
+    # profile JSON always carries the fraction, whichever way the person is asked
+    ask: Literal["percent", "fraction"] = "fraction"
     note: str = ""
 
 

@@ -92,6 +92,8 @@ def _fact(name: str, spec: FieldSpec) -> FactInfoDict:
         "unit": spec.unit,
         "unit_en": spec.unit_en or spec.unit,
     }
+    if spec.type == "ratio":
+        d["ask"] = spec.ask
     if spec.min is not None:
         d["min"] = f"{spec.min.normalize():f}"
     if spec.max is not None:

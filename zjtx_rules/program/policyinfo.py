@@ -108,6 +108,9 @@ class FactInfoDict(TypedDict):
     question_en: str
     unit: str
     unit_en: str
+    # ratio facts only: how a form asks for it ("percent": 45 for 45%; "fraction": 0.45); the
+    # profile JSON takes the fraction either way
+    ask: NotRequired[Literal["percent", "fraction"]]
     min: NotRequired[DecimalText]
     max: NotRequired[DecimalText]
     below: NotRequired[DecimalText]  # exclusive upper bound

@@ -7,13 +7,21 @@
 
 // ---- talking to the API
 async function submit(event) {
-  if (event) event.preventDefault();
+  if (event) { event.preventDefault(); $("#import-note").replaceChildren(); }
   clearErrors();
   const asOf = $("#as-of").value.trim();
-  const { profile, problems } = readForm();
+  const { profile, problems, doubts } = readForm();
   if (asOf && !isDate(asOf)) problems.unshift([$("#as-of"), t().need_date]);
   if (problems.length) {
     return showErrors(problems.map(([node, msg]) => [fieldName(node), msg]), t().fix_fields);
+  }
+  if (doubts.length) {
+    for (const [node, doubt] of doubts) askRatio(node, doubt);
+    $("#errors").replaceChildren(el("p", { text: t().ratio_lead }));
+    const first = $(".ratio-doubt");
+    first.scrollIntoView({ block: "center" });
+    $("button", first).focus({ preventScroll: true });
+    return;
   }
   if (!profile.id) {
     profile.id = `web-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, "")}`;
@@ -36,7 +44,7 @@ async function submit(event) {
     }
     lastResult = doc;
     lastProfile = profile;
-    history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify({ as_of: asOf, lang, profile }))}`);
+    remember(asOf, profile);
     renderResult();
     const summary = $("#summary");
     summary.scrollIntoView({ block: "start" });
@@ -46,27 +54,79 @@ async function submit(event) {
   }
 }
 
+// the URL keeps the inputs, so a reload or a shared link computes the same result again
+function remember(asOf, profile) {
+  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify({ as_of: asOf, lang, profile }))}`);
+}
+
 // ---- import, export, language, embedding
-function fillFrom(doc) {
-  buildForm(doc);
-  $("#import").open = false;
-  clearErrors();
-  lastResult = null;
-  lastProfile = null;
-  renderResult();
+const isObject = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+
+// What an imported text holds: a file this page saved ({profile, result, saved_at, policy}) or
+// a bare profile; or why it cannot be used. Nothing here touches the form.
+function readImport(text) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    // Chromium and Firefox name the offset ("at position 12") or the line and column
+    const m = String(e.message).match(/line (\d+) column (\d+)/) || String(e.message).match(/position (\d+)/);
+    let where = "";
+    if (m && m.length === 3) where = t().json_at(m[1], m[2]);
+    else if (m) {
+      const before = text.slice(0, Number(m[1])).split("\n");
+      where = t().json_at(before.length, before[before.length - 1].length + 1);
+    }
+    return { error: t().bad_json(where) };
+  }
+  if (!isObject(doc)) return { error: t().not_object };
+  const saved = isObject(doc.profile);
+  if (!saved && Array.isArray(doc.measures) && "schema_version" in doc) return { error: t().result_only };
+  const profile = saved ? doc.profile : doc;
+  const known = Object.keys(profile).filter((k) => facts[k]);
+  if (!known.length) return { error: t().no_facts };
+  const ignored = Object.keys(profile).filter((k) => !facts[k]);
+  const result = saved && isObject(doc.result) && Array.isArray(doc.result.measures) && isObject(doc.result.totals) ? doc.result : null;
+  return { profile, result, savedAt: saved ? doc.saved_at : null, savedPolicy: saved && isObject(doc.policy) ? doc.policy : null, ignored };
 }
 
 function importText(text) {
-  try {
-    fillFrom(JSON.parse(text));
-  } catch (e) {
-    $("#errors").replaceChildren(el("p", { text: t().bad_json }));
+  const box = $("#import-error");
+  const got = readImport(text);
+  if (got.error) {
+    box.replaceChildren(el("p", { class: "error", text: `${got.error} ${t().import_unchanged}` }));
+    $("#import").open = true;
+    return;
   }
+  buildForm(got.profile);
+  clearErrors();
+  box.replaceChildren();
+  $("#import").open = false;
+  lastResult = null;
+  lastProfile = null;
+  const notes = got.ignored.length ? [t().ignored(got.ignored.join(", "))] : [];
+  const same = got.savedPolicy && got.savedPolicy.sha256 === policy.policy.sha256;
+  if (got.result && got.result.as_of && isDate(got.result.as_of)) $("#as-of").value = got.result.as_of;
+  if (got.result && same) {
+    lastResult = got.result;
+    lastProfile = got.profile;
+    remember($("#as-of").value.trim(), got.profile);
+    notes.unshift(t().restored(String(got.savedAt || "").replace("T", " ").slice(0, 16) || "—"));
+  } else if (got.result) {
+    const v = got.savedPolicy ? `${got.savedPolicy.id || ""} ${got.savedPolicy.version || ""}`.trim() : "?";
+    notes.unshift(t().recomputed(v));
+  }
+  $("#import-note").replaceChildren(...notes.map((n) => el("p", { class: "note", text: n })));
+  renderResult();
+  if (got.result && !same) submit();
 }
 
+// One file with the inputs and the result, which importText restores.
 function exportJson() {
   if (!lastResult) return;
-  const blob = new Blob([JSON.stringify(lastResult, null, 2)], { type: "application/json" });
+  const { id, version, sha256 } = policy.policy;
+  const doc = { profile: lastProfile, result: lastResult, saved_at: new Date().toISOString(), policy: { id, version, sha256 } };
+  const blob = new Blob([JSON.stringify(doc, null, 2)], { type: "application/json" });
   const a = el("a", { href: URL.createObjectURL(blob), download: `${lastResult.profile_id || "result"}-${lastResult.as_of}.json` });
   document.body.append(a);
   a.click();
@@ -80,8 +140,8 @@ function applyLanguage() {
   document.title = $("#title").textContent;
   $("#lang-zh").setAttribute("aria-pressed", String(lang === "zh"));
   $("#lang-en").setAttribute("aria-pressed", String(lang === "en"));
-  const kept = readForm().profile; // re-label the form, keeping what was typed
-  buildForm(kept);
+  const kept = readForm({ typed: true }).profile; // re-label the form, keeping what was typed
+  buildForm(kept, true);
   showBanner();
   renderResult();
 }
@@ -138,13 +198,15 @@ async function start() {
   $("#import-file").addEventListener("change", (e) => {
     const file = e.target.files[0];
     if (!file) return;
-    file.text().then(importText, () => $("#errors").replaceChildren(el("p", { text: t().bad_file })));
+    e.target.value = ""; // the same file chosen again is read again
+    file.text().then(importText, () => $("#import-error").replaceChildren(el("p", { class: "error", text: `${t().bad_file} ${t().import_unchanged}` })));
   });
   $("#export-json").addEventListener("click", exportJson);
   $("#print-report").addEventListener("click", () => window.print());
   $("#edit-profile").addEventListener("click", () => { const f = $("#fields [data-fact]"); f.scrollIntoView({ block: "center" }); f.focus(); });
   if (window.ResizeObserver) new ResizeObserver(postHeight).observe(document.body);
   window.addEventListener("load", postHeight);
+  window.addEventListener("resize", () => { if (lastResult) showScrollCues(); });
   postHeight();
   document.body.dataset.ready = "true";
   if (saved && saved.profile) submit();

@@ -46,6 +46,43 @@ function relabel(text) {
   if (!rawPattern || !text) return text;
   return text.replace(rawPattern, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
 }
+// A fact the engine names as missing ("debt_ratio", "talents.contributions_cny",
+// "talents[2].contributions_cny") by the label the form shows for it.
+function factLabel(path) {
+  const m = String(path).match(/^([a-z0-9_]+)(?:\[\d+\])?(?:\.([a-z0-9_]+))?$/);
+  const f = m && facts[m[1]];
+  if (!f) return path;
+  const sub = m[2] && (f.fields || []).find((x) => x.name === m[2]);
+  return sub ? `${label(f)} · ${label(sub)}` : label(f);
+}
+
+// Rule prose (a measure's details) as people read it: fact and record-field ids become their
+// labels, parameter ids their titles (linked to the rules document) when the policy lists them.
+let proseNames = null;
+function prose(text) {
+  if (!text) return [text];
+  if (!proseNames) {
+    proseNames = {};
+    for (const f of policy.facts) {
+      for (const sub of f.fields || []) if (sub.name.includes("_") && !proseNames[sub.name]) proseNames[sub.name] = { fact: sub };
+      if (f.name.includes("_")) proseNames[f.name] = { fact: f };
+    }
+    for (const p of policy.parameters || []) proseNames[p.id] = { param: p };
+  }
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(/(?<![\w-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])/g)) {
+    const hit = proseNames[m[0]];
+    if (!hit) continue;
+    out.push(relabel(text.slice(at, m.index)));
+    const quoted = (x) => (lang === "zh" ? `“${x}”` : `"${x}"`);
+    out.push(hit.fact ? quoted(label(hit.fact))
+      : el("a", { href: `rules/parameters/${m[0]}.html`, class: "param", "data-param": m[0], text: label(hit.param) }));
+    at = m.index + m[0].length;
+  }
+  out.push(relabel(text.slice(at)));
+  return out;
+}
 const paren = (x) => (lang === "zh" ? `（${x}）` : ` (${x})`);
 const join = (xs) => xs.join(lang === "zh" ? "、" : ", ");
 

@@ -9,15 +9,37 @@ const isDate = (s) => {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 };
 
-function parseNumber(raw, type) {
+// How the package asks for a ratio (describe()'s `ask`): "percent" (45 for 45%) or "fraction"
+// (0.45). The API always takes the fraction; only this page converts.
+const askOf = (f) => (f.ask === "percent" ? "percent" : "fraction");
+
+function parseNumber(raw, type, ask) {
   // people type 1,234.5 or 1 234,5? we accept thousands separators and a 万 suffix, not decimal commas
   let s = raw.replace(/[\s,，¥￥]/g, "").replace(/元$/, "");
   let scale = 0;
-  if (type === "ratio") { s = s.replace(/%$/, ""); scale = -2; }
+  let marked = false; // a ratio typed with its % sign says which convention it follows
+  if (type === "ratio") {
+    marked = /[%％]$/.test(s);
+    s = s.replace(/[%％]$/, "");
+    if (marked || ask === "percent") scale = -2;
+  }
   if (type === "money" && /万$/.test(s)) { s = s.slice(0, -1); scale = 4; }
   const ok = type === "int" ? /^-?\d+$/.test(s) : /^-?\d+(\.\d+)?$/.test(s);
   if (!ok) return { error: type === "int" ? t().need_int : t().need_number };
-  return { value: scale ? shift(s, scale) : s };
+  return { value: scale ? shift(s, scale) : s, typed: s, marked };
+}
+
+// A ratio that reads like the other convention (0.175 where a percentage is asked, 17.5 where
+// a fraction is) is asked about beside its field before anything is sent: never guessed.
+// A fraction confirmed once ("fact|text") stays confirmed when the form is rebuilt.
+const confirmedRatios = new Set();
+const ratioKey = (node) => `${node.dataset.fact}|${node.value.trim()}`;
+function ratioDoubt(node, r) {
+  const ask = node.dataset.ask;
+  if (r.marked || confirmedRatios.has(ratioKey(node))) return null;
+  const x = Math.abs(Number(r.typed));
+  const odd = ask === "percent" ? x !== 0 && x < 1 : x > 1;
+  return odd ? { ask, typed: r.typed } : null;
 }
 
 function readValue(node) {
@@ -39,21 +61,35 @@ function readValue(node) {
       }
       return { value: out };
     }
-    case "int": case "money": case "decimal": case "ratio": {
+    case "int": case "money": case "decimal": {
       const r = parseNumber(raw, type);
-      return r.error ? { error: r.error, raw } : r;
+      return r.error ? { error: r.error, raw } : { value: r.value };
+    }
+    case "ratio": {
+      const r = parseNumber(raw, type, node.dataset.ask);
+      return r.error ? { error: r.error, raw } : { value: r.value, doubt: ratioDoubt(node, r) };
     }
     default: return { value: raw };
   }
 }
 
-function setValue(node, v) {
+// Show a profile value (as the API takes it) in its input; `typed` text goes in unchanged.
+function setValue(node, v, typed = false) {
   if (v === undefined || v === null) return;
   const type = node.dataset.type;
-  if (type === "year_money_map" && typeof v === "object") {
+  if (typed) {
+    node.value = String(v);
+  } else if (type === "year_money_map" && typeof v === "object") {
     node.value = Object.entries(v).map(([y, a]) => `${y}: ${a}`).join("\n");
   } else if (type === "ratio" && /^-?\d+(\.\d+)?$/.test(String(v))) {
-    node.value = shift(String(v), 2);
+    if (node.dataset.ask === "percent") {
+      // below 1% the sign is kept, so the figure cannot be read as a fraction
+      const p = shift(String(v), 2);
+      node.value = Number(p) !== 0 && Math.abs(Number(p)) < 1 ? `${p}%` : p;
+    } else {
+      node.value = String(v);
+      if (Math.abs(Number(v)) > 1) confirmedRatios.add(ratioKey(node)); // the file said so
+    }
   } else {
     node.value = String(v);
   }
@@ -62,12 +98,13 @@ function setValue(node, v) {
 // ---- the form
 function unitText(f) {
   if (f.type === "money") return lang === "zh" ? "元" : "CNY";
-  if (f.type === "ratio") return "%";
+  if (f.type === "ratio") return askOf(f) === "percent" ? "%" : "";
   return lang === "zh" ? f.unit : f.unit_en || "";
 }
 function hintText(f) {
   if (f.type === "money") return t().money_hint;
-  if (f.type === "ratio") return t().ratio_hint;
+  // the package's question states the convention ("45% 填 45"): the page does not say it twice
+  if (f.type === "ratio") return /[%％]/.test((lang === "zh" ? f.question_zh : f.question_en) || "") ? "" : t().ratio_hint[askOf(f)];
   if (f.type === "date") return t().date_hint;
   if (f.type === "year_money_map") return t().contrib_help;
   return "";
@@ -75,7 +112,7 @@ function hintText(f) {
 
 function input(f, id) {
   let node;
-  const common = { id, "data-fact": f.name, "data-type": f.type };
+  const common = { id, "data-fact": f.name, "data-type": f.type, "data-ask": f.type === "ratio" ? askOf(f) : null };
   if (f.type === "bool") {
     node = el("select", common, el("option", { value: "", text: t().unknown }),
       el("option", { value: "true", text: t().yes }), el("option", { value: "false", text: t().no }));
@@ -109,19 +146,20 @@ function fieldBox(f, id, labelText) {
 }
 
 let rowSeq = 0;
-function listRow(f, values = {}) {
+function listRow(f, values = {}, typed = false) {
   const n = ++rowSeq;
   const row = el("div", { class: "row" });
   for (const sub of f.fields) {
     const box = fieldBox(sub, `r${n}-${f.name}-${sub.name}`, label(sub));
-    setValue($("[data-fact]", box), values[sub.name]);
+    setValue($("[data-fact]", box), values[sub.name], typed);
     row.append(box);
   }
   row.append(el("button", { type: "button", class: "remove", text: t().remove, onclick: () => row.remove() }));
   return row;
 }
 
-function buildForm(values = {}) {
+// `typed`: the values are the inputs' own text (readForm({ typed: true })), not API values.
+function buildForm(values = {}, typed = false) {
   const host = $("#fields");
   host.replaceChildren();
   const sets = {};
@@ -132,7 +170,7 @@ function buildForm(values = {}) {
     const set = sets[SECTION_OF[f.name] || (f.type === "list" ? "other" : "business")];
     if (f.type === "list") {
       const rows = el("div", { class: "rows", "data-list": f.name });
-      for (const item of values[f.name] || []) rows.append(listRow(f, item));
+      for (const item of values[f.name] || []) rows.append(listRow(f, item, typed));
       set.append(el("div", { class: "list", "data-field": f.name, id: `list-${f.name}` },
         el("h3", { text: label(f) }), el("small", { class: "hint", text: question(f) }), rows,
         el("button", { type: "button", class: "add", "data-add": f.name, text: `${t().add}: ${label(f)}`,
@@ -141,20 +179,24 @@ function buildForm(values = {}) {
     } else {
       const box = fieldBox(f, `f-${f.name}`, label(f));
       set.append(box);
-      setValue($("[data-fact]", box), values[f.name]);
+      setValue($("[data-fact]", box), values[f.name], typed);
     }
   }
   for (const key of SECTIONS) if (sets[key].children.length > 1) host.append(sets[key]);
 }
 
-// Read the form: values for the API, and every input that cannot be read, with why.
-function readForm() {
+// Read the form: values for the API, every input that cannot be read (with why), and every
+// ratio to ask about. `typed`: each input's text as it stands, to rebuild the form in another language.
+function readForm({ typed = false } = {}) {
   const profile = {};
   const problems = [];
+  const doubts = [];
   const take = (node, into) => {
+    if (typed) { if (node.value !== "") into[node.dataset.fact] = node.value; return; }
     const r = readValue(node);
     if (r.error) { problems.push([node, r.error]); into[node.dataset.fact] = r.raw; }
     else if (r.value !== undefined) into[node.dataset.fact] = r.value;
+    if (r.doubt) doubts.push([node, r.doubt]);
   };
   for (const f of policy.facts) {
     if (f.type === "list") {
@@ -165,11 +207,35 @@ function readForm() {
       if (node) take(node, profile);
     }
   }
-  return { profile, problems };
+  return { profile, problems, doubts };
+}
+
+function askRatio(node, { ask, typed }) {
+  const holder = node.closest(".field");
+  const meant = `${ask === "percent" ? typed : shift(typed, 2)}%`;
+  const other = `${ask === "percent" ? shift(typed, 2) : typed}%`;
+  const settle = (keep) => {
+    if (!keep) node.value = ask === "percent" ? shift(typed, 2) : shift(typed, -2);
+    else if (ask === "percent") node.value = `${typed}%`; // the sign settles it for good
+    else confirmedRatios.add(ratioKey(node));
+    box.remove();
+    holder.classList.remove("doubt");
+    const next = $(".ratio-doubt button");
+    if (next) next.focus();
+    else submit();
+  };
+  const box = el("div", { class: "ratio-doubt", role: "group", "data-for": node.id },
+    el("span", { text: t().ratio_doubt(ask, typed, meant, other) }), " ",
+    el("button", { type: "button", class: "keep", text: t().ratio_keep(meant), onclick: () => settle(true) }), " ",
+    el("button", { type: "button", class: "fix", text: t().ratio_fix(other), onclick: () => settle(false) }));
+  holder.classList.add("doubt");
+  $(":scope > .control", holder).after(box);
 }
 
 function clearErrors() {
   $("#errors").replaceChildren();
+  $$(".ratio-doubt").forEach((n) => n.remove());
+  $$(".doubt").forEach((n) => n.classList.remove("doubt"));
   $$(".invalid").forEach((n) => n.classList.remove("invalid"));
   $$(".field-error").forEach((n) => { n.textContent = ""; });
   $$("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));

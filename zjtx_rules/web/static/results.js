@@ -25,47 +25,36 @@ function outputTitle(m, name) {
   return (lang === "zh" ? o.title_zh : o.title_en) || name;
 }
 
-function cashSummary(r) {
-  const byYear = {};
-  let unsplit = 0n;
-  const parts = [];
-  let assumed = false;
-  for (const m of r.measures) {
-    if (m.benefit !== "cash" || m.status !== "eligible") continue;
-    let sum = 0n;
-    const outs = Object.entries(m.amounts);
-    const yearly = outs.filter(([n]) => outputSpec(m, n).type === "money_by_year");
-    if (yearly.length) {
-      for (const [, v] of yearly) for (const [y, a] of Object.entries(v)) { byYear[y] = (byYear[y] || 0n) + cents(a); sum += cents(a); }
-    } else {
-      for (const [n, v] of outs) if (outputSpec(m, n).type === "money") { unsplit += cents(v); sum += cents(v); }
-    }
-    if (sum !== 0n) { parts.push([m, sum]); if (assumptionsOf(m).length) assumed = true; }
-  }
-  const total = Object.values(byYear).reduce((a, b) => a + b, unsplit);
-  return { byYear, unsplit, total, parts, assumed };
-}
-
+// The cash is the contract's own totals (result.totals): the page adds nothing up itself.
 function renderSummary(r) {
   const box = $("#summary");
-  const cash = cashSummary(r);
+  const totals = r.totals;
   const n = (s) => r.measures.filter((m) => m.status === s).length;
+  const name = lastProfile && typeof lastProfile.name === "string" ? lastProfile.name.trim() : "";
   box.replaceChildren(el("h2", { text: t().summary_title }),
+    name ? el("p", { class: "company", id: "summary-company", text: name }) : null,
     el("p", { class: "note", text: t().for_whom(r.profile_id || "—", r.as_of, `${r.policy.id} ${r.policy.version}`) }));
-  if (cash.parts.length) {
+  const parts = Object.entries(totals.cash_by_measure).filter(([, v]) => cents(v) !== 0n);
+  if (parts.length) {
+    const assumed = totals.cash_assumed.length > 0;
     box.append(el("p", { class: "total" }, el("span", { class: "total-label", text: `${t().cash_total} ` }),
-      el("strong", { id: "cash-total", "data-total": money(cash.total) }, `${money(cash.total)} ${lang === "zh" ? "元" : "CNY"}`),
-      cash.assumed ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
-    const years = Object.keys(cash.byYear).sort();
+      el("strong", { id: "cash-total", "data-total": money(totals.cash_cny) }, `${money(totals.cash_cny)} ${lang === "zh" ? "元" : "CNY"}`),
+      assumed ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
+    const years = Object.keys(totals.cash_by_year).sort();
+    const unsplit = cents(totals.cash_unsplit_cny) !== 0n;
     if (years.length) {
       box.append(el("table", { class: "by-year summary-years" },
         el("caption", { text: t().by_year }),
         el("tr", {}, el("th", { text: t().year }), el("th", { text: t().amount })),
-        ...years.map((y) => el("tr", {}, el("th", { text: y }), el("td", { "data-year": y, text: money(cash.byYear[y]) })))));
+        ...years.map((y) => el("tr", {}, el("th", { text: y }), el("td", { "data-year": y, text: money(totals.cash_by_year[y]) }))),
+        unsplit ? el("tr", {}, el("th", { text: t().unsplit }), el("td", { "data-year": "unsplit", text: money(totals.cash_unsplit_cny) })) : null));
     }
-    box.append(el("ul", { class: "cash-parts" }, ...cash.parts.map(([m, c]) =>
-      el("li", {}, `${lang === "zh" ? m.title_zh : m.title_en}${paren(t().clause(m.clause))}: ${money(c)}`))));
-    if (cash.assumed) box.append(el("p", { class: "note", text: t().total_assumed }));
+    box.append(el("ul", { class: "cash-parts" }, ...parts.map(([id, c]) => {
+      const m = r.measures.find((x) => x.id === id) || { id, title_zh: id, title_en: id, clause: "" };
+      return el("li", { "data-cash": id }, `${lang === "zh" ? m.title_zh : m.title_en}${m.clause ? paren(t().clause(m.clause)) : ""}: ${money(c)}`,
+        totals.cash_assumed.includes(id) ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null);
+    })));
+    if (assumed) box.append(el("p", { class: "note", text: t().total_assumed }));
   } else {
     box.append(el("p", { class: "total", text: t().no_cash }));
   }
@@ -104,7 +93,7 @@ function renderQuestions(r) {
     const why = el("small", { class: "hint", text: t().affects(ms.size) });
     if (!f || f.type === "list" || f.type === "year_money_map") {
       block.append(el("div", { class: "field", "data-question": name },
-        el("span", { text: f ? question(f) : name }), " ",
+        el("span", { text: f ? question(f) : factLabel(name) }), " ",
         f ? el("a", { href: f.type === "list" ? `#list-${name}` : `#f-${name}`, text: t().go_to_field, onclick: (e) => {
           e.preventDefault(); $("#form-section").hidden = false;
           const target = f.type === "list" ? $(`#list-${name} button.add`) : $(`#f-${name}`);
@@ -143,7 +132,8 @@ function talentTable(m) {
     ...ys.map((y) => el("td", { "data-year": y, text: (a.reward_by_year || {})[y] ? money(a.reward_by_year[y]) : "" })));
   return el("div", { class: "talent-table", "data-amount": "reward_by_year" },
     el("div", { text: `${t().talent_table}. ${a.reward_start_year ? t().start_year(a.reward_start_year) : ""}` }),
-    el("div", { class: "scroll" }, el("table", { class: "by-year talents" }, head, ...rows, reward)));
+    el("div", { class: "scroll" }, el("table", { class: "by-year talents" }, head, ...rows, reward)),
+    el("p", { class: "scroll-cue", hidden: "" , text: t().scroll_cue }));
 }
 
 function amountNode(m, name, value) {
@@ -168,7 +158,7 @@ function card(m) {
   const spec = measureSpec(m.id);
   const list = assumptionsOf(m);
   const c = el("article", { class: "measure", "data-measure": m.id, "data-status": m.status, "data-benefit": m.benefit },
-    el("div", { class: "head" }, el("span", { class: "status", text: t()[m.status] }),
+    el("div", { class: "head" }, el("span", { class: "status", text: t().measure_status[m.status] || m.status }),
       el("span", { class: "clause", text: t().clause(m.clause) }),
       el("strong", { text: lang === "zh" ? m.title_zh : m.title_en }),
       el("a", { class: "rule-link", href: `rules/measures/${m.id}.html`, text: lang === "zh" ? " 规则 ›" : " rule ›" })));
@@ -188,7 +178,7 @@ function card(m) {
   const audience = lang === "zh" ? spec.audience_zh : spec.audience_en;
   if (audience) more.append(el("p", {}, el("b", { text: `${t().audience}: ` }), audience));
   for (const d of spec.details || []) {
-    more.append(el("p", {}, el("b", { text: `${lang === "zh" ? d.title_zh : d.title_en}: ` }), lang === "zh" ? d.text_zh : d.text_en,
+    more.append(el("p", {}, el("b", { text: `${lang === "zh" ? d.title_zh : d.title_en}: ` }), ...prose(lang === "zh" ? d.text_zh : d.text_en),
       d.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
   }
   if (spec.quote) more.append(el("blockquote", { lang: "zh", class: "quote", "aria-label": t().quote }, `${t().clause(m.clause)} ${spec.quote}`));
@@ -215,14 +205,39 @@ function renderTiers(r) {
   if (!r.tiers || !r.tiers.length) return;
   box.append(el("h2", { text: t().tiers }));
   for (const tier of r.tiers) {
-    const status = tier.status === "undetermined" ? t().tier_undetermined : t()[tier.status];
+    const status = t().tier_status[tier.status] || tier.status;
     const list = assumptionsOf(tier);
     box.append(el("div", { class: "tier", "data-tier": tier.id, "data-status": tier.status },
-      el("strong", { text: `${lang === "zh" ? tier.title_zh : tier.title_en}: ${status}` }), " ", assumedMark(list),
-      el("ul", { class: "reasons" }, ...tier.criteria.map((c) => el("li", { "data-criterion": c.id },
-        relabel(lang === "zh" ? c.text_zh : c.text_en), c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null))),
+      el("strong", {}, `${lang === "zh" ? tier.title_zh : tier.title_en}${lang === "zh" ? "：" : ": "}`, el("span", { class: "tier-status", text: status })), " ", assumedMark(list),
+      el("ul", { class: "reasons" }, ...tier.criteria.map((c) => {
+        const state = criterionState(c);
+        const said = t().criterion_status[state] || state; // what the mark means, for screen readers and on hover
+        return el("li", { "data-criterion": c.id, "data-status": state },
+          el("span", { class: "mark", role: "img", "aria-label": said, title: said, text: CRITERION_MARK[state] || "•" }),
+          ` ${criterionText(c, state)}`, c.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null);
+      })),
       assumedNotes(list)));
   }
+}
+
+// A criterion that does not concern this enterprise (e.g. the route for revenue below CNY 50
+// million, for a firm above it) says so. The result marks it with `applies: false` when the
+// engine can tell; today's criteria fold that condition into their test, so they read "met".
+const CRITERION_MARK = { met: "✓", missed: "✗", unknown: "?", not_applicable: "–" };
+const criterionState = (c) => (c.applies === false ? "not_applicable" : c.status);
+
+// The engine's sentence with the missing facts named by their labels, not their ids.
+function criterionText(c, state) {
+  const title = lang === "zh" ? c.title_zh : c.title_en;
+  if (state === "not_applicable") return `${title}${lang === "zh" ? "：" : ": "}${t().criterion_status.not_applicable}`;
+  let text = lang === "zh" ? c.text_zh : c.text_en;
+  const missing = c.missing || [];
+  if (missing.length) {
+    const ids = lang === "zh" ? `（缺少: ${missing.join(", ")}）` : ` (missing: ${missing.join(", ")})`;
+    const named = join(missing.map(factLabel));
+    text = text.includes(ids) ? text.replace(ids, t().missing(named)) : text.replace(/( \[[^\]]*\])?$/, (tag) => `${t().still_needed(named)}${tag}`);
+  }
+  return relabel(text);
 }
 
 function renderResult() {
@@ -233,4 +248,13 @@ function renderResult() {
   renderQuestions(r);
   renderGroups(r);
   renderTiers(r);
+  showScrollCues();
+}
+
+// A table wider than its box scrolls inside it; the cue under it says there is more.
+function showScrollCues() {
+  for (const s of $$("#results .scroll")) {
+    const cue = s.nextElementSibling;
+    if (cue && cue.classList.contains("scroll-cue")) cue.hidden = s.scrollWidth <= s.clientWidth + 1;
+  }
 }
