@@ -5,10 +5,9 @@ profiles (every band edge, a fen either side of it, zero bases, honours around t
 missing facts) go through the package and the reference, which must agree on the status, the
 four scores, the missing facts and the readings listed. Only the public API is used.
 
-The four scores are outputs, and outputs are reported for eligible results only (FORMAT_NEEDS.md
-(a)); for every other result the scores are read from the reason text, which states them
-whatever the status. When outputs can be reported always, the text assertion becomes an
-assertion on ``amounts`` for every status.
+The four scores are ``report = "always"`` outputs, so ``amounts`` carries every score that can
+be computed whatever the status (an unknown score is left out): the comparison covers the
+statuses and the four scores for every status, and counts the agreements per status.
 """
 
 from __future__ import annotations
@@ -133,24 +132,32 @@ def cases() -> list[tuple[dict[str, Any], date]]:
 
 def test_the_package_agrees_with_the_reference(rules: zjtx_rules.RuleSet) -> None:
     seen_status: dict[str, int] = {}
+    scored: dict[str, int] = {}  # results with at least one known score, by status
+    full: dict[str, int] = {}  # results with all four scores known, by status
     edges_hit: set[str] = set()
     for p, day in cases():
         want = ref.evaluate(p, day)
         got = rules.evaluate(p, as_of=day).measure(MEASURE)
         label = f"{p['id']} on {day}: {p}"
         assert got.status == want.status, label
-        if want.status == "eligible":
-            assert got.amounts == {k: v for k, v in want.scores.items() if v is not None}, label
-        else:
-            assert got.amounts == {}, label
+        # the four scores, for every status: the known ones, and nothing else
+        assert got.amounts == {k: v for k, v in want.scores.items() if v is not None}, label
         [reason] = got.reasons
-        assert _score_text(want.scores) in reason.text_en, label
+        assert _score_text(want.scores) in reason.text_en, label  # the wording states them too
         assert got.missing == want.missing, label
         assert {a.id for a in got.assumptions} == want.assumptions, label
         seen_status[want.status] = seen_status.get(want.status, 0) + 1
+        if any(v is not None for v in want.scores.values()):
+            scored[want.status] = scored.get(want.status, 0) + 1
+        if all(v is not None for v in want.scores.values()):
+            full[want.status] = full.get(want.status, 0) + 1
         edges_hit |= want.assumptions
-    # the draw reaches every outcome and every reading, or the test proves little
+    # the draw reaches every outcome and every reading, or the test proves little; and every
+    # status has profiles with known scores to compare, all four of them included
     assert set(seen_status) == {"eligible", "ineligible", "undetermined"}, seen_status
+    assert sum(seen_status.values()) == PROFILES
+    assert all(full.get(s, 0) >= 10 for s in seen_status), (seen_status, full)
+    print(f"agree on status and scores: {seen_status}; a score known: {scored}; all four: {full}")
     assert edges_hit >= {
         "rd_share_band_edges",
         "growth_band_edges",
