@@ -149,6 +149,9 @@ class Summary:
     def render(self, lang: str = "zh") -> str:
         d = self.to_dict()
         zh = lang == "zh"
+        policy = self.rules.policy
+        # a package with no output summed as budget (a recognition, say) has no budget column
+        budgeted = any("budget_total" in m for m in d["measures"])
         out = [
             (
                 f"共 {d['lines']} 行，评估 {d['evaluated']} 行，错误 {d['errors']} 行"
@@ -156,31 +159,37 @@ class Summary:
                 else f"{d['lines']} lines, {d['evaluated']} evaluated, {d['errors']} errors"
             ),
             "",
-            f"{'条款':<6}{'措施':<34}{'可享受':>6}{'待确定':>7}{'不符合':>8}{'预算（元）':>12}  名称"
+            (
+                f"{'条款':<6}{'措施':<34}{'可享受':>6}{'待确定':>7}{'不符合':>8}"
+                + (f"{'预算（元）':>12}" if budgeted else "")
+                + "  名称"
+            )
             if zh
             else f"{'clause':<7}{'measure':<34}{'eligible':>9}{'undeterm.':>10}{'ineligible':>11}"
-            f"{'budget CNY':>16}  title",
+            + (f"{'budget CNY':>16}" if budgeted else "")
+            + "  title",
         ]
         for m in d["measures"]:
             title = (m["title_zh"] if zh else m["title_en"])[:30]
-            budget = m.get("budget_total", "")
+            budget = f"{m.get('budget_total', ''):>16}" if budgeted else ""
             out.append(
                 f"{m['clause']:<7}{m['id']:<34}{m['eligible']:>9}{m['undetermined']:>10}"
-                f"{m['ineligible']:>11}{budget:>16}  {title}"
+                f"{m['ineligible']:>11}{budget}  {title}"
             )
         out.append("")
-        out.append(
-            ("按年度预算: " if zh else "budget by year: ")
-            + ", ".join(f"{y}: {v}" for y, v in d["budget_by_year"].items())
-            + f"  ({d['budget_total']})"
-        )
+        if budgeted:
+            out.append(
+                ("按年度预算: " if zh else "budget by year: ")
+                + ", ".join(f"{y}: {v}" for y, v in d["budget_by_year"].items())
+                + f"  ({d['budget_total']})"
+            )
         for m in d["measures"]:
             for k, v in m.get("counts", {}).items():
                 out.append(f"{m['id']}.{k}: {v}")
         out.append("")
         for t in d["targets"]:
             count = "n/a" if t["count"] is None else t["count"]
-            clause = (f"第{t['clause']}条 " if zh else f"clause {t['clause']}: ") if t["clause"] else ""
+            clause = f"{policy.clause_label(t['clause'], lang)}{' ' if zh else ': '}" if t["clause"] else ""
             if t["per_year"]:
                 when = "每年，至" if zh else "a year, until "
             else:

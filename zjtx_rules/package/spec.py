@@ -105,6 +105,14 @@ class PolicySpec(Strict):
     assumed: dict[Literal["valid_from", "valid_to"], AssumedFieldSpec] = Field(default_factory=dict)
     # what a summary leads with: "cash" (the cash total) or "MEASURE.OUTPUT" (a score)
     headline: list[str] = Field(default_factory=lambda: ["cash"])
+    # the words reports use for a measure's status, where a package's differ from a subsidy
+    # plan's (可享受 / 不符合 / 待确定): e.g. { eligible = "符合认定条件" }
+    status_words_zh: dict[Literal["eligible", "ineligible", "undetermined"], Text] = Field(
+        default_factory=dict
+    )
+    status_words_en: dict[Literal["eligible", "ineligible", "undetermined"], Text] = Field(
+        default_factory=dict
+    )
     # the heading of tier readiness in reports (a package names its clause if it has one)
     tiers_title_zh: Text = "梯度培育"
     tiers_title_en: Text = "Tier readiness"

@@ -18,6 +18,7 @@ from typing import Any
 from zjtx_rules.evaluate.result import Evaluation, MeasureOutcome
 from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.package.spec import FieldSpec
+from zjtx_rules.render.text_report import status_word
 
 _T = {
     "zh": {
@@ -124,9 +125,15 @@ def render_letter(ev: Evaluation, rules: RuleSet, profile: Mapping[str, Any], la
         f"<tr><td>{t['as_of']}</td><td>{ev.as_of.isoformat()}</td></tr>",
         f"<tr><td>{t['rules']}</td><td>{e(p['title_zh'] if zh else p['title_en'])} {e(p['version'])}"
         f' <span class="small">sha256 {e(p["sha256"][:16])}</span></td></tr></table>',
-        f'<p class="total">{t["total"]}: <strong id="cash-total">{_money(totals.cash, lang)}</strong>'
-        f"{t['assumed'] if totals.cash_assumed else ''}</p>",
     ]
+    for key in rules.policy.headline:
+        if key == "cash":
+            parts.append(
+                f'<p class="total">{t["total"]}: <strong id="cash-total">{_money(totals.cash, lang)}</strong>'
+                f"{t['assumed'] if totals.cash_assumed else ''}</p>"
+            )
+        else:
+            parts.append(f'<p class="total">{e(_headline(ev, rules, key, lang))}</p>')
     rows = [(str(y), v) for y, v in totals.cash_by_year.items()]
     if totals.cash_unsplit:
         rows.append((t["unsplit"], totals.cash_unsplit))
@@ -169,6 +176,16 @@ class _Empty:
 
 
 _EMPTY = _Empty()
+
+
+def _headline(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> str:
+    mid, _, name = key.partition(".")
+    m = ev.measure(mid)
+    spec = rules.program.by_id[mid].spec.outputs[name]
+    value = m.amounts.get(name)
+    shown = ("未知" if lang == "zh" else "unknown") if value is None else str(value)
+    title = spec.title_zh if lang == "zh" else spec.title_en
+    return f"{title}: {shown} ({status_word(rules, m.status, lang)})"
 
 
 def _cash_table(ev: Evaluation, rules: RuleSet, by_measure: Mapping[str, Decimal], lang: str) -> str:

@@ -50,6 +50,27 @@ def _amount(value: Any, kind: str, lang: str) -> str:
     return str(value)
 
 
+def status_word(rules: RuleSet, status: str, lang: str) -> str:
+    """A measure's status in the package's words, else a subsidy plan's."""
+    own = rules.policy.status_words_zh if lang == "zh" else rules.policy.status_words_en
+    return own.get(status, _STATUS[lang][status])  # type: ignore[call-overload,no-any-return]
+
+
+def _output_line(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> list[str]:
+    """A headline output (``MEASURE.OUTPUT``, a score): its value and the measure's status."""
+    mid, _, name = key.partition(".")
+    m = ev.measure(mid)
+    spec = rules.program.by_id[mid].spec.outputs[name]
+    title = spec.title_zh if lang == "zh" else spec.title_en
+    value = m.amounts.get(name)
+    shown = (
+        _amount(value, m.amount_types[name], lang)
+        if value is not None
+        else ("未知" if lang == "zh" else "unknown")
+    )
+    return [f"{title}: {shown}    [{status_word(rules, m.status, lang)}]"]
+
+
 def _cash_lines(ev: Evaluation, lang: str) -> list[str]:
     """The cash total first: what an enterprise reads before any measure (loans apart)."""
     zh = lang == "zh"
@@ -85,13 +106,15 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
             else f"profile: {ev.profile_id}    as of: {ev.as_of}"
         ),
     ]
-    out.extend(_cash_lines(ev, lang))
+    for key in rules.policy.headline:
+        out.extend(_cash_lines(ev, lang) if key == "cash" else _output_line(ev, rules, key, lang))
     for w in ev.warnings:
         out.append(("警告: " if zh else "warning: ") + (w["message_zh"] if zh else w["message_en"]))
     counts = Counter(m.status for m in ev.measures)
     out.append(
         " / ".join(
-            f"{_STATUS[lang][s]} {counts.get(s, 0)}" for s in ("eligible", "undetermined", "ineligible")
+            f"{status_word(rules, s, lang)} {counts.get(s, 0)}"
+            for s in ("eligible", "undetermined", "ineligible")
         )
     )
     out.append("")
@@ -100,7 +123,7 @@ def render_text(ev: Evaluation, rules: RuleSet, lang: str = "zh") -> str:
         english = spec.responsible_units_en or m.responsible_units
         units = "、".join(m.responsible_units) if zh else ", ".join(english)
         clause = rules.policy.clause_label(m.clause, lang)
-        out.append(f"[{_STATUS[lang][m.status]}] {clause} {m.title_zh if zh else m.title_en}")
+        out.append(f"[{status_word(rules, m.status, lang)}] {clause} {m.title_zh if zh else m.title_en}")
         out.append(f"    {'责任单位' if zh else 'responsible'}: {units}")
         for name, value in m.amounts.items():
             o = spec.outputs[name]
