@@ -9,15 +9,6 @@ from zjtx_rules.render.docsite.figures import PERIOD_NOTE, both_figure, both_per
 from zjtx_rules.render.docsite.markup import Links, Slot, both, e, link, table
 from zjtx_rules.render.package_view import Assumption, PackageView, show_value
 
-BENEFITS = {
-    "cash": ("现金奖补", "cash"),
-    "quota": ("名额", "quota"),
-    "loan": ("贷款", "loan"),
-    "pool": ("入库培育", "pool"),
-    "fund": ("基金", "fund"),
-    "service": ("服务", "service"),
-    "priority": ("优先支持", "priority"),
-}
 KIND_TITLES = {
     "fact": ("企业信息", "facts"),
     "param": ("参数", "parameters"),
@@ -40,8 +31,9 @@ def kinds_of(view: PackageView) -> dict[str, str]:
     return out
 
 
-def benefit(code: str) -> str:
-    zh, en = BENEFITS.get(code, (code, code))
+def benefit(code: str, view: PackageView) -> str:
+    """A benefit kind by the package's label for it (or the default kinds' labels)."""
+    zh, en = view.policy.benefit_kinds().get(code, (code, code))
     return both(zh, en)
 
 
@@ -162,7 +154,8 @@ def affects(view: PackageView, links: Links, a: Assumption) -> str:
             f"{e(view.measures[m].clause)}</a>"
             for m in a.measures
         )
-        parts.append(f"第 {nums} 条")
+        label = view.policy.clause_label("\0", "zh").split("\0")
+        parts.append(f"{label[0]}{nums}{label[-1]}" if len(label) == 2 else nums)
     if a.tiers:
         tiers = (f'<a href="{e(links.item("tier", t))}">{e(view.tiers[t].title_zh)}</a>' for t in a.tiers)
         parts.append("梯度标准 / tiers: " + "、".join(tiers))

@@ -37,7 +37,8 @@ def index(view: PackageView, links: Links) -> str:
         '<article id="page-index" class="index">',
         f"<h1>{both(p.title_zh, p.title_en)}</h1>",
         f'<p class="meta">{both(p.issuer_zh, p.issuer_en)}</p>',
-        f'<p class="meta">版本 / version <code>{e(p.version)}</code> · 政策期 / policy period '
+        f'<p class="meta">版本 / version <code>{e(p.version)}</code> · '
+        f"{e(p.period_name_zh)} / {e(p.period_name_en)} "
         f"{e(period(p.valid_from, last, 'zh'))} / {e(period(p.valid_from, last, 'en'))} · "
         f"sha256 <code>{e(view.rules.sha256[:16])}</code></p>",
     ]
@@ -57,7 +58,7 @@ def index(view: PackageView, links: Links) -> str:
                 [
                     f'<span class="clause">{e(m.clause)}</span>',
                     f'<a href="{e(links.item("measure", mid))}">{both(m.title_zh, m.title_en)}</a>',
-                    benefit(m.benefit),
+                    benefit(m.benefit, view),
                     both(m.audience_zh, m.audience_en),
                     e("、".join(m.responsible_units)),
                     outs or "—",
@@ -108,8 +109,9 @@ def measure(view: PackageView, links: Links, mid: str) -> str:
     parts = [
         f'<article id="measure-{e(mid)}" class="measure">',
         f'<p class="crumbs"><a href="{e(links.page("index"))}">索引 / index</a> · {e(m.section_zh)}</p>',
-        f'<h1><span class="clause">第{e(m.clause)}条</span> {both(m.title_zh, m.title_en)}</h1>',
-        f'<p class="meta">id <code>{e(mid)}</code> · {benefit(m.benefit)} · 责任单位 / units: '
+        f'<h1><span class="clause">{e(view.policy.clause_label(m.clause, "zh"))}</span> '
+        f"{both(m.title_zh, m.title_en)}</h1>",
+        f'<p class="meta">id <code>{e(mid)}</code> · {benefit(m.benefit, view)} · 责任单位 / units: '
         f"{e('、'.join(m.responsible_units))} · <code>{e(view.files.get(mid, ''))}</code></p>",
         f'<p class="meta">对象 / audience: {both(m.audience_zh, m.audience_en)}</p>',
         "<h2>原文 / Clause text</h2>",

@@ -197,6 +197,10 @@ def _always(_view: PackageView) -> bool:
     return True
 
 
+def _has_tiers(view: PackageView) -> bool:
+    return bool(view.tiers)  # a package without tiers gets no empty tiers page
+
+
 def _has_sources(view: PackageView) -> bool:
     return bool(view.sources)
 
@@ -217,7 +221,9 @@ class Register:
 
 # in navigation and print order; a sources page is one more entry here
 REGISTERS = (
-    Register("tiers", "梯度培育标准（按时期）", "tier criteria by period", "标准", "tiers", tiers),
+    Register(
+        "tiers", "梯度培育标准（按时期）", "tier criteria by period", "标准", "tiers", tiers, _has_tiers
+    ),
     Register("assumptions", "假设登记表", "assumptions register", "假设", "assumptions", assumptions),
     Register("dependencies", "依赖关系图", "dependency view", "依赖", "dependencies", dependencies),
     Register("facts", "企业信息", "facts", "企业信息", "facts", reference.facts),
