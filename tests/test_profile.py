@@ -246,3 +246,17 @@ def test_an_unknown_key_of_a_megabyte_is_shown_cut(rules: zjtx_rules.RuleSet) ->
     with pytest.raises(ProfileError) as info:
         rules.evaluate({"id": "x", "k" * 1_000_000: 1}, "2025-01-01")
     assert [e.path for e in info.value.errors] == ["$." + "k" * 59 + "…"]
+
+
+def test_a_ratio_sent_as_a_percentage_gets_the_fraction_to_send() -> None:
+    """45 for a debt ratio of 45%: the error says to send 0.45, in both languages."""
+    import zjtx_rules
+
+    rules = zjtx_rules.load_rules()
+    with pytest.raises(zjtx_rules.ProfileError) as err:
+        rules.evaluate({"id": "x", "debt_ratio": 45}, "2025-06-30")
+    text = str(err.value)
+    assert "请填 0.45" in text and "send 0.45 for 45%" in text
+    with pytest.raises(zjtx_rules.ProfileError) as err:
+        rules.evaluate({"id": "x", "debt_ratio": 1000}, "2025-06-30")
+    assert "percentage" not in str(err.value)  # not a percentage either: no guess

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from zjtx_rules.display import JSON, PLAIN, bounded
 from zjtx_rules.errors import ProfileIssue
+from zjtx_rules.package.spec import FieldSpec
 from zjtx_rules.profile.formats import (
     CREDIT_CODE,
     ISO_DATE,
@@ -61,7 +62,7 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def issues_of(errors: list[Any], facts: Collection[str]) -> list[ProfileIssue]:
+def issues_of(errors: list[Any], facts: Mapping[str, FieldSpec]) -> list[ProfileIssue]:
     """One issue per place: of a number's union members, the one that matched its type."""
     by_path: dict[str, list[Any]] = {}
     for err in errors:
@@ -92,7 +93,41 @@ def issues_of(errors: list[Any], facts: Collection[str]) -> list[ProfileIssue]:
         issues.extend(_issue(path, e, facts) for e in errs)
     return issues
 
-def _issue(path: str, err: Any, facts: Collection[str]) -> ProfileIssue:
+def _spec_at(loc: tuple[Any, ...], facts: Mapping[str, FieldSpec]) -> FieldSpec | None:
+    """The declaration a location names (``talents[2].wage``: the record's field)."""
+    spec: FieldSpec | None = None
+    fields: Mapping[str, FieldSpec] | None = facts
+    for part in loc:
+        if isinstance(part, int) or part in UNION_LABELS:
+            continue
+        spec = (fields or {}).get(str(part))
+        if spec is None:
+            return None
+        fields = spec.fields
+    return spec
+
+
+def _percent_hint(loc: tuple[Any, ...], err: Any, facts: Mapping[str, FieldSpec]) -> tuple[str, str]:
+    """For a ratio sent as a percentage (45 for 45%): what to send instead."""
+    spec = _spec_at(loc, facts)
+    raw = err.get("input")
+    if spec is None or spec.type != "ratio" or isinstance(raw, bool):
+        return "", ""
+    try:
+        value = Decimal(str(raw))
+    except ArithmeticError:
+        return "", ""
+    if not (value.is_finite() and 1 < value <= 100):
+        return "", ""
+    fraction = f"{(value / 100).normalize():f}"
+    shown = f"{value.normalize():f}"
+    return (
+        f"；看起来是百分数：{shown}% 请填 {fraction}",
+        f"; looks like a percentage: send {fraction} for {shown}%",
+    )
+
+
+def _issue(path: str, err: Any, facts: Mapping[str, FieldSpec]) -> ProfileIssue:
     loc = tuple(err["loc"])
     typ = err["type"]
     zh = _ZH.get(typ, "取值无效")
@@ -109,8 +144,9 @@ def _issue(path: str, err: Any, facts: Collection[str]) -> ProfileIssue:
         raw = next(iter(ctx.values()), "")
         bound = f"{raw.normalize():f}" if isinstance(raw, Decimal) else str(raw)
         bound = re.sub(r"Decimal\('([^']*)'\)", r"\1", bound)
-        zh = f"应 {_BOUND_OPS[typ]} {bound}"
-        en = f"must be {_BOUND_OPS[typ]} {bound}; got {bounded(err.get('input'), JSON)}"
+        tip_zh, tip_en = _percent_hint(loc, err, facts) if typ.startswith("less") else ("", "")
+        zh = f"应 {_BOUND_OPS[typ]} {bound}{tip_zh}"
+        en = f"must be {_BOUND_OPS[typ]} {bound}; got {bounded(err.get('input'), JSON)}{tip_en}"
     elif typ == "decimal_max_places":
         places = ctx.get("decimal_places", 0)
         zh = f"最多 {places} 位小数" if places else "应为整数"
