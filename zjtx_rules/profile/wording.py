@@ -113,9 +113,13 @@ def _percent_hint(loc: tuple[Any, ...], err: Any, facts: Mapping[str, FieldSpec]
     raw = err.get("input")
     if spec is None or spec.type != "ratio" or isinstance(raw, bool):
         return "", ""
+    if not isinstance(raw, int | str | Decimal):
+        return "", ""
+    if (isinstance(raw, int) and raw.bit_length() > 16) or (isinstance(raw, str) and len(raw) > 12):
+        return "", ""  # never convert a huge value to guess at it: it is no percentage anyway
     try:
-        value = Decimal(str(raw))
-    except ArithmeticError:
+        value = Decimal(raw)
+    except (ArithmeticError, ValueError):
         return "", ""
     if not (value.is_finite() and 1 < value <= 100):
         return "", ""
