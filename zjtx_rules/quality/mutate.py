@@ -42,11 +42,15 @@ _INNER_STRING = re.compile(r"\\\"[^\"\\]*\\\"|'[^']*'")
 
 OUTCOMES = ("rejected", "caught", "crashed", "survived")
 # ``refs`` cite the sources register, like ``source`` does in words: provenance, not a rule
-TEXT_KEYS = frozenset({"note", "source", "source_document", "quote", "unit", "refs"})
+TEXT_KEYS = frozenset({"note", "source", "source_document", "quote", "unit", "refs", "ask", "section"})
 # Keys no evaluation reads besides prose: a measure's ``details`` (text for the rules page),
 # a fact's ``typical`` range (example values for ``zjtx generate`` and the rules page) and
 # the sources register (``[sources.ID]``: titles, numbers, dates and addresses of documents).
-NO_DECISION_KEYS = frozenset({"details", "typical", "sources"})
+# So do how reports present a package: the headline, clause labels, the period's name, the
+# status words, form sections (``[policy] headline``, ``clause_format_zh``..., ``[sections]``).
+NO_DECISION_KEYS = frozenset(
+    {"details", "typical", "sources", "headline", "clause_format_zh", "clause_format_en", "sections"}
+)
 
 
 def is_text_key(key: str | int) -> bool:
