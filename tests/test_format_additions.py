@@ -136,3 +136,22 @@ def test_an_assumed_period_end_is_said_when_a_date_falls_outside(tmp_path: Path)
     assert "recognition period" in late[0]["message_en"] and "the text sets no end" in late[0]["message_en"]
     early = rules.evaluate({"id": "x"}, "2024-06-30").warnings
     assert "假设" not in early[0]["message_zh"]  # the start is not assumed
+
+
+def test_a_criterion_that_does_not_apply_says_so_and_holds() -> None:
+    """营收5000万元以下: for a firm above CNY 50 million the route is not applicable, not met."""
+    import json
+
+    from tests.conftest import EXAMPLES
+
+    rules = zjtx_rules.load_rules()
+    for path in sorted(EXAMPLES.glob("*.json")):
+        profile = json.loads(path.read_text(encoding="utf-8"))
+        for tier in rules.evaluate(profile, "2025-06-30").to_dict()["tiers"]:
+            for c in tier["criteria"]:
+                if c["id"] != "small_revenue_route":
+                    continue
+                big = "revenue_cny" in profile and int(float(profile["revenue_cny"])) >= 50_000_000
+                assert c.get("applies", True) is (not big), path.name
+                if big:
+                    assert c["status"] == "met" and "不适用" in c["text_zh"] and "not applicable" in c["text_en"]

@@ -74,6 +74,7 @@ class CriterionDict(TypedDict):
     missing: list[str]
     assumption: bool
     source: str
+    applies: NotRequired[bool]  # present, false, when the criterion does not apply (it holds)
 
 
 class TierDict(TypedDict):

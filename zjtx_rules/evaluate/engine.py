@@ -235,6 +235,9 @@ class Run:
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
         s = c.spec
         env.missing = []
+        if c.applies is not None and c.applies(env) is False:
+            return CriterionOutcome(s, "met", applies=False)
+        env.missing = []
         actual: Any = None
         required: Any = None
         if c.actual is not None and c.required is not None and s.op:

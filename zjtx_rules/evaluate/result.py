@@ -233,6 +233,7 @@ class CriterionOutcome:
     required_value: Decimal | None = None
     extra_value: Decimal | None = None
     missing: list[str] = field(default_factory=list)
+    applies: bool = True  # False: the criterion does not apply to this enterprise (it holds)
 
     @property
     def id(self) -> str:
@@ -258,6 +259,9 @@ class CriterionOutcome:
 
     def text(self, lang: str) -> str:
         s = self.spec
+        if not self.applies:
+            title = s.title_zh if lang == "zh" else s.title_en
+            return f"{title}：不适用" if lang == "zh" else f"{title}: not applicable"
         extra = None
         if self.extra_value is not None and s.extra is not None:
             extra = (self.extra_value, s.extra.format, s.extra.text_zh if lang == "zh" else s.extra.text_en)
@@ -284,20 +288,7 @@ class CriterionOutcome:
 
     def to_dict(self, texts: bool = True) -> CriterionDict:
         s = self.spec
-        if not texts:
-            return {  # type: ignore[typeddict-item]
-                "id": s.id,
-                "title_zh": s.title_zh,
-                "title_en": s.title_en,
-                "status": self.status,
-                "actual": self.actual,
-                "required": self.required,
-                "gap": self.gap,
-                "missing": list(self.missing),
-                "assumption": s.assumption,
-                "source": s.source,
-            }
-        return {
+        d: CriterionDict = {  # type: ignore[typeddict-item]  # without texts: no text_zh/en
             "id": s.id,
             "title_zh": s.title_zh,
             "title_en": s.title_en,
@@ -305,12 +296,16 @@ class CriterionOutcome:
             "actual": self.actual,
             "required": self.required,
             "gap": self.gap,
-            "text_zh": self.text_zh,
-            "text_en": self.text_en,
-            "missing": list(self.missing),
-            "assumption": s.assumption,
-            "source": s.source,
         }
+        if texts:
+            d["text_zh"] = self.text_zh
+            d["text_en"] = self.text_en
+        d["missing"] = list(self.missing)
+        d["assumption"] = s.assumption
+        d["source"] = s.source
+        if not self.applies:
+            d["applies"] = False
+        return d
 
 
 @dataclass

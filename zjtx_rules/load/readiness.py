@@ -92,6 +92,7 @@ def _criterion(b: Build, tid: str, c: Any, site: Site, sub: KeyPath) -> Compiled
         ("actual", c.actual, NUMBER),
         ("required", c.required, NUMBER),
         ("or_expr", c.or_expr, BOOL),
+        ("applies", c.applies, BOOL),
     ):
         if text:
             node = by_key[key] = b.expr(text, site, (*sub, key), ty)
@@ -108,5 +109,12 @@ def _criterion(b: Build, tid: str, c: Any, site: Site, sub: KeyPath) -> Compiled
         extra = compile_expr(node) if node is not None else None
     closure = b.closure.of(nodes, own)
     return CompiledCriterion(
-        c, fns.get("expr"), fns.get("actual"), fns.get("required"), fns.get("or_expr"), extra, closure
+        c,
+        fns.get("expr"),
+        fns.get("actual"),
+        fns.get("required"),
+        fns.get("or_expr"),
+        extra,
+        closure,
+        fns.get("applies"),
     )

@@ -325,6 +325,9 @@ class ExtraSpec(Strict):
 
 class CriterionSpec(Titled):
     id: str
+    # when the criterion applies at all (营收5000万元以下: "revenue_cny < 50000000"); where it
+    # is false the criterion is not applicable: it holds for the tier, and reads as such
+    applies: str = ""
     expr: str = ""
     actual: str = ""
     op: Literal[">=", ">", "<=", "<"] | None = None

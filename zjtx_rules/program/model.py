@@ -86,6 +86,7 @@ class CompiledCriterion:
     or_expr: Compiled | None
     extra: Compiled | None
     refs: Refs = NO_REFS
+    applies: Compiled | None = None  # false: the criterion does not apply (it holds)
 
 
 @dataclass
