@@ -59,7 +59,8 @@ def test_to_dict_keeps_the_contract_and_texts_false_drops_only_the_sentences(
     for t, to in zip(whole["tiers"], ev.tiers, strict=True):
         assert set(t) == set(TierDict.__annotations__)
         for c, co in zip(t["criteria"], to.criteria, strict=True):
-            assert set(c) == set(CriterionDict.__annotations__)
+            optional = set() if co.applies else {"applies"}  # present only when it does not apply
+            assert set(c) == (set(CriterionDict.__annotations__) - {"applies"}) | optional
             assert (c["text_zh"], c["text_en"]) == (co.text_zh, co.text_en) and c["text_en"]
     lean = ev.to_dict(texts=False)
     assert not _keys(lean) & TEXTS
