@@ -156,3 +156,18 @@ def test_a_criterion_that_does_not_apply_says_so_and_holds() -> None:
                 if big:
                     assert c["status"] == "met" and "不适用" in c["text_zh"]
                     assert "not applicable" in c["text_en"]
+
+
+def test_a_criterion_whose_applying_is_unknown_is_never_missed() -> None:
+    import json
+
+    from tests.conftest import EXAMPLES
+
+    rules = zjtx_rules.load_rules()
+    profile = json.loads((EXAMPLES / "little_giant_11_talents.json").read_text(encoding="utf-8"))
+    profile.pop("revenue_cny")
+    profile.pop("qualifications", None)
+    profile["equity_financing_2y_cny"] = "0"  # the route's own test fails
+    tiers = rules.evaluate(profile, "2025-06-30").to_dict()["tiers"]
+    found = [c for t in tiers for c in t["criteria"] if c["id"] == "small_revenue_route"]
+    assert found and all(c["status"] == "unknown" and "revenue_cny" in c["missing"] for c in found)

@@ -235,9 +235,9 @@ class Run:
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
         s = c.spec
         env.missing = []
-        if c.applies is not None and c.applies(env) is False:
+        applies = True if c.applies is None else c.applies(env)
+        if applies is False:
             return CriterionOutcome(s, "met", applies=False)
-        env.missing = []
         actual: Any = None
         required: Any = None
         if c.actual is not None and c.required is not None and s.op:
@@ -250,6 +250,8 @@ class Run:
             alt = c.or_expr(env)
             # another route that cannot be judged leaves the criterion open, never missed
             met = True if alt is True else UNKNOWN if alt is UNKNOWN else met
+        if met is False and applies is UNKNOWN:  # missed only where it is known to apply
+            met = UNKNOWN
         status: CriterionStatus = "met" if met is True else "missed" if met is False else "unknown"
         extra = c.extra(env) if status == "missed" and c.extra is not None else None
         return CriterionOutcome(
