@@ -283,30 +283,22 @@ class ConditionSpec(Strict):
     assumptions: list[str] = Field(default_factory=list)
 
 
-class OutputTableSpec(Strict):
-    """How a page shows a ``money_by_year`` output beside the records it comes from: one row
-    per record of the list fact ``records`` (headed by its field ``key``), that record's
-    yearly figures (its ``year_money_map`` field ``by_year``) in one column per year, and the
-    output itself as the last row (``total_zh/en``, default: the output's title).
-
-    ``selected`` (an ``ids`` output of the measure) marks each row in or out; ``caption``
-    outputs are shown with the title ("title: value"); ``covers`` names further outputs the
-    table already shows. A page shows none of these outputs again on its own."""
+class OutputTableSpec(Titled):
+    """How a page shows a ``money_by_year`` output beside the records it comes from: a row per
+    record of the list fact ``records`` (headed by its field ``key``), the record's yearly
+    figures (its ``year_money_map`` field ``by_year``), the output as the last row (``total_zh/en``,
+    default: the output's title). ``selected`` (an ``ids`` output) marks each row in or out;
+    ``caption`` outputs are shown with the title; ``covers`` names more outputs the table shows.
+    A page shows none of these outputs again on its own."""
 
     records: str
     key: str
     by_year: str
-    title_zh: Text
-    title_en: Text
     total_zh: str = ""
     total_en: str = ""
     selected: str = ""
     caption: list[str] = Field(default_factory=list)
     covers: list[str] = Field(default_factory=list)
-
-    def outputs(self) -> list[str]:
-        """The measure's other outputs the table shows (so a page leaves them out)."""
-        return [*([self.selected] if self.selected else []), *self.caption, *self.covers]
 
 
 class OutputSpec(Strict):
