@@ -1108,6 +1108,7 @@ def test_a_picker_switches_packages_and_match_shows_every_package(driver: Any, m
     assert f"资金奖补合计 {LITTLE_GIANT_TOTAL} 元" in lines[0].text and "可享受 29 项" in lines[0].text
     assert re.search(r"评价得分（满分100） \d+（符合条件|不符合条件|待确定）", lines[1].text), lines[1].text
     assert not driver.find_element(By.ID, "summary").is_displayed()  # no full result until asked
+    assert not driver.find_element(By.ID, "export-json").is_displayed()
     click(driver, lines[1].find_element(By.CSS_SELECTOR, "button.show-full"))
     wait(driver, "return document.querySelector('#summary [data-headline]')")
     driver.execute_script("window.scrollTo(0, 0)")

@@ -310,6 +310,7 @@ function renderResult() {
   renderMatch();
   for (const id of ["summary", "questions", "groups", "tiers"]) $(`#${id}`).replaceChildren();
   $("#summary").hidden = !r;
+  $("#export-json").hidden = !r; // matched against all, a file holds one package's result: the one shown
   if (!r) return;
   renderSummary(r);
   renderQuestions(r);
