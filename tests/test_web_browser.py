@@ -110,7 +110,12 @@ def results(driver: Any) -> dict[str, str]:
 
 
 def no_script_errors(driver: Any) -> None:
-    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    # the page asks GET /v1/policies whether several packages are served; one alone answers 404
+    severe = [
+        e
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and not re.search(r"/v1/policies .*\b404\b", e["message"])
+    ]
     assert severe == []
 
 
@@ -170,15 +175,15 @@ def test_fill_submit_and_read_the_talent_table(driver: Any, port: int) -> None:
     assert len(results(driver)) == 30
     statuses = results(driver)
     assert statuses["talent_reward"] == "eligible" and statuses["patent_subsidy"] == "eligible"
-    table = "[data-measure=talent_reward] table.talents"
+    table = "[data-measure=talent_reward] table.records"
     reward = driver.execute_script(
-        f"return [...document.querySelectorAll('{table} tr.reward td[data-year]')]"
+        f"return [...document.querySelectorAll('{table} tr.total td[data-year]')]"
         ".map(c => [c.dataset.year, c.textContent])"
     )
     assert reward == [["2024", "462,861.00"], ["2025", "479,000.50"], ["2026", "368,200.00"]]
     marks = driver.execute_script(
-        f"return [...document.querySelectorAll('{table} tr[data-talent]')]"
-        ".map(r => [r.dataset.talent, r.className])"
+        f"return [...document.querySelectorAll('{table} tr[data-record]')]"
+        ".map(r => [r.dataset.record, r.className])"
     )
     assert len(marks) == 11 and marks[0] == ["T01", "in"] and marks[-1] == ["T11", "out"]
     card = driver.find_element(By.CSS_SELECTOR, "[data-measure=talent_reward]")
@@ -867,3 +872,270 @@ def test_the_rules_document_fits_a_phone(driver: Any, port: int) -> None:
         "return [getComputedStyle(t).overflowX, t.scrollWidth > t.clientWidth]"
     )
     assert table == ["auto", True]
+
+
+# --- the page builds itself from the package: another package, the none answer, a picker ----
+
+MIIT = BUNDLED.parent / "miit_innovative_sme_2022"
+MIIT_BASE = MIIT / "cases" / "profiles" / "base.json"
+MIIT_SECTIONS = {
+    "zh": ["基本信息", "知识产权", "财务", "荣誉与资质"],
+    "en": ["Basic information", "Intellectual property", "Finances", "Honours and recognitions"],
+}
+# what only the Liangjiang package says: its clause labels, its cash headline, its name
+LIANGJIANG_WORDING = {
+    "zh": [r"第\s*\d+\s*条", "资金奖补", "两江", "梯度成长"],
+    "en": [r"\b[Cc]lause \d", "Cash support", "Liangjiang", r"clause 3\)"],
+}
+
+
+def serve(app: Any) -> Iterator[int]:
+    server, port = _start(app)
+    try:
+        yield port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def miit_port() -> Iterator[int]:
+    yield from serve(create_app(MIIT))
+
+
+@pytest.fixture(scope="module")
+def multi_port() -> Iterator[int]:
+    from tests.multi_wsgi import MultiApp
+    from zjtx_rules import load_rules
+
+    yield from serve(MultiApp([load_rules(BUNDLED), load_rules(MIIT)]))
+
+
+def legends(driver: Any) -> list[str]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('fieldset.section > legend')].map(l => l.textContent)"
+    )
+
+
+def record_urls(driver: Any) -> None:
+    """From now on, window.posts holds [url, body] of every POST the page makes."""
+    driver.execute_script(
+        "window.posts = []; const real = window.fetch;"
+        "window.fetch = (url, opts) => {"
+        "  if (opts && opts.method === 'POST') window.posts.push([String(url), JSON.parse(opts.body)]);"
+        "  return real(url, opts); };"
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_another_package_builds_its_own_form_and_leads_with_its_score(
+    driver: Any, miit_port: int, lang: str
+) -> None:
+    """The MIIT package served alone: its sections, its headline (the total score, the three
+    sub-scores and the status in its own words), its clause label; nothing of Liangjiang's."""
+    from selenium.webdriver.common.by import By
+
+    open_page(driver, miit_port, f"as_of=2025-06-30&lang={lang}")
+    assert legends(driver) == MIIT_SECTIONS[lang]
+    placed = driver.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('fieldset.section')]"
+        ".map(s => [s.dataset.section,"
+        " [...s.querySelectorAll(':scope > [data-field]')].map(f => f.dataset.field)]))"
+    )
+    assert placed["ip"] == [
+        "high_value_class1_ip_count",
+        "own_class1_ip_count",
+        "class1_ip_count",
+        "class2_ip_count",
+    ]
+    assert "strategic_emerging_industry" in placed["basic"] and placed["honours"][-1] == "honours"
+    assert not driver.find_element(By.ID, "picker").is_displayed()  # one package: no picker
+    paste_import(driver, MIIT_BASE.read_text(encoding="utf-8"))
+    assert driver.find_element(By.ID, "none-honours").is_selected()  # "honours": [] is the none answer
+    record_requests(driver)
+    calculate(driver)
+    assert driver.execute_script("return window.sent[0].honours") == []
+    summary = driver.find_element(By.ID, "summary")
+    assert summary.find_element(By.TAG_NAME, "h2").text == ("评估结果" if lang == "zh" else "Your result")
+    lead = summary.find_element(By.CSS_SELECTOR, ".total")
+    assert lead.get_attribute("data-headline") == "innovative_sme_recognition.total_score"
+    score = driver.find_element(By.ID, "headline-innovative_sme_recognition-total_score")
+    assert score.get_attribute("data-value") == "80" and score.text == "80"
+    assert lead.text.startswith("评价得分（满分100）" if lang == "zh" else "Evaluation score (out of 100)")
+    parts = driver.execute_script(
+        "return [...document.querySelectorAll('#summary .headline-parts li')]"
+        ".map(li => [li.dataset.amount, li.querySelector('strong').textContent])"
+    )
+    assert parts == [["innovation_score", "25"], ["growth_score", "25"], ["specialisation_score", "30"]]
+    status = summary.find_element(By.CSS_SELECTOR, ".headline-status").text
+    assert status.endswith("符合条件" if lang == "zh" else "Meets the standard")
+    assert driver.find_elements(By.ID, "cash-total") == []
+    card = driver.find_element(By.CSS_SELECTOR, "[data-measure=innovative_sme_recognition]")
+    assert card.find_element(By.CSS_SELECTOR, ".clause").text == ("附件" if lang == "zh" else "annex (附件)")
+    groups = driver.execute_script(
+        "return [...document.querySelectorAll('#groups > section')].map(s => s.dataset.group)"
+    )
+    assert groups == ["recognition"]
+    assert driver.find_element(By.ID, "tiers").text == ""  # no tiers in the package: no tiers section
+    for d in driver.find_elements(By.CSS_SELECTOR, "details"):
+        driver.execute_script("arguments[0].open = true", d)
+    shown = driver.execute_script("return document.body.innerText")
+    for quote in driver.execute_script(
+        "return [...document.querySelectorAll('.quote')].map(q => q.innerText)"
+    ):
+        shown = shown.replace(quote, "")
+    leaked = [w for w in LIANGJIANG_WORDING[lang] if re.search(w, shown)]
+    assert leaked == []
+    if lang == "zh":
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(str(shots() / "calculator-miit.png"))
+    no_script_errors(driver)
+
+
+def test_the_none_answer_sends_an_empty_list_and_settles_what_an_empty_list_leaves_open(
+    driver: Any, port: int
+) -> None:
+    """`qualifications: []` (none held) and no qualifications at all (not given) are different
+    answers: with the other facts complete, the first decides 27 measures, the second leaves 24
+    undetermined."""
+    from selenium.webdriver.common.by import By
+
+    profile = json.loads((EXAMPLES / "new_municipal_zjtx.json").read_text(encoding="utf-8"))
+    del profile["qualifications"]
+    open_page(driver, port)
+    paste_import(driver, json.dumps(profile))
+    record_requests(driver)
+    calculate(driver)
+    assert "qualifications" not in driver.execute_script("return window.sent[0]")
+    count = "return lastResult.measures.filter(m => m.status === arguments[0]).length"
+    assert driver.execute_script(count, "undetermined") == 24
+    assert driver.execute_script(
+        "return lastResult.measures.filter(m => m.status === 'undetermined')"
+        ".every(m => m.missing.some(p => p.startsWith('qualifications')))"
+    )
+    # the questions block offers the same answer: there are none
+    click(
+        driver,
+        driver.find_element(
+            By.CSS_SELECTOR, "#merged-questions button.none-answer[data-none=qualifications]"
+        ),
+    )
+    wait(driver, "return window.sent.length === 2 && !document.querySelector('#results').hidden")
+    assert driver.execute_script("return window.sent[1].qualifications") == []
+    assert driver.execute_script(count, "undetermined") == 3
+    assert 30 - driver.execute_script(count, "undetermined") == 27
+    box = driver.find_element(By.ID, "none-qualifications")
+    assert box.is_selected()
+    assert not driver.find_element(By.CSS_SELECTOR, "#list-qualifications button.add").is_displayed()
+    # the language switch and a reload from the URL keep the answer
+    driver.find_element(By.ID, "lang-en").click()
+    assert driver.find_element(By.ID, "none-qualifications").is_selected()
+    driver.find_element(By.ID, "lang-zh").click()
+    url = driver.current_url
+    driver.get("about:blank")
+    driver.get(url)
+    wait(driver, "return document.body.dataset.ready && lastResult !== null")
+    assert driver.find_element(By.ID, "none-qualifications").is_selected()
+    assert driver.execute_script(count, "undetermined") == 3
+    # unticked, the list is not given again
+    record_requests(driver)
+    click(driver, driver.find_element(By.ID, "none-qualifications"))
+    calculate(driver)
+    assert "qualifications" not in driver.execute_script("return window.sent[0]")
+    assert driver.execute_script(count, "undetermined") == 24
+    no_script_errors(driver)
+
+
+def test_a_picker_switches_packages_and_match_shows_every_package(driver: Any, multi_port: int) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    open_page(driver, multi_port)
+    picker = driver.find_element(By.ID, "policy-picker")
+    assert driver.find_element(By.ID, "picker").is_displayed()
+    options = [o.get_attribute("value") for o in Select(picker).options]
+    assert options == ["liangjiang_zjtx_2022", "miit_innovative_sme_2022", "*"]
+    assert Select(picker).first_selected_option.get_attribute("value") == "liangjiang_zjtx_2022"
+    assert legends(driver) == ["基本信息", "经营与研发", "资质", "人才", "专利"]
+    driver.find_element(By.ID, "f-revenue_cny").send_keys("100,000,000")
+
+    # one package: its form, its evaluate endpoint, its headline
+    Select(picker).select_by_value("miit_innovative_sme_2022")
+    wait(driver, "return document.querySelector('fieldset[data-section=ip]')")
+    assert legends(driver) == MIIT_SECTIONS["zh"]
+    assert (
+        driver.find_element(By.ID, "f-revenue_cny").get_attribute("value") == "100,000,000"
+    )  # shared fact kept
+    assert driver.find_element(By.ID, "title").text.startswith("创新型中小企业评价标准")
+    paste_import(driver, MIIT_BASE.read_text(encoding="utf-8"))
+    record_urls(driver)
+    calculate(driver)
+    assert driver.execute_script("return window.posts[0][0]").startswith(
+        "/v1/policies/miit_innovative_sme_2022/evaluate?"
+    )
+    assert driver.find_element(By.ID, "headline-innovative_sme_recognition-total_score").text == "80"
+    assert (
+        driver.find_elements(By.CSS_SELECTOR, "[data-measure=innovative_sme_recognition] a.rule-link") == []
+    )
+
+    # all of them: one form with every package's facts, one line per package, each in full on demand
+    Select(picker).select_by_value("*")
+    wait(driver, "return document.querySelector('fieldset[data-section=talents]')")
+    assert legends(driver) == [
+        "基本信息",
+        "经营与研发",
+        "资质",
+        "人才",
+        "专利",
+        "知识产权",
+        "财务",
+        "荣誉与资质",
+    ]
+    assert not driver.find_element(By.ID, "results").is_displayed()
+    both = json.loads((EXAMPLES / "little_giant_11_talents.json").read_text(encoding="utf-8"))
+    for k, v in json.loads(MIIT_BASE.read_text(encoding="utf-8")).items():
+        both.setdefault(k, v)
+    paste_import(driver, json.dumps(both))
+    record_urls(driver)
+    calculate(driver)
+    url, sent = driver.execute_script("return window.posts[0]")
+    assert url.startswith("/v1/match?") and sent["honours"] == [] and len(sent["talents"]) == 11
+    lines = driver.find_elements(By.CSS_SELECTOR, "#match li[data-policy]")
+    assert [li.get_attribute("data-policy") for li in lines] == [
+        "liangjiang_zjtx_2022",
+        "miit_innovative_sme_2022",
+    ]
+    assert f"资金奖补合计 {LITTLE_GIANT_TOTAL} 元" in lines[0].text and "可享受 29 项" in lines[0].text
+    assert re.search(r"评价得分（满分100） \d+（符合条件|不符合条件|待确定）", lines[1].text), lines[1].text
+    assert not driver.find_element(By.ID, "summary").is_displayed()  # no full result until asked
+    assert not driver.find_element(By.ID, "export-json").is_displayed()
+    click(driver, lines[1].find_element(By.CSS_SELECTOR, "button.show-full"))
+    wait(driver, "return document.querySelector('#summary [data-headline]')")
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(shots() / "calculator-match.png"))
+    assert (
+        driver.find_element(By.CSS_SELECTOR, "[data-measure=innovative_sme_recognition] .clause").text
+        == "附件"
+    )
+    lines = driver.find_elements(By.CSS_SELECTOR, "#match li[data-policy]")
+    click(driver, lines[0].find_element(By.CSS_SELECTOR, "button.show-full"))
+    wait(driver, "return document.querySelector('#cash-total')")
+    assert driver.find_element(By.ID, "cash-total").get_attribute("data-total") == LITTLE_GIANT_TOTAL
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-measure=talent_reward] table.records tr[data-record]")
+    assert driver.find_element(By.CSS_SELECTOR, "[data-measure=talent_reward] .clause").text == "第21条"
+    # English: the lines in the packages' own English words
+    driver.find_element(By.ID, "lang-en").click()
+    lines = driver.find_elements(By.CSS_SELECTOR, "#match li[data-policy]")
+    assert f"Cash support in total {LITTLE_GIANT_TOTAL} CNY" in lines[0].text
+    assert "Evaluation score (out of 100)" in lines[1].text
+    driver.find_element(By.ID, "lang-zh").click()
+    # the choice is kept in the URL
+    url = driver.current_url
+    driver.get("about:blank")
+    driver.get(url)
+    wait(driver, "return document.querySelector('#match li[data-policy]')")
+    assert (
+        Select(driver.find_element(By.ID, "policy-picker")).first_selected_option.get_attribute("value")
+        == "*"
+    )
+    no_script_errors(driver)

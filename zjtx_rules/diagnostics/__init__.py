@@ -42,6 +42,7 @@ from zjtx_rules.diagnostics.entry import Form as Form
 from zjtx_rules.diagnostics.entry import Message as Message
 from zjtx_rules.diagnostics.entry import Words as Words
 from zjtx_rules.diagnostics.names import BAD_NAME as BAD_NAME
+from zjtx_rules.diagnostics.names import BAD_OUTPUT_TABLE as BAD_OUTPUT_TABLE
 from zjtx_rules.diagnostics.names import DUPLICATE_NAME as DUPLICATE_NAME
 from zjtx_rules.diagnostics.names import UNKNOWN_ASSUMPTION as UNKNOWN_ASSUMPTION
 from zjtx_rules.diagnostics.names import UNKNOWN_BENEFIT as UNKNOWN_BENEFIT
@@ -50,6 +51,7 @@ from zjtx_rules.diagnostics.names import UNKNOWN_FIELD as UNKNOWN_FIELD
 from zjtx_rules.diagnostics.names import UNKNOWN_FUNCTION as UNKNOWN_FUNCTION
 from zjtx_rules.diagnostics.names import UNKNOWN_LABEL_CHOICE as UNKNOWN_LABEL_CHOICE
 from zjtx_rules.diagnostics.names import UNKNOWN_NAME as UNKNOWN_NAME
+from zjtx_rules.diagnostics.names import UNKNOWN_SECTION as UNKNOWN_SECTION
 from zjtx_rules.diagnostics.names import UNKNOWN_SOURCE as UNKNOWN_SOURCE
 from zjtx_rules.diagnostics.names import UNKNOWN_TEMPLATE_NAME as UNKNOWN_TEMPLATE_NAME
 from zjtx_rules.diagnostics.reading import BAD_CASE as BAD_CASE

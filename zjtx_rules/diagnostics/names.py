@@ -29,13 +29,18 @@ DUPLICATE_NAME = error(
     "名称 '{name}' 重复（已作为 {other} 声明）",
     "name '{name}' is declared twice (already a {other})",
     doc_zh="同一个名称声明了两次（事实、参数、决策表、派生值和措施共用一个名称空间），"
-    "或 [policy] 写了两次，或同一措施中两个条件的 id 相同。请改名或删去一个。",
+    "或 [policy] 写了两次，或同一措施中两个条件的 id 相同，或两个文件声明了同一个表单分组 [sections.ID]。"
+    "请改名或删去一个。",
     doc_en="The same name is declared twice (facts, parameters, tables, derived values and "
     "measures share one namespace), or [policy] is written twice, or two conditions of one "
-    "measure share an id. Rename or remove one.",
+    "measure share an id, or two files declare the same form section [sections.ID]. Rename or "
+    "remove one.",
     forms={
         "policy": Form("policy 只能声明一次", "policy is declared twice"),
         "condition": Form("条件 id '{name}' 重复", "condition id '{name}' is repeated"),
+        "section": Form(
+            "表单分组 [sections.{name}] 声明了两次", "form section [sections.{name}] is declared twice"
+        ),
     },
 )
 
@@ -135,4 +140,49 @@ UNKNOWN_BENEFIT = error(
     "or, when it declares none, one of the default seven (cash, quota, loan, pool, fund, service, "
     "priority). The hint lists them.",
     hints={"allowed": Form("可用: {allowed}", "allowed: {allowed}")},
+)
+
+
+UNKNOWN_SECTION = error(
+    "E212",
+    "unknown-section",
+    "表单分组 '{name}' 没有在 [sections] 中声明",
+    "form section '{name}' is not declared under [sections]",
+    doc_zh="事实的 section 应是 [sections.ID] 声明的表单分组（标题、顺序）；不写 section 的事实放在"
+    "默认分组“其他信息”。section 只写在事实本身上，不写在列表记录的字段上。提示给出最接近的分组。",
+    doc_en="A fact's section must be a form section declared as [sections.ID] (its title and "
+    "order); a fact without one goes to the default section, Other. A section belongs on the "
+    "fact itself, not on a field of a list's records. The hint gives the closest section.",
+    forms={
+        "field": Form(
+            "列表记录的字段不能写 section（分组属于事实本身）",
+            "a field of a list's records has no section (the fact itself is placed)",
+        ),
+    },
+)
+
+BAD_OUTPUT_TABLE = error(
+    "E213",
+    "bad-output-table",
+    "table 只能写在 money_by_year 类型的输出上",
+    "a table belongs on a money_by_year output",
+    doc_zh="输出的 table（页面上把逐年金额与它所依据的记录并列成表）引用的名称必须存在："
+    "records 是列表事实，key 是它记录的字段，by_year 是它记录的按年金额（year_money_map）字段，"
+    "selected 是本措施的 ids 输出，caption 与 covers 是本措施的其他输出；table 本身只能写在 "
+    "money_by_year 输出上。提示给出最接近的名称。",
+    doc_en="The names an output's table refers to (a page shows the yearly amounts beside the "
+    "records they come from) must exist: records is a list fact, key a field of its records, "
+    "by_year a year_money_map field of its records, selected an ids output of the measure, "
+    "caption and covers other outputs of the measure; and the table itself belongs on a "
+    "money_by_year output. The hint gives the closest name.",
+    forms={
+        "records": Form("table.records '{name}' 不是列表事实", "table.records '{name}' is not a list fact"),
+        "key": Form("列表事实 '{records}' 没有字段 '{name}'", "list fact '{records}' has no field '{name}'"),
+        "by-year": Form(
+            "列表事实 '{records}' 没有按年金额（year_money_map）字段 '{name}'",
+            "list fact '{records}' has no year_money_map field '{name}'",
+        ),
+        "selected": Form("'{name}' 不是本措施的 ids 输出", "'{name}' is not an ids output of this measure"),
+        "output": Form("'{name}' 不是本措施的另一个输出", "'{name}' is not another output of this measure"),
+    },
 )

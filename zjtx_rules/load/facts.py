@@ -1,4 +1,5 @@
-"""Facts: the profile model, bounds that make sense, labels for every choice.
+"""Facts: the profile model, bounds that make sense, labels for every choice, the form
+section each is asked in, and the tables of records that outputs show (an output's ``table``).
 
 Entry point: ``profile_validator``."""
 
@@ -9,23 +10,97 @@ import re
 from zjtx_rules import diagnostics as D
 from zjtx_rules.diagnostics import Message
 from zjtx_rules.display import shown
+from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.load.build import Build
 from zjtx_rules.load.files import Site, key_hint
 from zjtx_rules.package.source import KeyPath
-from zjtx_rules.package.spec import FieldSpec
+from zjtx_rules.package.spec import FieldSpec, MeasureSpec
 from zjtx_rules.profile.model import ProfileValidator, fact_type
 
 
 def profile_validator(b: Build) -> ProfileValidator | None:
     """Check every fact declaration and build the profile model (None when it cannot be built)."""
+    sections = _sections(b)
     for name, (spec, site) in b.facts.items():
         _check_fact_spec(b, spec, site, ())
+        _check_section(b, spec, site, sections)
         b.types[name] = ("fact", fact_type(name, spec))
+    _check_output_tables(b)
     try:
         return ProfileValidator({n: s for n, (s, _) in b.facts.items()})
     except Exception as exc:  # a declaration pydantic cannot build; reported, not raised
         b.ld.report(D.FACTS_UNBUILDABLE(error=exc), None)
         return None
+
+
+def _sections(b: Build) -> set[str]:
+    """The form sections the package's files declare (``[sections.ID]``), each once (E202)."""
+    seen: set[str] = set()
+    for src in b.ld.sources:
+        declared = src.data.get("sections")
+        for sid in declared if isinstance(declared, dict) else ():
+            if sid in seen:
+                b.ld.report(D.DUPLICATE_NAME(form="section", name=sid), Site(src, ("sections", sid), ""))
+            seen.add(sid)
+    return seen
+
+
+def _check_section(b: Build, spec: FieldSpec, site: Site, sections: set[str]) -> None:
+    """A fact's section is declared (E212); a record's field has none."""
+    if spec.section and spec.section not in sections and not b.broken_name(spec.section):
+        hint = did_you_mean(spec.section, sorted(sections))
+        b.ld.report(D.UNKNOWN_SECTION(name=spec.section), site, sub=("section",), hint=hint)
+    for fname, fspec in (spec.fields or {}).items():
+        if fspec.section:
+            b.ld.report(D.UNKNOWN_SECTION(form="field"), site, sub=("fields", fname, "section"))
+
+
+def _check_output_tables(b: Build) -> None:
+    """An output's ``table`` names a list fact, fields of its records and outputs of its own
+    measure (E213): what a page needs to lay the records out beside the yearly amounts."""
+    for spec, site in b.measures.values():
+        for oname, out in spec.outputs.items():
+            if out.table is not None:
+                _check_table(b, spec, site, oname)
+
+
+def _check_table(b: Build, spec: MeasureSpec, site: Site, oname: str) -> None:
+    out = spec.outputs[oname]
+    table = out.table
+    assert table is not None
+    sub: KeyPath = ("outputs", oname, "table")
+
+    def bad(key: str, message: Message, value: str, names: list[str]) -> None:
+        b.ld.report(message, site, sub=(*sub, key), hint=did_you_mean(value, names))
+
+    if out.type != "money_by_year":
+        b.ld.report(D.BAD_OUTPUT_TABLE, site, sub=sub)
+    records = b.facts.get(table.records)
+    if records is None or records[0].type != "list":
+        if not b.broken_name(table.records):
+            lists = [n for n, (f, _) in b.facts.items() if f.type == "list"]
+            bad("records", D.BAD_OUTPUT_TABLE(form="records", name=table.records), table.records, lists)
+    else:
+        fields = records[0].fields or {}
+        if table.key not in fields or fields[table.key].type == "year_money_map":
+            keys = [n for n, f in fields.items() if f.type != "year_money_map"]
+            message = D.BAD_OUTPUT_TABLE(form="key", records=table.records, name=table.key)
+            bad("key", message, table.key, keys)
+        by_year = fields.get(table.by_year)
+        if by_year is None or by_year.type != "year_money_map":
+            maps = [n for n, f in fields.items() if f.type == "year_money_map"]
+            message = D.BAD_OUTPUT_TABLE(form="by-year", records=table.records, name=table.by_year)
+            bad("by_year", message, table.by_year, maps)
+    others = [n for n in spec.outputs if n != oname]
+    chosen = spec.outputs.get(table.selected) if table.selected != oname else None
+    if table.selected and (chosen is None or chosen.type != "ids"):
+        ids = [n for n in others if spec.outputs[n].type == "ids"]
+        bad("selected", D.BAD_OUTPUT_TABLE(form="selected", name=table.selected), table.selected, ids)
+    for key in ("caption", "covers"):
+        for i, name in enumerate(getattr(table, key)):
+            if name not in others:
+                message = D.BAD_OUTPUT_TABLE(form="output", name=name)
+                b.ld.report(message, site, sub=(*sub, key, i), hint=did_you_mean(name, others))
 
 
 def _check_fact_spec(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:

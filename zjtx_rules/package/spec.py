@@ -50,14 +50,15 @@ class Titled(Strict):
 
 
 # the benefit kinds of a subsidy plan, the default set when a package declares none
+# (in the order a calculator page groups measures, with the labels it shows them under)
 DEFAULT_BENEFITS: dict[str, tuple[str, str]] = {
-    "cash": ("现金奖补", "cash"),
-    "quota": ("名额", "quota"),
-    "loan": ("贷款", "loan"),
-    "pool": ("入库培育", "pool"),
-    "fund": ("基金", "fund"),
-    "service": ("服务", "service"),
-    "priority": ("优先支持", "priority"),
+    "cash": ("资金奖补", "Cash support"),
+    "loan": ("融资贷款", "Loans"),
+    "fund": ("基金投资", "Equity funds"),
+    "priority": ("优先支持", "Priority support"),
+    "pool": ("培育入库", "Cultivation pool"),
+    "service": ("服务支持", "Services"),
+    "quota": ("支持名额", "Quota places"),
 }
 
 
@@ -142,6 +143,17 @@ class TargetSpec(Titled):
     refs: Refs
 
 
+# where a form puts a fact whose declaration names no section: (id, title_zh, title_en)
+DEFAULT_SECTION = ("other", "其他信息", "Other")
+
+
+class SectionSpec(Titled):
+    """A section of a form (``[sections.ID]``): facts naming it (``section = "ID"``) are
+    asked together under its title. Sections are shown by ``order``, then as declared."""
+
+    order: int | None = None
+
+
 class FieldSpec(Strict):
     """A fact, or a field of a record inside a list fact."""
 
@@ -172,6 +184,8 @@ class FieldSpec(Strict):
     # how a form asks a person for a ratio: "percent" (45 for 45%) or "fraction" (0.45); the
     # profile JSON always carries the fraction, whichever way the person is asked
     ask: Literal["percent", "fraction"] = "fraction"
+    # the form section ([sections.ID]) a fact is asked in; none: DEFAULT_SECTION (not on a record's field)
+    section: str = ""
     note: str = ""
 
 
@@ -269,6 +283,24 @@ class ConditionSpec(Strict):
     assumptions: list[str] = Field(default_factory=list)
 
 
+class OutputTableSpec(Titled):
+    """How a page shows a ``money_by_year`` output beside the records it comes from: a row per
+    record of the list fact ``records`` (headed by its field ``key``), the record's yearly
+    figures (its ``year_money_map`` field ``by_year``), the output as the last row (``total_zh/en``,
+    default: the output's title). ``selected`` (an ``ids`` output) marks each row in or out;
+    ``caption`` outputs are shown with the title; ``covers`` names more outputs the table shows.
+    A page shows none of these outputs again on its own."""
+
+    records: str
+    key: str
+    by_year: str
+    total_zh: str = ""
+    total_en: str = ""
+    selected: str = ""
+    caption: list[str] = Field(default_factory=list)
+    covers: list[str] = Field(default_factory=list)
+
+
 class OutputSpec(Strict):
     type: OutputType
     expr: str
@@ -284,6 +316,8 @@ class OutputSpec(Strict):
     # even when it falls short). An "always" output reads only facts, parameters, derived
     # values and earlier "always" outputs.
     report: Literal["eligible", "always"] = "eligible"
+    # a money_by_year output a page shows as a table of the records it comes from
+    table: OutputTableSpec | None = None
 
 
 class DetailSpec(Strict):
@@ -386,6 +420,7 @@ class RuleDocument(Strict):
 
     policy: PolicySpec | None = None
     targets: dict[str, TargetSpec] = Field(default_factory=dict)
+    sections: dict[str, SectionSpec] = Field(default_factory=dict)
     facts: dict[str, FieldSpec] = Field(default_factory=dict)
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     tables: dict[str, TableSpec] = Field(default_factory=dict)

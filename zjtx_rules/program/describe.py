@@ -6,9 +6,15 @@ program only.
 
 from __future__ import annotations
 
-from zjtx_rules.package.spec import FieldSpec
+from zjtx_rules.package.spec import DEFAULT_SECTION, FieldSpec, OutputSpec, SectionSpec
 from zjtx_rules.program.model import CompiledMeasure, Program
-from zjtx_rules.program.policyinfo import FactInfoDict, MeasureInfoDict, PolicyDescriptionDict
+from zjtx_rules.program.policyinfo import (
+    FactInfoDict,
+    MeasureInfoDict,
+    OutputInfoDict,
+    PolicyDescriptionDict,
+    SectionInfoDict,
+)
 
 
 def describe(program: Program) -> PolicyDescriptionDict:
@@ -27,6 +33,16 @@ def describe(program: Program) -> PolicyDescriptionDict:
             "source_document": p.source_document,
             "valid_from": p.valid_from.isoformat(),
             "valid_to": p.valid_to.isoformat(),
+            "headline": list(p.headline),
+            "clause_format_zh": p.clause_format_zh,
+            "clause_format_en": p.clause_format_en,
+            "period_name_zh": p.period_name_zh,
+            "period_name_en": p.period_name_en,
+            "tiers_title_zh": p.tiers_title_zh,
+            "tiers_title_en": p.tiers_title_en,
+            "benefits": {k: {"label_zh": zh, "label_en": en} for k, (zh, en) in p.benefit_kinds().items()},
+            "status_words_zh": dict(p.status_words_zh),
+            "status_words_en": dict(p.status_words_en),
         },
         "targets": [
             {
@@ -44,8 +60,32 @@ def describe(program: Program) -> PolicyDescriptionDict:
         "tiers": [
             {"id": t.id, "title_zh": t.spec.title_zh, "title_en": t.spec.title_en} for t in program.tiers
         ],
-        "facts": [_fact(n, s) for n, s in program.facts.items()],
+        "facts": [_fact(n, s, asked=True) for n, s in program.facts.items()],
+        "sections": sections(program),
+        "parameters": [
+            {"id": n, "title_zh": s.title_zh, "title_en": s.title_en} for n, s in program.param_specs.items()
+        ],
     }
+
+
+def sections(program: Program) -> list[SectionInfoDict]:
+    """The form's sections in display order (by ``order``, then as declared; those without an
+    order after those with one), and the default section when some fact names none."""
+    declared: dict[str, SectionSpec] = {}
+    for _, doc in program.documents:
+        for sid, spec in doc.sections.items():
+            declared.setdefault(sid, spec)
+    ranked = sorted(
+        enumerate(declared.items()),
+        key=lambda x: (x[1][1].order is None, x[1][1].order or 0, x[0]),
+    )
+    out: list[SectionInfoDict] = [
+        {"id": sid, "title_zh": s.title_zh, "title_en": s.title_en} for _, (sid, s) in ranked
+    ]
+    other, zh, en = DEFAULT_SECTION
+    if other not in declared and any(not f.section for f in program.facts.values()):
+        out.append({"id": other, "title_zh": zh, "title_en": en})
+    return out
 
 
 def _measure(m: CompiledMeasure) -> MeasureInfoDict:
@@ -60,10 +100,7 @@ def _measure(m: CompiledMeasure) -> MeasureInfoDict:
         "quote": m.spec.quote,
         "audience_zh": m.spec.audience_zh,
         "audience_en": m.spec.audience_en,
-        "outputs": [
-            {"name": n, "type": o.type, "title_zh": o.title_zh, "title_en": o.title_en}
-            for n, o in m.spec.outputs.items()
-        ],
+        "outputs": [_output(n, o) for n, o in m.spec.outputs.items()],
         "details": [
             {
                 "title_zh": d.title_zh,
@@ -78,9 +115,34 @@ def _measure(m: CompiledMeasure) -> MeasureInfoDict:
     }
 
 
-def _fact(name: str, spec: FieldSpec) -> FactInfoDict:
+def _output(name: str, o: OutputSpec) -> OutputInfoDict:
+    d: OutputInfoDict = {
+        "name": name,
+        "type": o.type,
+        "title_zh": o.title_zh,
+        "title_en": o.title_en,
+        "report": o.report,
+    }
+    t = o.table
+    if t is not None:
+        d["table"] = {
+            "records": t.records,
+            "key": t.key,
+            "by_year": t.by_year,
+            "title_zh": t.title_zh,
+            "title_en": t.title_en,
+            "total_zh": t.total_zh or o.title_zh or name,
+            "total_en": t.total_en or o.title_en or name,
+            "selected": t.selected,
+            "caption": list(t.caption),
+            "covers": list(t.covers),
+        }
+    return d
+
+
+def _fact(name: str, spec: FieldSpec, *, asked: bool = False) -> FactInfoDict:
     """A fact (or a field of a record fact) as a form shows it: label, question, unit, bounds
-    and choices."""
+    and choices; a fact of the profile (``asked``, not a record's field) its section too."""
     d: FactInfoDict = {
         "name": name,
         "type": spec.type,
@@ -117,4 +179,6 @@ def _fact(name: str, spec: FieldSpec) -> FactInfoDict:
         d["format"] = spec.format
     if spec.fields:
         d["fields"] = [_fact(n, s) for n, s in spec.fields.items()]
+    if asked:
+        d["section"] = spec.section or DEFAULT_SECTION[0]
     return d

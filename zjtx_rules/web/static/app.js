@@ -1,4 +1,5 @@
-// The policy calculator: a form built from /v1/policy, results from /v1/evaluate.
+// The policy calculator: a form built from /v1/policy, results from /v1/evaluate; with several
+// packages served (GET /v1/policies), a picker, /v1/policies/{id} and /v1/match.
 // Plain script, nothing loaded from outside, so the page works offline, under a strict CSP
 // (no inline script or style) and in an <iframe> (?embed=1).
 // Scripts, in order: strings.js, common.js, form.js, results.js, app.js (this one: requests,
@@ -30,7 +31,8 @@ async function submit(event) {
   }
   $("#busy").textContent = t().busy;
   try {
-    const url = `/v1/evaluate?lang=${lang}` + (asOf ? `&as_of=${asOf}` : "");
+    const path = choice === "*" ? "/v1/match" : choice ? `/v1/policies/${encodeURIComponent(choice)}/evaluate` : "/v1/evaluate";
+    const url = `${path}?lang=${lang}` + (asOf ? `&as_of=${asOf}` : "");
     let res;
     try {
       res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(profile) });
@@ -42,11 +44,17 @@ async function submit(event) {
       return showErrors((doc.errors || []).map((e) => [locate(e.path), lang === "zh" ? e.message_zh : e.message_en]),
         (doc.errors || []).length ? t().fix_fields : lang === "zh" ? doc.detail_zh : doc.detail_en);
     }
-    lastResult = doc;
     lastProfile = profile;
+    if (choice === "*") {
+      lastMatch = doc;
+      lastResult = null;
+      shownPolicy = null;
+    } else {
+      lastResult = doc;
+    }
     remember(asOf, profile);
     renderResult();
-    const summary = $("#summary");
+    const summary = choice === "*" ? $("#match") : $("#summary");
     summary.scrollIntoView({ block: "start" });
     summary.focus({ preventScroll: true });
   } finally {
@@ -56,7 +64,8 @@ async function submit(event) {
 
 // the URL keeps the inputs, so a reload or a shared link computes the same result again
 function remember(asOf, profile) {
-  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify({ as_of: asOf, lang, profile }))}`);
+  const state = { as_of: asOf, lang, profile, ...(catalogue ? { policy: choice } : {}) };
+  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
 }
 
 // ---- import, export, language, embedding
@@ -103,6 +112,7 @@ function importText(text) {
   box.replaceChildren();
   $("#import").open = false;
   lastResult = null;
+  lastMatch = null;
   lastProfile = null;
   const notes = got.ignored.length ? [t().ignored(got.ignored.join(", "))] : [];
   const same = got.savedPolicy && got.savedPolicy.sha256 === policy.policy.sha256;
@@ -136,7 +146,9 @@ function exportJson() {
 function applyLanguage() {
   document.documentElement.lang = lang;
   for (const node of $$("[data-t]")) node.textContent = t()[node.dataset.t];
-  $("#title").textContent = lang === "zh" ? policy.policy.title_zh : policy.policy.title_en;
+  $("#title").textContent = choice === "*" ? t().match_all : lang === "zh" ? policy.policy.title_zh : policy.policy.title_en;
+  $("#intro").textContent = choice !== "*" && headline().includes("cash") ? t().intro : t().intro_other;
+  fillPicker();
   document.title = $("#title").textContent;
   $("#lang-zh").setAttribute("aria-pressed", String(lang === "zh"));
   $("#lang-en").setAttribute("aria-pressed", String(lang === "en"));
@@ -150,7 +162,7 @@ let bannerDates = null;
 function showBanner() {
   const b = $("#date-banner");
   b.hidden = !bannerDates;
-  if (bannerDates) b.textContent = t().date_banner(...bannerDates);
+  if (bannerDates) b.textContent = t().date_banner(...bannerDates, own("period_name") || t().period);
 }
 
 function postHeight() {
@@ -162,13 +174,94 @@ function postHeight() {
   window.parent.postMessage({ type: "zjtx-calculator-height", height }, "*");
 }
 
+// ---- several packages: the picker
+async function describeOf(id) {
+  if (!described[id]) {
+    const res = await fetch(`/v1/policies/${encodeURIComponent(id)}`);
+    if (!res.ok) throw new Error(String(res.status));
+    described[id] = await res.json();
+  }
+  return described[id];
+}
+
+// The default package first, then the others as listed.
+const listedIds = () => {
+  const ids = catalogue.policies.map((p) => p.id);
+  return [catalogue.default, ...ids.filter((id) => id !== catalogue.default)];
+};
+
+// One form for every package: each fact and section once, as the first package (the default)
+// declares it; the default section last.
+function unionForm() {
+  const out = { facts: [], sections: [] };
+  const seen = new Set();
+  for (const doc of listedIds().map((id) => described[id])) {
+    for (const x of doc.sections || []) if (!seen.has(`s:${x.id}`)) { seen.add(`s:${x.id}`); out.sections.push(x); }
+    for (const f of doc.facts) if (!seen.has(`f:${f.name}`)) { seen.add(`f:${f.name}`); out.facts.push(f); }
+  }
+  out.sections.sort((a, b) => (a.id === "other") - (b.id === "other"));
+  return out;
+}
+
+// Load what `value` (a package id, or "*" for all) needs and make it the form's.
+async function load(value) {
+  if (value === "*") {
+    await Promise.all(catalogue.policies.map((p) => describeOf(p.id)));
+    usePolicy(described[catalogue.default], unionForm());
+  } else {
+    usePolicy(await describeOf(value));
+  }
+  choice = value;
+}
+
+function fillPicker() {
+  const box = $("#picker");
+  box.hidden = !catalogue;
+  if (!catalogue) return;
+  const pick = $("#policy-picker");
+  pick.replaceChildren(...catalogue.policies.map((p) => el("option", { value: p.id, text: lang === "zh" ? p.title_zh : p.title_en })),
+    el("option", { value: "*", text: t().match_all }));
+  pick.value = choice;
+}
+
+async function choose(value) {
+  const kept = readForm({ typed: true }).profile; // what was typed stays, for the facts the packages share
+  try {
+    await load(value);
+  } catch (e) {
+    $("#policy-picker").value = choice;
+    $("#errors").replaceChildren(el("p", { text: T.zh.load_failed }));
+    return;
+  }
+  lastResult = null;
+  lastMatch = null;
+  shownPolicy = null;
+  clearErrors();
+  buildForm(kept, true);
+  applyLanguage();
+  remember($("#as-of").value.trim(), readForm({ typed: true }).profile);
+}
+
 async function start() {
   const embed = params.get("embed") === "1";
   if (embed) document.body.classList.add("embed");
+  let saved = null;
+  if (location.hash.length > 1) {
+    try { saved = JSON.parse(decodeURIComponent(location.hash.slice(1))); } catch (e) { saved = null; }
+  }
   try {
-    const res = await fetch("/v1/policy");
-    if (!res.ok) throw new Error(String(res.status));
-    policy = await res.json();
+    // several packages are listed by GET /v1/policies; one package alone answers 404 there
+    const listed = await fetch("/v1/policies").then((r) => (r.ok ? r.json() : null), () => null);
+    if (listed && Array.isArray(listed.policies) && listed.policies.length > 1) {
+      catalogue = listed;
+      if (!catalogue.policies.some((p) => p.id === catalogue.default)) catalogue.default = catalogue.policies[0].id;
+      const wanted = saved && (saved.policy === "*" || catalogue.policies.some((p) => p.id === saved.policy)) ? saved.policy : catalogue.default;
+      await load(wanted);
+    } else {
+      const res = await fetch("/v1/policy");
+      if (!res.ok) throw new Error(String(res.status));
+      usePolicy(await res.json());
+    }
   } catch (e) {
     const box = $("#load-failure");
     box.textContent = T.zh.load_failed;
@@ -177,15 +270,10 @@ async function start() {
     postHeight();
     return;
   }
-  for (const f of policy.facts) facts[f.name] = f;
   const today = new Date().toISOString().slice(0, 10);
   const { valid_from: from, valid_to: to } = policy.policy;
   let asOf = params.get("as_of") || today;
   if (!params.get("as_of") && (today < from || today > to)) { asOf = to; bannerDates = [today, from, to]; }
-  let saved = null;
-  if (location.hash.length > 1) {
-    try { saved = JSON.parse(decodeURIComponent(location.hash.slice(1))); } catch (e) { saved = null; }
-  }
   if (saved && saved.as_of) { asOf = saved.as_of; bannerDates = null; }
   if (saved && (saved.lang === "en" || saved.lang === "zh")) lang = saved.lang;
   $("#as-of").value = asOf;
@@ -194,6 +282,7 @@ async function start() {
   $("#profile-form").addEventListener("submit", submit);
   $("#lang-zh").addEventListener("click", () => { lang = "zh"; applyLanguage(); });
   $("#lang-en").addEventListener("click", () => { lang = "en"; applyLanguage(); });
+  $("#policy-picker").addEventListener("change", (e) => choose(e.target.value));
   $("#import-button").addEventListener("click", () => importText($("#import-json").value));
   $("#import-file").addEventListener("change", (e) => {
     const file = e.target.files[0];

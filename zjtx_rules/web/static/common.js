@@ -4,10 +4,26 @@
 
 const params = new URLSearchParams(location.search);
 let lang = params.get("lang") === "en" ? "en" : "zh";
+// `policy`: the package whose result is shown (its /v1/policy); `form`: what the form is built
+// from, the same package, or every listed package's facts when matching against all of them.
 let policy = null;
+let form = null;
 let lastResult = null;
 let lastProfile = null;
-const facts = {};
+let facts = {};
+
+// A new package (or set of them): every cache of its names is dropped.
+function usePolicy(doc, formSpec = doc) {
+  policy = doc;
+  if (formSpec !== form) {
+    form = formSpec;
+    facts = {};
+    for (const f of form.facts) facts[f.name] = f;
+  }
+  rawValues = null;
+  rawPattern = null;
+  proseNames = null;
+}
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -26,6 +42,38 @@ const t = () => T[lang];
 const label = (x) => (lang === "zh" ? x.label_zh || x.title_zh : x.label_en || x.title_en) || x.name || x.id;
 const question = (f) => (lang === "zh" ? f.question_zh : f.question_en) || label(f);
 const measureSpec = (id) => policy.measures.find((x) => x.id === id) || {};
+// What the package says of itself (describe()'s policy), in the page's language.
+const own = (key) => policy.policy[`${key}_${lang}`];
+const clauseLabel = (c, l = lang) => (policy.policy[`clause_format_${l}`] || "{clause}").replaceAll("{clause}", c);
+// the package's status words are written for reports (MEETS THE STANDARD); the page shows them as a sentence
+const sentence = (w) => (w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1));
+function statusWord(s) {
+  const words = own("status_words") || {};
+  return words[s] ? (lang === "en" ? sentence(words[s]) : words[s]) : t().measure_status[s] || s;
+}
+const statusWords = () => Object.fromEntries(["eligible", "undetermined", "ineligible"].map((s) => [s, statusWord(s)]));
+// the benefit kinds in the package's order, with any a measure names that the policy does not list
+function benefitKinds() {
+  const kinds = Object.keys(policy.policy.benefits || {});
+  for (const m of policy.measures) if (!kinds.includes(m.benefit)) kinds.push(m.benefit);
+  return kinds;
+}
+const benefitLabel = (k) => {
+  const b = (policy.policy.benefits || {})[k];
+  return (b && (lang === "zh" ? b.label_zh : b.label_en)) || k;
+};
+const headline = () => policy.policy.headline || ["cash"];
+// Several packages served (GET /v1/policies lists more than one): `catalogue` is that answer,
+// `choice` the package the form is for ("*": all of them, matched by POST /v1/match),
+// `described` each package's /v1/policy as loaded, `lastMatch` the last match and
+// `shownPolicy` the package whose full result is shown below it.
+let catalogue = null;
+let choice = null;
+const described = {};
+let lastMatch = null;
+let shownPolicy = null;
+// the rules document (/rules/) is the default package's; another package's measures link nowhere
+const rulesBase = () => (!catalogue || policy.policy.id === catalogue.default ? "rules/" : null);
 const unitsOf = (id) => {
   const m = measureSpec(id);
   return (lang === "zh" ? m.responsible_units : m.responsible_units_en || m.responsible_units) || [];
@@ -37,7 +85,7 @@ let rawPattern = null;
 function relabel(text) {
   if (!rawValues) {
     rawValues = {};
-    for (const f of policy.facts) for (const x of [f, ...(f.fields || [])]) for (const c of x.choices || []) {
+    for (const f of form.facts) for (const x of [f, ...(f.fields || [])]) for (const c of x.choices || []) {
       if (c.value.includes("_") || /[^\x00-\x7f]/.test(c.value)) rawValues[c.value] = c;
     }
     const names = Object.keys(rawValues).sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
@@ -46,8 +94,8 @@ function relabel(text) {
   if (!rawPattern || !text) return text;
   return text.replace(rawPattern, (v) => (lang === "zh" ? rawValues[v].label_zh : rawValues[v].label_en) || v);
 }
-// A fact the engine names as missing ("debt_ratio", "talents.contributions_cny",
-// "talents[2].contributions_cny") by the label the form shows for it.
+// A fact the engine names as missing ("fact", "list.field", "list[2].field") by the label
+// the form shows for it.
 function factLabel(path) {
   const m = String(path).match(/^([a-z0-9_]+)(?:\[\d+\])?(?:\.([a-z0-9_]+))?$/);
   const f = m && facts[m[1]];
@@ -63,7 +111,7 @@ function prose(text) {
   if (!text) return [text];
   if (!proseNames) {
     proseNames = {};
-    for (const f of policy.facts) {
+    for (const f of form.facts) {
       for (const sub of f.fields || []) if (sub.name.includes("_") && !proseNames[sub.name]) proseNames[sub.name] = { fact: sub };
       if (f.name.includes("_")) proseNames[f.name] = { fact: f };
     }
@@ -77,7 +125,8 @@ function prose(text) {
     out.push(relabel(text.slice(at, m.index)));
     const quoted = (x) => (lang === "zh" ? `“${x}”` : `"${x}"`);
     out.push(hit.fact ? quoted(label(hit.fact))
-      : el("a", { href: `rules/parameters/${m[0]}.html`, class: "param", "data-param": m[0], text: label(hit.param) }));
+      : rulesBase() ? el("a", { href: `${rulesBase()}parameters/${m[0]}.html`, class: "param", "data-param": m[0], text: label(hit.param) })
+        : el("span", { class: "param", "data-param": m[0], text: label(hit.param) }));
     at = m.index + m[0].length;
   }
   out.push(relabel(text.slice(at)));

@@ -1,5 +1,5 @@
-// The profile form built from /v1/policy: sections, units, parsing what people type,
-// and errors shown beside the field they belong to.
+// The profile form built from /v1/policy: the package's sections, units, parsing what people
+// type, and errors shown beside the field they belong to.
 "use strict";
 
 // ---- reading and writing inputs
@@ -158,31 +158,57 @@ function listRow(f, values = {}, typed = false) {
   return row;
 }
 
+// The package's sections in its order; a fact naming none (or an older server's answer,
+// which has no sections) goes to the last one, "other".
+function formSections() {
+  const list = [...(form.sections || [])];
+  if (!list.some((x) => x.id === "other")) list.push({ id: "other", title_zh: T.zh.other_section, title_en: T.en.other_section });
+  return list;
+}
+
+// A list fact's "none" box: ticked, the profile says there are no such records ([]), which is
+// not the same as leaving the list empty (not given). The rows stay, hidden, if it is unticked.
+function setNone(name, on) {
+  const box = $(`#none-${name}`);
+  if (!box) return;
+  box.checked = on;
+  const holder = $(`#list-${name}`);
+  $(".rows", holder).hidden = on;
+  $("button.add", holder).hidden = on;
+}
+
 // `typed`: the values are the inputs' own text (readForm({ typed: true })), not API values.
 function buildForm(values = {}, typed = false) {
   const host = $("#fields");
   host.replaceChildren();
   const sets = {};
-  for (const key of SECTIONS) {
-    sets[key] = el("fieldset", { class: "section", "data-section": key }, el("legend", { text: t().sections[key] }));
+  const sections = formSections();
+  for (const x of sections) {
+    sets[x.id] = el("fieldset", { class: "section", "data-section": x.id }, el("legend", { text: label(x) }));
   }
-  for (const f of policy.facts) {
-    const set = sets[SECTION_OF[f.name] || (f.type === "list" ? "other" : "business")];
+  for (const f of form.facts) {
+    const set = sets[f.section] || sets.other;
     if (f.type === "list") {
       const rows = el("div", { class: "rows", "data-list": f.name });
-      for (const item of values[f.name] || []) rows.append(listRow(f, item, typed));
+      const given = values[f.name];
+      for (const item of Array.isArray(given) ? given : []) rows.append(listRow(f, item, typed));
+      const none = el("input", { type: "checkbox", id: `none-${f.name}`, "data-none": f.name,
+                                 onchange: (e) => setNone(f.name, e.target.checked) });
       set.append(el("div", { class: "list", "data-field": f.name, id: `list-${f.name}` },
-        el("h3", { text: label(f) }), el("small", { class: "hint", text: question(f) }), rows,
+        el("h3", { text: label(f) }), el("small", { class: "hint", text: question(f) }),
+        el("label", { class: "none", for: `none-${f.name}` }, none, ` ${t().none}`), rows,
         el("button", { type: "button", class: "add", "data-add": f.name, text: `${t().add}: ${label(f)}`,
                        onclick: () => { const r = listRow(f); rows.append(r); $("[data-fact]", r).focus(); } }),
         el("small", { class: "field-error" })));
+      if (Array.isArray(given) && !given.length) none.dataset.given = "none";
     } else {
       const box = fieldBox(f, `f-${f.name}`, label(f));
       set.append(box);
       setValue($("[data-fact]", box), values[f.name], typed);
     }
   }
-  for (const key of SECTIONS) if (sets[key].children.length > 1) host.append(sets[key]);
+  for (const x of sections) if (sets[x.id].children.length > 1) host.append(sets[x.id]);
+  for (const box of $$("[data-none][data-given=none]", host)) setNone(box.dataset.none, true);
 }
 
 // Read the form: values for the API, every input that cannot be read (with why), and every
@@ -198,10 +224,12 @@ function readForm({ typed = false } = {}) {
     else if (r.value !== undefined) into[node.dataset.fact] = r.value;
     if (r.doubt) doubts.push([node, r.doubt]);
   };
-  for (const f of policy.facts) {
+  for (const f of form.facts) {
     if (f.type === "list") {
       const rows = $$(`[data-list="${f.name}"] > .row`);
-      if (rows.length) profile[f.name] = rows.map((row) => { const item = {}; $$("[data-fact]", row).forEach((n) => take(n, item)); return item; });
+      const none = $(`#none-${f.name}`);
+      if (none && none.checked) profile[f.name] = [];
+      else if (rows.length) profile[f.name] = rows.map((row) => { const item = {}; $$("[data-fact]", row).forEach((n) => take(n, item)); return item; });
     } else {
       const node = $(`#f-${f.name}`);
       if (node) take(node, profile);
@@ -249,7 +277,7 @@ function markField(node, holder, message) {
   if (box) box.textContent = message;
 }
 
-// "$.talents[2].contributions_cny" -> the field's own input and a label a person understands
+// "$.list[2].field" -> the field's own input and a label a person understands
 function locate(path) {
   const m = path.match(/^\$\.([a-z0-9_]+)(?:\[(\d+)\](?:\.([a-z0-9_]+))?)?/);
   if (!m) return { name: path };
@@ -279,7 +307,7 @@ function showErrors(items, lead) {
   if (first) first[0].node.focus();
 }
 
-// An input's name as the person sees it: "人才 · 第 2 行 · 工资薪金综合贡献" for a list row's field.
+// An input's name as the person sees it: "<list> · 第 2 行 · <field>" for a list row's field.
 function fieldName(node) {
   const holder = node.closest(".field");
   const own = holder.querySelector("label").textContent.replace(/ \*$/, "");

@@ -1,5 +1,6 @@
-// The result as a finance manager reads it: the money first, one block of questions,
-// measures grouped by benefit kind, the talent table, tier readiness.
+// The result as a finance manager reads it: the package's headline first (the money, or a
+// score), one block of questions, measures grouped by benefit kind, tables of records, tier
+// readiness; and, matched against every package, one line per package.
 "use strict";
 
 // ---- results
@@ -25,41 +26,26 @@ function outputTitle(m, name) {
   return (lang === "zh" ? o.title_zh : o.title_en) || name;
 }
 
-// The cash is the contract's own totals (result.totals): the page adds nothing up itself.
+// A value as the page shows it: money in yuan, a list joined.
+function shownValue(type, value) {
+  if (type === "money") return yuan(value);
+  if (Array.isArray(value)) return value.join(", ") || "—";
+  return String(value);
+}
+const colon = () => (lang === "zh" ? "：" : ": ");
+
+// The summary leads with the package's headline (describe()'s policy.headline): "cash", the
+// contract's own totals (result.totals: the page adds nothing up itself), or "MEASURE.OUTPUT",
+// a figure such as a score with the measure's status and its other figures.
 function renderSummary(r) {
   const box = $("#summary");
-  const totals = r.totals;
   const n = (s) => r.measures.filter((m) => m.status === s).length;
   const name = lastProfile && typeof lastProfile.name === "string" ? lastProfile.name.trim() : "";
-  box.replaceChildren(el("h2", { text: t().summary_title }),
+  const keys = headline();
+  box.replaceChildren(el("h2", { text: keys[0] === "cash" ? t().summary_title : t().result_title }),
     name ? el("p", { class: "company", id: "summary-company", text: name }) : null,
     el("p", { class: "note", text: t().for_whom(r.profile_id || "—", r.as_of, `${r.policy.id} ${r.policy.version}`) }));
-  const parts = Object.entries(totals.cash_by_measure).filter(([, v]) => cents(v) !== 0n);
-  if (parts.length) {
-    const assumed = totals.cash_assumed.length > 0;
-    box.append(el("p", { class: "total" }, el("span", { class: "total-label", text: `${t().cash_total} ` }),
-      el("strong", { id: "cash-total", "data-total": money(totals.cash_cny) }, `${money(totals.cash_cny)} ${lang === "zh" ? "元" : "CNY"}`),
-      assumed ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
-    const years = Object.keys(totals.cash_by_year).sort();
-    const unsplit = cents(totals.cash_unsplit_cny) !== 0n;
-    if (years.length) {
-      box.append(el("table", { class: "by-year summary-years" },
-        el("caption", { text: t().by_year }),
-        el("tr", {}, el("th", { text: t().year }), el("th", { text: t().amount })),
-        ...years.map((y) => el("tr", {}, el("th", { text: y }), el("td", { "data-year": y, text: money(totals.cash_by_year[y]) }))),
-        unsplit ? el("tr", {}, el("th", { text: t().unsplit }), el("td", { "data-year": "unsplit", text: money(totals.cash_unsplit_cny) })) : null));
-    }
-    box.append(el("ul", { class: "cash-parts" }, ...parts.map(([id, c]) => {
-      const m = r.measures.find((x) => x.id === id) || { id, title_zh: id, title_en: id, clause: "" };
-      return el("li", { "data-cash": id }, `${lang === "zh" ? m.title_zh : m.title_en}${m.clause ? paren(t().clause(m.clause)) : ""}: ${money(c)}`,
-        totals.cash_assumed.includes(id) ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null);
-    })));
-    if (assumed) box.append(el("p", { class: "note", text: t().total_assumed }));
-  } else {
-    box.append(el("p", { class: "total", text: t().no_cash }));
-  }
-  const pendingCash = r.measures.filter((m) => m.benefit === "cash" && m.status === "undetermined").length;
-  if (pendingCash) box.append(el("p", { class: "note", text: t().cash_pending(pendingCash) }));
+  for (const key of keys) box.append(...(key === "cash" ? cashLines(r) : headlineLines(r, key)));
   const loans = r.measures.filter((m) => m.benefit === "loan" && m.status === "eligible");
   if (loans.length) {
     box.append(el("h3", { text: t().loans }), el("ul", { class: "loans" }, ...loans.map((m) => {
@@ -67,11 +53,64 @@ function renderSummary(r) {
       return el("li", { "data-measure": m.id }, lang === "zh" ? m.title_zh : m.title_en, figs.length ? `: ${figs.join(lang === "zh" ? "；" : "; ")}` : "");
     })));
   }
-  const kinds = BENEFITS.map((b) => [b, r.measures.filter((m) => m.benefit === b && m.status === "eligible").length]).filter(([, c]) => c);
+  const kinds = benefitKinds().map((b) => [b, r.measures.filter((m) => m.benefit === b && m.status === "eligible").length]).filter(([, c]) => c);
   box.append(el("h3", { text: t().counts_title }),
-    el("p", { class: "counts", text: t().counts(n("eligible"), n("undetermined"), n("ineligible")) }),
-    el("p", { class: "kinds", text: kinds.map(([b, c]) => t().per_kind(t().benefit[b], c)).join(lang === "zh" ? "，" : "; ") }));
+    el("p", { class: "counts", text: t().counts(statusWords(), n("eligible"), n("undetermined"), n("ineligible")) }),
+    el("p", { class: "kinds", text: kinds.map(([b, c]) => t().per_kind(benefitLabel(b), c)).join(lang === "zh" ? "，" : "; ") }));
   for (const w of r.warnings) box.append(el("p", { class: "warning", text: relabel(lang === "zh" ? w.message_zh : w.message_en) }));
+}
+
+function cashLines(r) {
+  const totals = r.totals;
+  const out = [];
+  const parts = Object.entries(totals.cash_by_measure).filter(([, v]) => cents(v) !== 0n);
+  if (parts.length) {
+    const assumed = totals.cash_assumed.length > 0;
+    out.push(el("p", { class: "total" }, el("span", { class: "total-label", text: `${t().cash_total} ` }),
+      el("strong", { id: "cash-total", "data-total": money(totals.cash_cny) }, `${money(totals.cash_cny)} ${lang === "zh" ? "元" : "CNY"}`),
+      assumed ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
+    const years = Object.keys(totals.cash_by_year).sort();
+    const unsplit = cents(totals.cash_unsplit_cny) !== 0n;
+    if (years.length) {
+      out.push(el("table", { class: "by-year summary-years" },
+        el("caption", { text: t().by_year }),
+        el("tr", {}, el("th", { text: t().year }), el("th", { text: t().amount })),
+        ...years.map((y) => el("tr", {}, el("th", { text: y }), el("td", { "data-year": y, text: money(totals.cash_by_year[y]) }))),
+        unsplit ? el("tr", {}, el("th", { text: t().unsplit }), el("td", { "data-year": "unsplit", text: money(totals.cash_unsplit_cny) })) : null));
+    }
+    out.push(el("ul", { class: "cash-parts" }, ...parts.map(([id, c]) => {
+      const m = r.measures.find((x) => x.id === id) || { id, title_zh: id, title_en: id, clause: "" };
+      return el("li", { "data-cash": id }, `${lang === "zh" ? m.title_zh : m.title_en}${m.clause ? paren(clauseLabel(m.clause)) : ""}: ${money(c)}`,
+        totals.cash_assumed.includes(id) ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null);
+    })));
+    if (assumed) out.push(el("p", { class: "note", text: t().total_assumed }));
+  } else {
+    out.push(el("p", { class: "total", text: t().no_cash }));
+  }
+  const pendingCash = r.measures.filter((m) => m.benefit === "cash" && m.status === "undetermined").length;
+  if (pendingCash) out.push(el("p", { class: "note", text: t().cash_pending(pendingCash) }));
+  return out;
+}
+
+// "MEASURE.OUTPUT": the figure, the measure's status in the package's words, and the measure's
+// other figures (a total score, then the scores it adds up).
+function headlineLines(r, key) {
+  const [mid, name] = key.split(".");
+  const m = r.measures.find((x) => x.id === mid);
+  if (!m) return [];
+  const figure = (n) => (n in m.amounts ? shownValue(outputSpec(m, n).type, m.amounts[n]) : t().not_computed);
+  const shown = new Set(tableOutputs(m));
+  const others = (measureSpec(mid).outputs || []).map((o) => o.name)
+    .filter((n) => n !== name && !shown.has(n) && (n in m.amounts || outputSpec(m, n).report === "always"));
+  return [
+    el("p", { class: "total headline", "data-headline": key },
+      el("span", { class: "total-label", text: `${outputTitle(m, name)} ` }),
+      el("strong", { id: `headline-${mid}-${name}`, "data-value": name in m.amounts ? String(m.amounts[name]) : "" }, figure(name))),
+    el("p", { class: "headline-status", "data-status": m.status },
+      `${lang === "zh" ? m.title_zh : m.title_en}${colon()}`, el("strong", { class: "status", text: statusWord(m.status) })),
+    others.length ? el("ul", { class: "headline-parts" }, ...others.map((n) =>
+      el("li", { "data-amount": n }, `${outputTitle(m, n)}${colon()}`, el("strong", { text: figure(n) })))) : null,
+  ].filter(Boolean);
 }
 
 function renderQuestions(r) {
@@ -98,7 +137,10 @@ function renderQuestions(r) {
           e.preventDefault(); $("#form-section").hidden = false;
           const target = f.type === "list" ? $(`#list-${name} button.add`) : $(`#f-${name}`);
           if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
-        } }) : null, why));
+        } }) : null, " ",
+        // "none" is an answer too: no such records ([]), not "not given"
+        f && f.type === "list" ? el("button", { type: "button", class: "none-answer", "data-none": name, text: t().none_answer,
+                                                onclick: () => { setNone(name, true); submit(); } }) : null, why));
       continue;
     }
     const box2 = fieldBox(f, `q-${name}`, question(f));
@@ -117,23 +159,48 @@ function renderQuestions(r) {
   box.append(block);
 }
 
-function talentTable(m) {
+// The outputs a measure's tables already show (describe()'s output `table`): each table's
+// own output, its `selected`, `caption` and `covers`; none of them is shown again on its own.
+function tableOutputs(m) {
+  const out = [];
+  for (const o of measureSpec(m.id).outputs || []) {
+    if (o.table && o.name in m.amounts) out.push(o.name, ...[o.table.selected, ...o.table.caption, ...o.table.covers].filter(Boolean));
+  }
+  return out;
+}
+
+// A money_by_year output beside the records it comes from, as the package declares it: a row
+// per record of the profile's list (headed by its key field, marked in or out of `selected`),
+// the record's yearly figures, and the output itself as the last row.
+function recordTable(m, o) {
+  const spec = o.table;
   const a = m.amounts;
-  const talents = (lastProfile && lastProfile.talents) || [];
-  const years = new Set(Object.keys(a.reward_by_year || {}));
-  for (const x of talents) for (const y of Object.keys(x.contributions_cny || {})) years.add(y);
+  const byYear = a[o.name] || {};
+  const records = (lastProfile && Array.isArray(lastProfile[spec.records]) && lastProfile[spec.records]) || [];
+  const fact = facts[spec.records] || { fields: [] };
+  const keyField = (fact.fields || []).find((x) => x.name === spec.key) || { name: spec.key };
+  const years = new Set(Object.keys(byYear));
+  for (const x of records) for (const y of Object.keys(x[spec.by_year] || {})) years.add(y);
   const ys = [...years].sort();
-  const selected = new Set(a.selected_talents || []);
-  const head = el("tr", {}, el("th", { text: t().talent }), el("th", { text: t().selected }), ...ys.map((y) => el("th", { text: y })));
-  const rows = talents.map((x) => el("tr", { "data-talent": x.id, class: selected.has(x.id) ? "in" : "out" },
-    el("th", { text: x.id }), el("td", { text: selected.has(x.id) ? t().in_quota : t().out_quota }),
-    ...ys.map((y) => el("td", { text: (x.contributions_cny || {})[y] ? money(x.contributions_cny[y]) : "" }))));
-  const reward = el("tr", { class: "reward" }, el("th", { text: t().reward_row }), el("td"),
-    ...ys.map((y) => el("td", { "data-year": y, text: (a.reward_by_year || {})[y] ? money(a.reward_by_year[y]) : "" })));
-  return el("div", { class: "talent-table", "data-amount": "reward_by_year" },
-    el("div", { text: `${t().talent_table}. ${a.reward_start_year ? t().start_year(a.reward_start_year) : ""}` }),
-    el("div", { class: "scroll" }, el("table", { class: "by-year talents" }, head, ...rows, reward)),
-    el("p", { class: "scroll-cue", hidden: "" , text: t().scroll_cue }));
+  const selected = spec.selected ? new Set(a[spec.selected] || []) : null;
+  const head = el("tr", {}, el("th", { text: label(keyField) }), selected ? el("th", { text: t().selected }) : null,
+    ...ys.map((y) => el("th", { text: y })));
+  const rows = records.map((x) => {
+    const id = String(x[spec.key] ?? "");
+    const inside = !selected || selected.has(id);
+    return el("tr", { "data-record": id, class: inside ? "in" : "out" },
+      el("th", { text: id }), selected ? el("td", { text: inside ? t().in_selected : t().out_selected }) : null,
+      ...ys.map((y) => el("td", { text: (x[spec.by_year] || {})[y] ? money(x[spec.by_year][y]) : "" })));
+  });
+  const total = el("tr", { class: "total" }, el("th", { text: lang === "zh" ? spec.total_zh : spec.total_en }), selected ? el("td") : null,
+    ...ys.map((y) => el("td", { "data-year": y, text: byYear[y] ? money(byYear[y]) : "" })));
+  const caption = spec.caption.filter((n) => n in a).map((n) => `${outputTitle(m, n)}${colon()}${shownValue(outputSpec(m, n).type, a[n])}`);
+  const title = lang === "zh" ? spec.title_zh : spec.title_en;
+  const shaped = assumptionsOf(m).filter((x) => !Array.isArray(x.amounts) || x.amounts.includes(o.name));
+  return el("div", { class: "record-table", "data-amount": o.name },
+    el("div", {}, [title, ...caption].join(lang === "zh" ? "。" : ". "), " ", assumedMark(shaped)),
+    el("div", { class: "scroll" }, el("table", { class: "by-year records", "data-records": spec.records }, head, ...rows, total)),
+    el("p", { class: "scroll-cue", hidden: "", text: t().scroll_cue }));
 }
 
 function amountNode(m, name, value) {
@@ -158,16 +225,13 @@ function card(m) {
   const spec = measureSpec(m.id);
   const list = assumptionsOf(m);
   const c = el("article", { class: "measure", "data-measure": m.id, "data-status": m.status, "data-benefit": m.benefit },
-    el("div", { class: "head" }, el("span", { class: "status", text: t().measure_status[m.status] || m.status }),
-      el("span", { class: "clause", text: t().clause(m.clause) }),
+    el("div", { class: "head" }, el("span", { class: "status", text: statusWord(m.status) }),
+      el("span", { class: "clause", text: clauseLabel(m.clause) }),
       el("strong", { text: lang === "zh" ? m.title_zh : m.title_en }),
-      el("a", { class: "rule-link", href: `rules/measures/${m.id}.html`, text: lang === "zh" ? " 规则 ›" : " rule ›" })));
-  const talent = m.id === "talent_reward" && m.amounts.reward_by_year;
-  for (const [name, value] of Object.entries(m.amounts)) {
-    if (talent && ["reward_by_year", "selected_talents", "unselected_talents", "reward_start_year"].includes(name)) continue;
-    c.append(amountNode(m, name, value));
-  }
-  if (talent) c.append(talentTable(m));
+      rulesBase() ? el("a", { class: "rule-link", href: `${rulesBase()}measures/${m.id}.html`, text: lang === "zh" ? " 规则 ›" : " rule ›" }) : null));
+  const inTables = new Set(tableOutputs(m));
+  for (const [name, value] of Object.entries(m.amounts)) if (!inTables.has(name)) c.append(amountNode(m, name, value));
+  for (const o of spec.outputs || []) if (o.table && o.name in m.amounts) c.append(recordTable(m, o));
   if (list.length) c.append(assumedNotes(list));
   if (m.reasons.length) {
     c.append(el("ul", { class: "reasons", "aria-label": t().reasons }, ...m.reasons.map((x) =>
@@ -181,7 +245,7 @@ function card(m) {
     more.append(el("p", {}, el("b", { text: `${lang === "zh" ? d.title_zh : d.title_en}: ` }), ...prose(lang === "zh" ? d.text_zh : d.text_en),
       d.assumption ? el("span", {}, " ", el("span", { class: "assumed", text: `※ ${t().assumed}` })) : null));
   }
-  if (spec.quote) more.append(el("blockquote", { lang: "zh", class: "quote", "aria-label": t().quote }, `${t().clause(m.clause)} ${spec.quote}`));
+  if (spec.quote) more.append(el("blockquote", { lang: "zh", class: "quote", "aria-label": t().quote }, `${clauseLabel(m.clause, "zh")} ${spec.quote}`));
   c.append(more);
   return c;
 }
@@ -189,11 +253,11 @@ function card(m) {
 function renderGroups(r) {
   const box = $("#groups");
   box.replaceChildren();
-  for (const b of BENEFITS) {
+  for (const b of benefitKinds()) {
     const ms = r.measures.filter((m) => m.benefit === b && m.status !== "ineligible");
     if (!ms.length) continue;
     ms.sort((x, y) => (x.status === "eligible" ? 0 : 1) - (y.status === "eligible" ? 0 : 1));
-    box.append(el("section", { class: "group", "data-group": b }, el("h2", { text: `${t().benefit[b]}${paren(ms.length)}` }), ...ms.map(card)));
+    box.append(el("section", { class: "group", "data-group": b }, el("h2", { text: `${benefitLabel(b)}${paren(ms.length)}` }), ...ms.map(card)));
   }
   const no = r.measures.filter((m) => m.status === "ineligible");
   if (no.length) box.append(el("details", { class: "ineligible", id: "ineligible" }, el("summary", { text: t().ineligible_line(no.length) }), ...no.map(card)));
@@ -203,7 +267,7 @@ function renderTiers(r) {
   const box = $("#tiers");
   box.replaceChildren();
   if (!r.tiers || !r.tiers.length) return;
-  box.append(el("h2", { text: t().tiers }));
+  box.append(el("h2", { text: own("tiers_title") || t().tiers }));
   for (const tier of r.tiers) {
     const status = t().tier_status[tier.status] || tier.status;
     const list = assumptionsOf(tier);
@@ -242,7 +306,11 @@ function criterionText(c, state) {
 
 function renderResult() {
   const r = lastResult;
-  $("#results").hidden = !r;
+  $("#results").hidden = !(r || lastMatch);
+  renderMatch();
+  for (const id of ["summary", "questions", "groups", "tiers"]) $(`#${id}`).replaceChildren();
+  $("#summary").hidden = !r;
+  $("#export-json").hidden = !r; // matched against all, a file holds one package's result: the one shown
   if (!r) return;
   renderSummary(r);
   renderQuestions(r);
@@ -257,4 +325,74 @@ function showScrollCues() {
     const cue = s.nextElementSibling;
     if (cue && cue.classList.contains("scroll-cue")) cue.hidden = s.scrollWidth <= s.clientWidth + 1;
   }
+}
+
+// ---- matched against every package (POST /v1/match): one line per package, each package's
+// full result shown below on demand, in that package's own words
+function withPolicy(doc, fn) {
+  const was = policy;
+  policy = doc;
+  try { return fn(); } finally { policy = was; }
+}
+
+function matchLine(id, r) {
+  const doc = described[id];
+  return withPolicy(doc, () => {
+    const figures = headline().map((key) => {
+      if (key === "cash") return `${t().cash_total} ${money(r.totals.cash_cny)} ${lang === "zh" ? "元" : "CNY"}`;
+      const [mid, name] = key.split(".");
+      const m = r.measures.find((x) => x.id === mid);
+      if (!m) return "";
+      const value = name in m.amounts ? shownValue(outputSpec(m, name).type, m.amounts[name]) : t().not_computed;
+      return `${outputTitle(m, name)} ${value}${paren(statusWord(m.status))}`;
+    }).filter(Boolean);
+    const n = (s) => r.measures.filter((m) => m.status === s).length;
+    return [figures.join(lang === "zh" ? "；" : "; "), t().counts(statusWords(), n("eligible"), n("undetermined"), n("ineligible"))];
+  });
+}
+
+function renderMatch() {
+  const box = $("#match");
+  box.replaceChildren();
+  box.hidden = !lastMatch;
+  if (!lastMatch) {
+    box.removeAttribute("role");
+    box.removeAttribute("aria-live");
+    return;
+  }
+  box.setAttribute("role", "status");
+  box.setAttribute("aria-live", "polite");
+  const d = lastMatch;
+  box.append(el("h2", { text: t().match_title }), el("p", { class: "note", text: t().match_for(d.profile_id || "—", d.as_of) }));
+  const list = el("ul", { class: "match-lines" });
+  for (const entry of catalogue.policies) {
+    const r = (d.results || {})[entry.id];
+    if (!r) continue;
+    const li = el("li", { "data-policy": entry.id, class: shownPolicy === entry.id ? "current" : null },
+      el("strong", { text: lang === "zh" ? entry.title_zh : entry.title_en }), el("br"));
+    if (r.problem || !described[entry.id]) {
+      const p = r.problem || {};
+      li.append(el("span", { class: "problem", text: t().match_problem((lang === "zh" ? p.detail_zh : p.detail_en) || p.detail || p.title || "—") }));
+    } else {
+      const [figures, counts] = matchLine(entry.id, r);
+      const on = shownPolicy === entry.id;
+      li.append(el("span", { class: "match-headline", text: figures }), el("br"), el("span", { class: "match-counts note", text: counts }), " ",
+        el("button", { type: "button", class: "show-full", "data-show": entry.id, "aria-pressed": String(on),
+                       text: on ? t().shown_full : t().show_full, onclick: () => showFull(entry.id) }));
+    }
+    list.append(li);
+  }
+  box.append(list);
+  const unused = d.undeclared_facts || [];
+  if (unused.length) box.append(el("p", { class: "note undeclared", text: t().undeclared(join(unused.map(factLabel))) }));
+}
+
+function showFull(id) {
+  shownPolicy = id;
+  usePolicy(described[id], form);
+  lastResult = lastMatch.results[id];
+  renderResult();
+  const summary = $("#summary");
+  summary.scrollIntoView({ block: "start" });
+  summary.focus({ preventScroll: true });
 }
