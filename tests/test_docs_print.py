@@ -70,18 +70,18 @@ def test_result_card_links_to_the_served_rule_page(driver: Any) -> None:
     from selenium.webdriver.common.by import By
 
     from tests.test_web_api import _start
-    from tests.test_web_browser import fill_from_example, open_page, wait
+    from tests.test_web_browser import click, fill_from_example, open_page, wait
     from zjtx_rules.web.application import create_app
 
     server, port = _start(create_app(BUNDLED))
     try:
         open_page(driver, port)
         fill_from_example(driver, "little_giant_11_talents.json")
-        driver.find_element(By.ID, "submit").click()
+        click(driver, driver.find_element(By.ID, "submit"))
         wait(driver, "return document.querySelectorAll('article.measure').length === 30")
         link = driver.find_element(By.CSS_SELECTOR, "[data-measure=talent_reward] a.rule-link")
         assert link.get_attribute("href") == f"http://127.0.0.1:{port}/rules/measures/talent_reward.html"
-        link.click()
+        click(driver, link)
         wait(driver, "return document.querySelector('blockquote.quote') !== null")
         assert "第21条" in driver.find_element(By.TAG_NAME, "h1").text
         # the stylesheet loaded under the CSP: the quote is styled, not browser-default

@@ -80,12 +80,12 @@ def open_page(driver: Any, port: int, query: str = "as_of=2025-06-30") -> None:
 def fill_from_example(driver: Any, name: str) -> None:
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.CSS_SELECTOR, "#import summary").click()
+    click(driver, driver.find_element(By.CSS_SELECTOR, "#import summary"))
     box = driver.find_element(By.ID, "import-json")
     driver.execute_script(
         "arguments[0].value = arguments[1]", box, (EXAMPLES / name).read_text(encoding="utf-8")
     )
-    driver.find_element(By.ID, "import-button").click()
+    click(driver, driver.find_element(By.ID, "import-button"))
 
 
 def calculate(driver: Any) -> None:

@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 
 def __getattr__(name: str) -> Any:
     if name in ("app", "create_app"):
-        return getattr(importlib.import_module("zjtx_rules.web.application"), name)
+        from zjtx_rules.web import application
+
+        return getattr(application, name)
     raise AttributeError(name)
