@@ -45,12 +45,12 @@ _ANYWHERE = {
 }
 
 
-def _posting(too_large: str, unprocessable: str, not_found: str = _ANYWHERE[404]) -> dict[int, str]:
+def _posting(too_large: str, unprocessable: str) -> dict[int, str]:
     """The errors a POST of a JSON body can answer."""
     return {
         400: "malformed JSON, invalid UTF-8, nesting too deep, a number over 40 characters, a body "
         "shorter than its Content-Length, or an empty or malformed query parameter",
-        404: not_found,
+        404: _ANYWHERE[404],
         405: _ANYWHERE[405],
         408: "the body did not arrive within the server's deadline",
         411: "no Content-Length",
@@ -135,12 +135,12 @@ def _evaluate_path(
     body: dict[str, Any],
     max_body: int,
     op: str = "evaluate",
-    not_found: str = _ANYWHERE[404],
+    who: str = "",
 ) -> dict[str, Any]:
     return {
         "post": {
             "operationId": op,
-            "summary": "evaluate one profile",
+            "summary": f"evaluate one profile for {who}" if who else "evaluate one profile",
             "parameters": params,
             "requestBody": {
                 "required": True,
@@ -148,7 +148,7 @@ def _evaluate_path(
             },
             "responses": {
                 **_ok(ref("Result"), "the result: every measure's status, amounts and reasons"),
-                **_problems(_posting(f"the body is over {max_body} bytes", _INVALID_PROFILE, not_found)),
+                **_problems(_posting(f"the body is over {max_body} bytes", _INVALID_PROFILE)),
             },
         }
     }
@@ -159,13 +159,13 @@ def _batch_path(
     body: dict[str, Any],
     limits: tuple[int, int],
     op: str = "evaluateBatch",
-    not_found: str = _ANYWHERE[404],
+    who: str = "",
 ) -> dict[str, Any]:
     max_batch, max_body = limits
     return {
         "post": {
             "operationId": op,
-            "summary": f"evaluate up to {max_batch} profiles",
+            "summary": f"evaluate up to {max_batch} profiles" + (f" for {who}" if who else ""),
             "description": (
                 "Each element is answered on its own, in order. An element that is not a valid "
                 "profile (any JSON value the Profile schema refuses) does not fail the batch: "
@@ -204,7 +204,6 @@ def _batch_path(
                     _posting(
                         f"the body is over {max_body} bytes, or the batch has over {max_batch} elements",
                         "the body is JSON but not an array",
-                        not_found,
                     )
                 ),
             },
@@ -269,19 +268,12 @@ def _match_path(query: list[dict[str, Any]], max_body: int) -> dict[str, Any]:
 
 
 def _policies_paths(served: Served, max_batch: int, max_body: int) -> dict[str, Any]:
-    """The paths that name a package, list them, or match them all."""
+    """The paths that name a package, list them, or match them all. The evaluating paths are
+    given for each package apart (``/v1/policies/<id>/evaluate``, operation ``evaluate_<id>``),
+    so that each body is exactly that package's profile: a path template could only offer
+    every package's profile to every id."""
     query = _query()
-    at = [_id_param(served), *query]
-    body = (
-        ref("Profile")
-        if len(served) == 1
-        else {
-            "description": "the profile of package {id}: Profile for the default package, "
-            "Profile.<id> for each other",
-            "anyOf": [ref(profile_name(served, r)) for r in served],
-        }
-    )
-    return {
+    paths = {
         "/v1/policies": _get(
             "listPolicies",
             "the packages served",
@@ -297,12 +289,15 @@ def _policies_paths(served: Served, max_batch: int, max_body: int) -> dict[str, 
             params=[_id_param(served)],
             not_found=_NO_PACKAGE,
         ),
-        "/v1/policies/{id}/evaluate": _evaluate_path(at, body, max_body, "evaluatePolicy", _NO_PACKAGE),
-        "/v1/policies/{id}/evaluate/batch": _batch_path(
-            at, body, (max_batch, max_body), "evaluatePolicyBatch", _NO_PACKAGE
-        ),
-        "/v1/match": _match_path(query, max_body),
     }
+    for rules in served:
+        pid, body = rules.policy.id, ref(profile_name(served, rules))
+        paths[f"/v1/policies/{pid}/evaluate"] = _evaluate_path(query, body, max_body, f"evaluate_{pid}", pid)
+        paths[f"/v1/policies/{pid}/evaluate/batch"] = _batch_path(
+            query, body, (max_batch, max_body), f"evaluateBatch_{pid}", pid
+        )
+    paths["/v1/match"] = _match_path(query, max_body)
+    return paths
 
 
 def _paths(served: Served, max_batch: int, max_body: int) -> dict[str, Any]:
