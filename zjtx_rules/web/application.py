@@ -92,8 +92,8 @@ class App:
         }
 
     def _package_routes(self, rules: RuleSet, prefix: str) -> dict[str, Route]:
-        """The evaluating paths of one package: under ``/v1`` for the default package, under
-        ``/v1/policies/{id}`` (where ``{id}`` also describes it) for each."""
+        """The evaluating paths of one package below ``prefix``: ``/v1`` for the default
+        package; ``_route`` finds those below ``/v1/policies/{id}`` for each package."""
         return {
             f"{prefix}/evaluate": {"POST": lambda e: evaluate_one(rules, e, self.max_body)},
             f"{prefix}/evaluate/batch": {
