@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from zjtx_rules.errors import UsageError, ZjtxError
-from zjtx_rules.package.discovery import bundled_rules_dir, local_rules_dir
+from zjtx_rules.package.discovery import bundled_rules_dir, is_package, local_rules_dir, package_dirs
 from zjtx_rules.package.source import package_sha256
 
 
@@ -16,6 +17,18 @@ def default_rules() -> str:
     """``./rules/<package>`` when the working folder has one (the copy being edited), else the
     installed package."""
     return str(local_rules_dir() or bundled_rules_dir())
+
+
+def served_rules() -> list[str]:
+    """What ``zjtx serve`` serves when told nothing: every package of ``./rules`` when it holds
+    several (a portal hosting many policies), unless ``ZJTX_RULES`` or the working folder
+    names one; otherwise the one ``default_rules`` gives."""
+    here = Path.cwd()
+    if not os.environ.get("ZJTX_RULES") and not any(is_package(f) for f in (here, here.parent)):
+        found = package_dirs(here / "rules")
+        if len(found) > 1:
+            return [str(p) for p in found]
+    return [default_rules()]
 
 
 def _display(folder: Path) -> str:

@@ -1,18 +1,28 @@
-"""``zjtx serve``: the JSON API and the calculator page on a local port."""
+"""``zjtx serve``: the JSON API and the calculator page on a local port, for one rule package
+or several (``--rules`` repeated, or every package of ``./rules``)."""
 
 from __future__ import annotations
 
 import argparse
 
-from zjtx_rules.cli.options import RULES_HELP, Command, port, positive
-from zjtx_rules.cli.package_line import announce
+from zjtx_rules.cli.options import Command, port, positive
+from zjtx_rules.cli.package_line import announce, served_rules
 from zjtx_rules.errors import UsageError
 
 
 def _arguments(sv: argparse.ArgumentParser) -> None:
     from zjtx_rules.web.application import DEFAULT_CORS_HEADERS, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY
 
-    sv.add_argument("--rules", help=RULES_HELP)
+    # not dest "rules": main would fill that with the one default package
+    sv.add_argument(
+        "--rules",
+        dest="packages",
+        metavar="RULES",
+        action="append",
+        help="rule package folder; repeat it to serve several (the bundled one, else the first, "
+        "answers the paths without a package id). Default: $ZJTX_RULES, else every package in "
+        "./rules, else the bundled package",
+    )
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sv.add_argument("--port", type=port, default=8000, help="port to listen on (0: any free port)")
     sv.add_argument(
@@ -62,10 +72,12 @@ def _serve(args: argparse.Namespace, out: list[str]) -> int:
     from zjtx_rules.web.application import DEFAULT_CORS_HEADERS, create_app
     from zjtx_rules.web.server import Limits, serve
 
-    announce(args.rules, None)
+    folders = args.packages or served_rules()
+    for folder in folders:
+        announce(folder, None)
     try:
         app = create_app(
-            args.rules,
+            folders,
             cors_origins=args.cors_origin,
             cors_headers=args.cors_header or DEFAULT_CORS_HEADERS,
             frame_ancestors=args.frame_ancestors,

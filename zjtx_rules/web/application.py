@@ -1,14 +1,20 @@
 """The JSON web API and the embeddable policy-calculator page: one WSGI application.
 
 Standard library only, so any WSGI server can host it (``zjtx_rules.web.application:app`` for the
-bundled package, or the package named by ``$ZJTX_RULES``; ``create_app(rules)`` for another).
+bundled package, or the package named by ``$ZJTX_RULES``; ``create_app(rules)`` for others).
 Every endpoint is read-only. Errors are ``application/problem+json`` (RFC 9457) with zh and
 en text and, for profile errors, the JSON path of each problem. Requests are bounded before
 they are read: body size, batch length, JSON depth and number length.
 
+One app may serve several packages (``create_app([a, b])``): ``/v1/policies`` lists them,
+``/v1/policies/{id}``, ``.../evaluate`` and ``.../evaluate/batch`` answer for one, and
+``/v1/match`` evaluates one enterprise against all; the paths without an id answer for the
+default package (``packages``).
+
 This module routes; the parts are beside it: ``cors`` (origins and preflights), ``static``
-(files and the rules document), ``inputs`` (query and body), ``endpoints`` (evaluating) and
-``problems`` (error answers).
+(files and the rules document), ``inputs`` (query and body), ``endpoints`` (evaluating),
+``packages`` (the packages served), ``match`` (all of them at once) and ``problems`` (error
+answers).
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ from zjtx_rules.web.endpoints import evaluate_batch, evaluate_one
 from zjtx_rules.web.escape import escape_control as escape_control
 from zjtx_rules.web.inputs import DRAIN_LIMIT as DRAIN_LIMIT
 from zjtx_rules.web.inputs import DRAIN_SECONDS as DRAIN_SECONDS
+from zjtx_rules.web.match import match
 from zjtx_rules.web.openapi import openapi_document
+from zjtx_rules.web.packages import Served
 from zjtx_rules.web.problems import Problem as Problem
 from zjtx_rules.web.problems import json_bytes, method_not_allowed
 from zjtx_rules.web.static import STATIC_TYPES as STATIC_TYPES
@@ -40,6 +48,9 @@ from zjtx_rules.web.wsgi import Answer, Environ, StartResponse
 # examples/profiles/little_giant_11_talents.json are 2.9 MB compact, 4.2 MB indented.
 DEFAULT_MAX_BODY = 6 << 20  # 6 MiB
 DEFAULT_MAX_BATCH = 1000
+POLICIES = "/v1/policies/"  # then {id}, {id}/evaluate, {id}/evaluate/batch
+
+Route = dict[str, Callable[[Environ], Answer]]  # method -> handler
 
 
 class App:
@@ -47,7 +58,7 @@ class App:
 
     def __init__(
         self,
-        rules: RuleSet,
+        rules: RuleSet | Sequence[RuleSet],
         *,
         max_body: int,
         max_batch: int,
@@ -55,31 +66,59 @@ class App:
         frame_ancestors: str,
         cors_headers: Sequence[str] = DEFAULT_CORS_HEADERS,
     ) -> None:
-        self.rules = rules
+        self.served = Served([rules] if isinstance(rules, RuleSet) else rules)
+        self.rules = self.served.default  # what the paths without a package id answer for
         self.max_body = max_body
         self.max_batch = max_batch
         self.cors = Cors(cors_origins, cors_headers)
         self.frame_ancestors = frame_ancestors
-        self._policy = json_bytes(rules.describe())
         self._schemas = {
-            "profile": json_bytes(rules.profile_schema()),
-            "result": json_bytes(rules.result_schema()),
+            "profile": json_bytes(self.rules.profile_schema()),
+            "result": json_bytes(self.rules.result_schema()),
         }
-        self._openapi = json_bytes(openapi_document(rules, max_batch, max_body))
-        self.routes: dict[str, dict[str, Callable[[Environ], Answer]]] = {
+        self._openapi = json_bytes(openapi_document(self.served, max_batch, max_body))
+        self.routes: dict[str, Route] = {
             "/": {"GET": lambda e: static_file("index.html")},
             "/healthz": {"GET": lambda e: (200, "application/json", json_bytes(self._health()))},
-            "/v1/policy": {"GET": lambda e: (200, "application/json", self._policy)},
+            "/v1/policy": {"GET": lambda e: self._described(self.rules)},
             "/v1/schema/profile": {
                 "GET": lambda e: (200, "application/schema+json", self._schemas["profile"])
             },
             "/v1/schema/result": {"GET": lambda e: (200, "application/schema+json", self._schemas["result"])},
             "/openapi.json": {"GET": lambda e: (200, "application/json", self._openapi)},
-            "/v1/evaluate": {"POST": lambda e: evaluate_one(self.rules, e, self.max_body)},
-            "/v1/evaluate/batch": {
-                "POST": lambda e: evaluate_batch(self.rules, e, self.max_body, self.max_batch)
+            "/v1/policies": {"GET": lambda e: (200, "application/json", self.served.listing)},
+            "/v1/match": {"POST": lambda e: match(self.served, e, self.max_body)},
+            **self._package_routes(self.rules, "/v1"),
+        }
+
+    def _package_routes(self, rules: RuleSet, prefix: str) -> dict[str, Route]:
+        """The evaluating paths of one package below ``prefix``: ``/v1`` for the default
+        package; ``_route`` finds those below ``/v1/policies/{id}`` for each package."""
+        return {
+            f"{prefix}/evaluate": {"POST": lambda e: evaluate_one(rules, e, self.max_body)},
+            f"{prefix}/evaluate/batch": {
+                "POST": lambda e: evaluate_batch(rules, e, self.max_body, self.max_batch)
             },
         }
+
+    def _described(self, rules: RuleSet) -> Answer:
+        return 200, "application/json", self.served.described[rules.policy.id]
+
+    def _route(self, path: str) -> Route:
+        """The methods of a path, or a 404 problem (for ``/v1/policies/{id}...``, one naming
+        the packages served when the id is unknown)."""
+        key = path.rstrip("/") or "/"
+        route = self.routes.get(key)
+        if route is not None:
+            return route
+        if key.startswith(POLICIES):
+            pid, _, rest = key[len(POLICIES) :].partition("/")
+            if rest in ("", "evaluate", "evaluate/batch"):
+                rules = self.served.get(pid)
+                if not rest:
+                    return {"GET": lambda e: self._described(rules)}
+                return self._package_routes(rules, "")[f"/{rest}"]
+        raise Problem(404, "Not Found", f"没有这个地址: {path}", f"no such path: {path}")
 
     @property
     def cors_origins(self) -> set[str]:
@@ -109,9 +148,7 @@ class App:
             if path.startswith(("/static/", "/rules/")):
                 status, ctype, body = self._file(path, method)
             else:
-                route = self.routes.get(path.rstrip("/") or "/")
-                if route is None:
-                    raise Problem(404, "Not Found", f"没有这个地址: {path}", f"no such path: {path}")
+                route = self._route(path)
                 if method == "OPTIONS" and origin:
                     self.cors.check_preflight(environ, str(origin), allowed, list(route))
                     preflight = [*headers, *self.cors.preflight_headers(list(route))]
@@ -170,8 +207,11 @@ class App:
         return [body]
 
 
+Package = RuleSet | str | Path  # a loaded package, or its folder
+
+
 def create_app(
-    rules: RuleSet | str | Path | None = None,
+    rules: Package | Sequence[Package] | None = None,
     *,
     max_body: int = DEFAULT_MAX_BODY,
     max_batch: int = DEFAULT_MAX_BATCH,
@@ -179,14 +219,17 @@ def create_app(
     frame_ancestors: str = "*",
     cors_headers: Sequence[str] = DEFAULT_CORS_HEADERS,
 ) -> App:
-    """A WSGI application for ``rules`` (a loaded ``RuleSet``, a folder, or None = bundled).
+    """A WSGI application for ``rules``: one package (a loaded ``RuleSet``, a folder, or None
+    = bundled) or several (a sequence of them; the default one is the bundled package when it
+    is among them, else the first; two with one policy id are a ``UsageError``).
 
     ``cors_origins`` lists the origins allowed to call the API from a browser (CORS is off
     otherwise; ``*`` allows any; a trailing slash is dropped, a path is a ``ValueError``);
     ``cors_headers`` the request headers a preflight may ask for; ``frame_ancestors`` is the
     CSP list of pages allowed to embed the calculator.
     """
-    loaded = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    given = [rules] if rules is None or isinstance(rules, RuleSet | str | Path) else list(rules)
+    loaded = [r if isinstance(r, RuleSet) else load_rules(r) for r in given]
     return App(
         loaded,
         max_body=max_body,

@@ -1,36 +1,38 @@
 """The two evaluating endpoints: ``POST /v1/evaluate`` (one profile) and
-``POST /v1/evaluate/batch`` (a list, each element answered in its place)."""
+``POST /v1/evaluate/batch`` (a list, each element answered in its place), for the default
+package or, under ``/v1/policies/{id}/``, for the package named.
+
+``?reasons=false`` evaluates without the reason texts (``RuleSet.evaluate(reasons=False)``):
+the ``reasons`` lists are empty, every status and amount is the same."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
 
 from zjtx_rules.errors import EvaluationError, ProfileError
 from zjtx_rules.evaluate.ruleset import RuleSet
-from zjtx_rules.web.inputs import read_body, read_query
-from zjtx_rules.web.problems import Problem, json_bytes, profile_problem
+from zjtx_rules.web.inputs import read_body, read_flag, read_query
+from zjtx_rules.web.problems import Problem, evaluation_problem, json_bytes, profile_problem
 from zjtx_rules.web.wsgi import Answer, Environ
 
 
 def evaluate_one(rules: RuleSet, environ: Environ, max_body: int) -> Answer:
     as_of, _lang = read_query(environ)
+    reasons = read_flag(environ, "reasons", True)
     doc = read_body(environ, max_body)
     try:
-        result = rules.evaluate(doc, as_of)
+        result = rules.evaluate(doc, as_of, reasons=reasons)
     except ProfileError as exc:
         raise profile_problem(exc) from None
     except EvaluationError as exc:
-        raise Problem(422, "Unprocessable Content", str(exc), str(exc)) from None
+        raise evaluation_problem(exc) from None
     return 200, "application/json", result.to_json().encode("utf-8")
 
 
 def evaluate_batch(rules: RuleSet, environ: Environ, max_body: int, max_batch: int) -> Answer:
     as_of, _lang = read_query(environ)
-    flag = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).get("compact", ["false"])[0]
-    if flag not in ("true", "false"):
-        raise Problem(400, "Bad Request", "compact 只能是 true 或 false", "compact must be true or false")
-    shape = compact if flag == "true" else _whole
+    shape = compact if read_flag(environ, "compact", False) else _whole
+    reasons = read_flag(environ, "reasons", True)
     doc = read_body(environ, max_body)
     if not isinstance(doc, list):
         raise Problem(
@@ -49,7 +51,7 @@ def evaluate_batch(rules: RuleSet, environ: Environ, max_body: int, max_batch: i
     out: list[Any] = []
     for i, profile in enumerate(doc):
         try:
-            out.append(shape(rules.evaluate(profile, as_of).to_dict()))
+            out.append(shape(rules.evaluate(profile, as_of, reasons=reasons).to_dict()))
         except ProfileError as exc:
             out.append(
                 {

@@ -1,5 +1,5 @@
-"""What an API request brings: its query (``as_of``, ``lang``) and its JSON body, each read
-within its limits and refused as a problem otherwise."""
+"""What an API request brings: its query (``as_of``, ``lang``, the true/false flags) and its
+JSON body, each read within its limits and refused as a problem otherwise."""
 
 from __future__ import annotations
 
@@ -43,6 +43,15 @@ def read_query(environ: Environ) -> tuple[date, str]:
     except UsageError as exc:
         raise Problem(400, "Bad Request", exc.message_zh, exc.message_en) from None
     return as_of, lang
+
+
+def read_flag(environ: Environ, name: str, default: bool) -> bool:
+    """A ``true``/``false`` query parameter (``compact``, ``reasons``); anything else is a 400."""
+    q = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    flag: str = q.get(name, ["true" if default else "false"])[0]
+    if flag not in ("true", "false"):
+        raise Problem(400, "Bad Request", f"{name} 只能是 true 或 false", f"{name} must be true or false")
+    return flag == "true"
 
 
 def _content_length(environ: Environ, max_body: int) -> int:

@@ -10,135 +10,16 @@ declared public (``security: []``), and every body has a typed schema.
 
 from __future__ import annotations
 
-import copy
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from zjtx_rules.evaluate.ruleset import RuleSet
-from zjtx_rules.program.policyinfo import policy_json_schema
+from zjtx_rules.web.openapi_schemas import components, profile_name, ref
+from zjtx_rules.web.packages import Served
 
 API_VERSION = "1.1.0"  # the HTTP contract's version; the policy's is x-policy-version
 LICENSE = {"name": "MIT", "identifier": "MIT"}  # as in pyproject.toml
-
-
-def _lift(schema: dict[str, Any], name: str, components: dict[str, Any]) -> dict[str, Any]:
-    """Move a JSON Schema's ``$defs`` into OpenAPI components and point its refs there."""
-    schema = copy.deepcopy(schema)
-    defs = schema.pop("$defs", {})
-    schema.pop("$schema", None)
-
-    def fix(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                node["$ref"] = f"#/components/schemas/{name}_{ref[len('#/$defs/') :]}"
-            for v in node.values():
-                fix(v)
-        elif isinstance(node, list):
-            for v in node:
-                fix(v)
-        return node
-
-    for key, sub in defs.items():
-        components[f"{name}_{key}"] = fix(sub)
-    components[name] = fix(schema)
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "an RFC 9457 problem, with its detail in zh and en",
-    "required": ["type", "title", "status", "detail", "detail_zh", "detail_en"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "detail_zh, or detail_en with lang=en"},
-        "detail_zh": {"type": "string"},
-        "detail_en": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "description": "for an invalid profile or malformed JSON: each problem with its JSON path",
-            "items": {
-                "type": "object",
-                "required": ["path", "code", "message_zh", "message_en"],
-                "properties": {
-                    "path": {"type": "string"},
-                    "code": {"type": "string"},
-                    "message_zh": {"type": "string"},
-                    "message_en": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
-def _components(rules: RuleSet) -> dict[str, Any]:
-    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
-    _lift(rules.profile_schema(), "Profile", components)
-    _lift(rules.result_schema(), "Result", components)
-    _lift(policy_json_schema(), "Policy", components)
-    components["Policy"]["title"] = "Policy"  # generated clients name their class after it, as before
-    components["Policy"]["description"] = (
-        "the policy, its targets, the measures (clause, titles, benefit kind, responsible units, "
-        "quote, outputs), the tiers, and the facts a profile may give, with labels, types, bounds "
-        "and the question to ask"
-    )
-    components["Health"] = {
-        "type": "object",
-        "required": ["status", "policy"],
-        "properties": {"status": {"type": "string", "enum": ["ok"]}, "policy": _ref("Result_PolicyRefDict")},
-    }
-    components["BatchError"] = {
-        "type": "object",
-        "description": "the answer, in a batch, for an element that is not a valid profile",
-        "required": ["index", "error"],
-        "properties": {
-            "index": {"type": "integer", "description": "the element's position in the batch, from 0"},
-            "error": {"type": "string", "enum": ["invalid_profile", "evaluation_failed"]},
-            "errors": PROBLEM_SCHEMA["properties"]["errors"],
-            "where": {"type": "string", "description": "evaluation_failed: the rule that failed"},
-            "detail": {"type": "string", "description": "evaluation_failed: why"},
-        },
-    }
-    components["CompactResult"] = {
-        "type": "object",
-        "description": "a result cut to statuses and amounts (?compact=true)",
-        "required": ["profile_id", "as_of", "warnings", "measures", "tiers"],
-        "properties": {
-            "profile_id": {"type": ["string", "null"]},
-            "as_of": {"type": "string", "format": "date"},
-            "warnings": {"type": "array", "items": {"type": "string"}, "description": "warning codes"},
-            "measures": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "status", "amounts"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "status": components["Result_MeasureDict"]["properties"]["status"],
-                        "amounts": components["Result_MeasureDict"]["properties"]["amounts"],
-                    },
-                },
-            },
-            "tiers": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "status"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "status": components["Result_TierDict"]["properties"]["status"],
-                    },
-                },
-            },
-        },
-    }
-    return components
 
 
 def _problems(codes: dict[int, str]) -> dict[str, Any]:
@@ -146,7 +27,7 @@ def _problems(codes: dict[int, str]) -> dict[str, Any]:
     return {
         str(c): {
             "description": text,
-            "content": {"application/problem+json": {"schema": _ref("Problem")}},
+            "content": {"application/problem+json": {"schema": ref("Problem")}},
         }
         for c, text in codes.items()
     }
@@ -180,8 +61,16 @@ def _posting(too_large: str, unprocessable: str) -> dict[int, str]:
     }
 
 
+_FLAG = {"type": "string", "enum": ["true", "false"]}
+_NO_PACKAGE = "no such path, or no package with this id (the problem names the ids served)"
+_INVALID_PROFILE = (
+    "the body is JSON but not a valid profile (not an object, an unknown fact, a value of the "
+    "wrong type or out of bounds): errors lists each problem with its JSON path"
+)
+
+
 def _query() -> list[dict[str, Any]]:
-    """The query parameters of both evaluating operations."""
+    """The query parameters of the evaluating operations."""
     lang = {
         "name": "lang",
         "in": "query",
@@ -198,49 +87,85 @@ def _query() -> list[dict[str, Any]]:
             "description": "evaluation date YYYY-MM-DD (default: today); empty or malformed is a 400",
         },
         lang,
+        {
+            "name": "reasons",
+            "in": "query",
+            "required": False,
+            "schema": {**_FLAG, "default": "true"},
+            "description": "false: without the reason texts (every reasons list is empty; statuses "
+            "and amounts are the same), for screening at scale",
+        },
     ]
 
 
-def _get(op: str, summary: str, schema: dict[str, Any], text: str, ctype: str = "application/json") -> Any:
+def _id_param(served: Served) -> dict[str, Any]:
     return {
-        "get": {
-            "operationId": op,
-            "summary": summary,
-            "responses": {**_ok(schema, text, ctype), **_problems(_ANYWHERE)},
-        }
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": served.ids},
+        "description": "a policy id, as GET /v1/policies lists it",
+        "example": served.default.policy.id,
     }
 
 
-def _evaluate_path(query: list[dict[str, Any]], max_body: int) -> dict[str, Any]:
+def _get(
+    op: str,
+    summary: str,
+    schema: dict[str, Any],
+    text: str,
+    ctype: str = "application/json",
+    *,
+    params: Sequence[dict[str, Any]] = (),
+    not_found: str = _ANYWHERE[404],
+    example: Any = None,
+) -> Any:
+    ok = _ok(schema, text, ctype)
+    if example is not None:
+        ok["200"]["content"][ctype]["examples"] = {"served": {"summary": "this server", "value": example}}
+    get: dict[str, Any] = {"operationId": op, "summary": summary}
+    if params:
+        get["parameters"] = list(params)
+    get["responses"] = {**ok, **_problems({**_ANYWHERE, 404: not_found})}
+    return {"get": get}
+
+
+def _evaluate_path(
+    params: list[dict[str, Any]],
+    body: dict[str, Any],
+    max_body: int,
+    op: str = "evaluate",
+    who: str = "",
+) -> dict[str, Any]:
     return {
         "post": {
-            "operationId": "evaluate",
-            "summary": "evaluate one profile",
-            "parameters": query,
+            "operationId": op,
+            "summary": f"evaluate one profile for {who}" if who else "evaluate one profile",
+            "parameters": params,
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("Profile")}},
+                "content": {"application/json": {"schema": body}},
             },
             "responses": {
-                **_ok(_ref("Result"), "the result: every measure's status, amounts and reasons"),
-                **_problems(
-                    _posting(
-                        f"the body is over {max_body} bytes",
-                        "the body is JSON but not a valid profile (not an object, an unknown fact, "
-                        "a value of the wrong type or out of bounds): errors lists each problem "
-                        "with its JSON path",
-                    )
-                ),
+                **_ok(ref("Result"), "the result: every measure's status, amounts and reasons"),
+                **_problems(_posting(f"the body is over {max_body} bytes", _INVALID_PROFILE)),
             },
         }
     }
 
 
-def _batch_path(query: list[dict[str, Any]], max_batch: int, max_body: int) -> dict[str, Any]:
+def _batch_path(
+    params: list[dict[str, Any]],
+    body: dict[str, Any],
+    limits: tuple[int, int],
+    op: str = "evaluateBatch",
+    who: str = "",
+) -> dict[str, Any]:
+    max_batch, max_body = limits
     return {
         "post": {
-            "operationId": "evaluateBatch",
-            "summary": f"evaluate up to {max_batch} profiles",
+            "operationId": op,
+            "summary": f"evaluate up to {max_batch} profiles" + (f" for {who}" if who else ""),
             "description": (
                 "Each element is answered on its own, in order. An element that is not a valid "
                 "profile (any JSON value the Profile schema refuses) does not fail the batch: "
@@ -249,12 +174,12 @@ def _batch_path(query: list[dict[str, Any]], max_batch: int, max_body: int) -> d
                 "whenever the body is a JSON array of at most maxItems elements."
             ),
             "parameters": [
-                *query,
+                *params,
                 {
                     "name": "compact",
                     "in": "query",
                     "required": False,
-                    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+                    "schema": {**_FLAG, "default": "false"},
                     "description": "true: statuses and amounts only (CompactResult)",
                 },
             ],
@@ -263,16 +188,14 @@ def _batch_path(query: list[dict[str, Any]], max_batch: int, max_body: int) -> d
                 "description": "a JSON array of profiles; an invalid element gets a BatchError "
                 "in its place, not a refusal of the batch",
                 "content": {
-                    "application/json": {
-                        "schema": {"type": "array", "maxItems": max_batch, "items": _ref("Profile")}
-                    }
+                    "application/json": {"schema": {"type": "array", "maxItems": max_batch, "items": body}}
                 },
             },
             "responses": {
                 **_ok(
                     {
                         "type": "array",
-                        "items": {"anyOf": [_ref("Result"), _ref("CompactResult"), _ref("BatchError")]},
+                        "items": {"anyOf": [ref("Result"), ref("CompactResult"), ref("BatchError")]},
                     },
                     "one answer per element, in order: a Result (a CompactResult with "
                     "compact=true), or a BatchError for an element that is not a valid profile",
@@ -288,14 +211,104 @@ def _batch_path(query: list[dict[str, Any]], max_batch: int, max_body: int) -> d
     }
 
 
-def _paths(max_batch: int, max_body: int) -> dict[str, Any]:
+# what a match is asked with: facts of Liangjiang, of MIIT, and one neither declares
+_MATCH_EXAMPLE = {
+    "id": "ENT-0001",
+    "name": "重庆示例科技有限公司",
+    "registered_in_area": True,
+    "revenue_cny": "86000000",
+    "rd_expense_cny": "5200000",
+    "employees": 120,
+    "sci_tech_award_3y": False,
+    "own_class1_ip_count": 3,
+    "export_share": "0.15",
+}
+
+
+def _match_path(query: list[dict[str, Any]], max_body: int) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": "matchPolicies",
+            "summary": "evaluate one enterprise against every package",
+            "description": (
+                "Each package served evaluates the profile's facts it declares, and only those: "
+                "a fact another package declares never reaches it. Keys no package declares are "
+                "listed in undeclared_facts, never dropped silently. A profile invalid for one "
+                "package gives that package a MatchProblem in results (and no summary); every "
+                "other package still answers, so the answer is a 200 whenever the body is a "
+                "JSON object."
+            ),
+            "parameters": query,
+            "requestBody": {
+                "required": True,
+                "description": "one profile, with the facts of any package served",
+                "content": {
+                    "application/json": {
+                        "schema": ref("MatchProfile"),
+                        "examples": {
+                            "several": {
+                                "summary": "facts of two packages, and one neither declares",
+                                "value": _MATCH_EXAMPLE,
+                            }
+                        },
+                    }
+                },
+            },
+            "responses": {
+                **_ok(ref("Match"), "every package's result (or problem), and each in brief"),
+                **_problems(
+                    _posting(
+                        f"the body is over {max_body} bytes",
+                        "the body is JSON but not an object (as /v1/evaluate answers it)",
+                    )
+                ),
+            },
+        }
+    }
+
+
+def _policies_paths(served: Served, max_batch: int, max_body: int) -> dict[str, Any]:
+    """The paths that name a package, list them, or match them all. The evaluating paths are
+    given for each package apart (``/v1/policies/<id>/evaluate``, operation ``evaluate_<id>``),
+    so that each body is exactly that package's profile: a path template could only offer
+    every package's profile to every id."""
+    query = _query()
+    paths = {
+        "/v1/policies": _get(
+            "listPolicies",
+            "the packages served",
+            ref("PolicyList"),
+            "every package served, in order, and the default one",
+            example=json.loads(served.listing),
+        ),
+        "/v1/policies/{id}": _get(
+            "getPolicyById",
+            "one package's measures, facts and metadata",
+            ref("Policy"),
+            "the policy description (as /v1/policy gives the default package's)",
+            params=[_id_param(served)],
+            not_found=_NO_PACKAGE,
+        ),
+    }
+    for rules in served:
+        pid, body = rules.policy.id, ref(profile_name(served, rules))
+        paths[f"/v1/policies/{pid}/evaluate"] = _evaluate_path(query, body, max_body, f"evaluate_{pid}", pid)
+        paths[f"/v1/policies/{pid}/evaluate/batch"] = _batch_path(
+            query, body, (max_batch, max_body), f"evaluateBatch_{pid}", pid
+        )
+    paths["/v1/match"] = _match_path(query, max_body)
+    return paths
+
+
+def _paths(served: Served, max_batch: int, max_body: int) -> dict[str, Any]:
     query = _query()
     return {
         "/v1/policy": _get(
-            "getPolicy", "measures, facts and metadata", _ref("Policy"), "the policy description"
+            "getPolicy", "measures, facts and metadata", ref("Policy"), "the policy description"
         ),
-        "/v1/evaluate": _evaluate_path(query, max_body),
-        "/v1/evaluate/batch": _batch_path(query, max_batch, max_body),
+        "/v1/evaluate": _evaluate_path(query, ref("Profile"), max_body),
+        "/v1/evaluate/batch": _batch_path(query, ref("Profile"), (max_batch, max_body)),
+        **_policies_paths(served, max_batch, max_body),
         "/v1/schema/profile": _get(
             "getProfileSchema",
             "JSON Schema of profiles",
@@ -311,15 +324,16 @@ def _paths(max_batch: int, max_body: int) -> dict[str, Any]:
             "application/schema+json",
         ),
         "/openapi.json": _get("getOpenApi", "this document", {"type": "object"}, "this OpenAPI document"),
-        "/healthz": _get("getHealth", "liveness", _ref("Health"), "the server is up, with its rule package"),
+        "/healthz": _get("getHealth", "liveness", ref("Health"), "the server is up, with its rule package"),
     }
 
 
-def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of an app serving ``rules`` with these limits: every operation
-    with an operationId and every answer it can give, each described."""
-    components = _components(rules)
-    p = rules.policy
+def openapi_document(rules: RuleSet | Served, max_batch: int, max_body: int) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of an app serving ``rules`` (one package, or the packages
+    ``Served``) with these limits: every operation with an operationId and every answer it
+    can give, each described. The paths without a package id describe the default package."""
+    served = rules if isinstance(rules, Served) else Served([rules])
+    p = served.default.policy
     return {
         "openapi": "3.1.0",
         "info": {
@@ -333,6 +347,6 @@ def openapi_document(rules: RuleSet, max_batch: int, max_body: int) -> dict[str,
         "servers": [{"url": "/", "description": "this server"}],
         # public and read-only: no operation needs credentials
         "security": [],
-        "paths": _paths(max_batch, max_body),
-        "components": {"schemas": components},
+        "paths": _paths(served, max_batch, max_body),
+        "components": {"schemas": components(served)},
     }

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from zjtx_rules.errors import ProfileError
+from zjtx_rules.errors import EvaluationError, ProfileError
 
 
 class Problem(Exception):
@@ -66,3 +66,8 @@ def profile_problem(exc: ProfileError) -> Problem:
         f"invalid profile ({len(exc.errors)} problem(s)), e.g. {first.path}: {first.message_en}",
         errors=[e.to_dict() for e in exc.errors],
     )
+
+
+def evaluation_problem(exc: EvaluationError) -> Problem:
+    """A profile the rules could not evaluate (a limit of Decimal and the like)."""
+    return Problem(422, "Unprocessable Content", str(exc), str(exc))

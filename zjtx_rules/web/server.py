@@ -83,5 +83,5 @@ def serve(
     limits = limits or Limits()
     _raise_fd_limit(limits)
     with make_server(app, host, port, limits=limits, quiet=quiet) as httpd:
-        print(f"zjtx: serving {app.rules.policy.id} on http://{host}:{httpd.server_port}/", flush=True)
+        print(f"zjtx: serving {', '.join(app.served.ids)} on http://{host}:{httpd.server_port}/", flush=True)
         httpd.serve_forever()
