@@ -323,7 +323,9 @@ def test_batch_of_1000_realistic_profiles_fits_the_default_limits(server: tuple[
     got, _, data = request(port, "POST", path, body, timeout=120)
     assert got == 200, data[:300]
     rows = json.loads(data)
-    assert len(rows) == 1000 and set(rows[0]) == {"profile_id", "as_of", "warnings", "measures", "tiers"}
+    assert len(rows) == 1000
+    assert set(rows[0]) == {"profile_id", "as_of", "warnings", "measures", "tiers", "totals"}
+    assert rows[0]["totals"]["cash_cny"] == "1344386.50"
     check(doc, response_schema(doc, "/v1/evaluate/batch", "post", 200), rows)
 
 

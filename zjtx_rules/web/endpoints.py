@@ -72,7 +72,8 @@ def _whole(result: Any) -> Any:
 
 
 def compact(result: Any) -> dict[str, Any]:
-    """A result cut to what a register screen needs: statuses and amounts (``?compact=true``)."""
+    """A result cut to what a register screen needs: statuses, amounts and the totals
+    (``?compact=true``)."""
     return {
         "profile_id": result["profile_id"],
         "as_of": result["as_of"],
@@ -81,4 +82,5 @@ def compact(result: Any) -> dict[str, Any]:
             {"id": m["id"], "status": m["status"], "amounts": m["amounts"]} for m in result["measures"]
         ],
         "tiers": [{"id": t["id"], "status": t["status"]} for t in result["tiers"]],
+        "totals": result["totals"],  # the cash total an enterprise can get, as in the result
     }

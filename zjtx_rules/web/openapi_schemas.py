@@ -105,9 +105,10 @@ def _one_package(rules: RuleSet) -> dict[str, Any]:
     }
     components["CompactResult"] = {
         "type": "object",
-        "description": "a result cut to statuses and amounts (?compact=true)",
-        "required": ["profile_id", "as_of", "warnings", "measures", "tiers"],
+        "description": "a result cut to statuses, amounts and totals (?compact=true)",
+        "required": ["profile_id", "as_of", "warnings", "measures", "tiers", "totals"],
         "properties": {
+            "totals": {"$ref": "#/components/schemas/Result_TotalsDict"},
             "profile_id": {"type": ["string", "null"]},
             "as_of": {"type": "string", "format": "date"},
             "warnings": {"type": "array", "items": {"type": "string"}, "description": "warning codes"},
