@@ -201,7 +201,9 @@ def test_web_app_serves_the_document_under_the_page_csp() -> None:
 def test_calculator_result_links_each_measure_to_its_page() -> None:
     app = create_app(BUNDLED)
     _status, _headers, script = _get(app, "/static/results.js")
-    assert b"rules/measures/${m.id}.html" in script
+    assert b"${rulesBase()}measures/${m.id}.html" in script
+    _status, _headers, common = _get(app, "/static/common.js")
+    assert b'? "rules/" : null' in common  # the rules document of the package served (the default)
     assert _get(app, "/rules/measures/talent_reward.html")[0].startswith("200")
 
 
