@@ -18,7 +18,7 @@ from typing import Any
 from zjtx_rules.evaluate.result import Evaluation, MeasureOutcome
 from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.package.spec import FieldSpec
-from zjtx_rules.render.text_report import status_word
+from zjtx_rules.render.text_report import headline_output, money
 
 _T = {
     "zh": {
@@ -87,10 +87,6 @@ ul.cols { columns: 2; column-gap: 8mm; } li { break-inside: avoid; }
 """
 
 
-def _money(value: Decimal, lang: str) -> str:
-    return f"{value:,.2f} 元" if lang == "zh" else f"CNY {value:,.2f}"
-
-
 
 
 def fact_label(facts: Mapping[str, FieldSpec], path: str, lang: str) -> str:
@@ -129,7 +125,7 @@ def render_letter(ev: Evaluation, rules: RuleSet, profile: Mapping[str, Any], la
     for key in rules.policy.headline:
         if key == "cash":
             parts.append(
-                f'<p class="total">{t["total"]}: <strong id="cash-total">{_money(totals.cash, lang)}</strong>'
+                f'<p class="total">{t["total"]}: <strong id="cash-total">{money(totals.cash, lang)}</strong>'
                 f"{t['assumed'] if totals.cash_assumed else ''}</p>"
             )
         else:
@@ -179,13 +175,8 @@ _EMPTY = _Empty()
 
 
 def _headline(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> str:
-    mid, _, name = key.partition(".")
-    m = ev.measure(mid)
-    spec = rules.program.by_id[mid].spec.outputs[name]
-    value = m.amounts.get(name)
-    shown = ("未知" if lang == "zh" else "unknown") if value is None else str(value)
-    title = spec.title_zh if lang == "zh" else spec.title_en
-    return f"{title}: {shown} ({status_word(rules, m.status, lang)})"
+    title, shown, status = headline_output(ev, rules, key, lang)
+    return f"{title}: {shown} ({status})"
 
 
 def _cash_table(ev: Evaluation, rules: RuleSet, by_measure: Mapping[str, Decimal], lang: str) -> str:
@@ -216,7 +207,7 @@ def _list(
             spec = rules.program.by_id[m.id].spec
             shown = [
                 f"{e(spec.outputs[n].title_zh if zh else spec.outputs[n].title_en)} "
-                + (_money(v, lang) if m.amount_types[n] == "money" else e(str(v)))
+                + (money(v, lang) if m.amount_types[n] == "money" else e(str(v)))
                 for n, v in m.amounts.items()
             ]
             text += ("：" if zh else ": ") + ("；" if zh else "; ").join(shown)

@@ -33,18 +33,19 @@ _CRIT = {"met": "✓", "missed": "✗", "unknown": "?"}
 _REASON = {"pass": "✓", "fail": "✗", "unknown": "?"}
 
 
-def _money(v: Decimal, lang: str) -> str:
+def money(v: Decimal, lang: str) -> str:
+    """Money for a reader: ``1,344,386.50 元`` / ``CNY 1,344,386.50``."""
     text = f"{v:,.2f}"
     return f"{text} 元" if lang == "zh" else f"CNY {text}"
 
 
 def _amount(value: Any, kind: str, lang: str) -> str:
     if kind == "money":
-        return _money(value, lang)
+        return money(value, lang)
     if kind == "money_by_year":
         sep = "；" if lang == "zh" else "; "
         unit = " 年 " if lang == "zh" else ": "
-        return sep.join(f"{int(y)}{unit}{_money(v, lang)}" for y, v in sorted(value.items()))
+        return sep.join(f"{int(y)}{unit}{money(v, lang)}" for y, v in sorted(value.items()))
     if kind == "ids":
         return ", ".join(value) if value else ("（无）" if lang == "zh" else "(none)")
     return str(value)
@@ -56,8 +57,9 @@ def status_word(rules: RuleSet, status: str, lang: str) -> str:
     return own.get(status, _STATUS[lang][status])  # type: ignore[call-overload,no-any-return]
 
 
-def _output_line(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> list[str]:
-    """A headline output (``MEASURE.OUTPUT``, a score): its value and the measure's status."""
+def headline_output(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> tuple[str, str, str]:
+    """A headline output (``MEASURE.OUTPUT``, a score): its title, its value as shown, and
+    the measure's status in the package's words."""
     mid, _, name = key.partition(".")
     m = ev.measure(mid)
     spec = rules.program.by_id[mid].spec.outputs[name]
@@ -68,7 +70,12 @@ def _output_line(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> list[st
         if value is not None
         else ("未知" if lang == "zh" else "unknown")
     )
-    return [f"{title}: {shown}    [{status_word(rules, m.status, lang)}]"]
+    return title, shown, status_word(rules, m.status, lang)
+
+
+def _output_line(ev: Evaluation, rules: RuleSet, key: str, lang: str) -> list[str]:
+    title, shown, status = headline_output(ev, rules, key, lang)
+    return [f"{title}: {shown}    [{status}]"]
 
 
 def _cash_lines(ev: Evaluation, lang: str) -> list[str]:
@@ -76,10 +83,10 @@ def _cash_lines(ev: Evaluation, lang: str) -> list[str]:
     zh = lang == "zh"
     totals = ev.totals
     mark = ("（含假设数字）" if zh else " (rests on assumed figures)") if totals.cash_assumed else ""
-    out = [f"{'资金奖补合计' if zh else 'Cash total'}: {_money(totals.cash, lang)}{mark}"]
-    parts = [f"{y} {'年 ' if zh else ''}{_money(v, lang)}" for y, v in totals.cash_by_year.items()]
+    out = [f"{'资金奖补合计' if zh else 'Cash total'}: {money(totals.cash, lang)}{mark}"]
+    parts = [f"{y} {'年 ' if zh else ''}{money(v, lang)}" for y, v in totals.cash_by_year.items()]
     if totals.cash_unsplit and parts:
-        parts.append(f"{'未分年度' if zh else 'not by year'} {_money(totals.cash_unsplit, lang)}")
+        parts.append(f"{'未分年度' if zh else 'not by year'} {money(totals.cash_unsplit, lang)}")
     if parts:
         out.append(("    按年度: " if zh else "    by year: ") + ("；" if zh else "; ").join(parts))
     pending = totals.by_benefit.get("cash")
