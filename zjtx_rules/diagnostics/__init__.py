@@ -49,6 +49,7 @@ from zjtx_rules.diagnostics.names import UNKNOWN_BENEFIT as UNKNOWN_BENEFIT
 from zjtx_rules.diagnostics.names import UNKNOWN_CHOICE as UNKNOWN_CHOICE
 from zjtx_rules.diagnostics.names import UNKNOWN_FIELD as UNKNOWN_FIELD
 from zjtx_rules.diagnostics.names import UNKNOWN_FUNCTION as UNKNOWN_FUNCTION
+from zjtx_rules.diagnostics.names import UNKNOWN_HEADLINE as UNKNOWN_HEADLINE
 from zjtx_rules.diagnostics.names import UNKNOWN_LABEL_CHOICE as UNKNOWN_LABEL_CHOICE
 from zjtx_rules.diagnostics.names import UNKNOWN_NAME as UNKNOWN_NAME
 from zjtx_rules.diagnostics.names import UNKNOWN_SECTION as UNKNOWN_SECTION

@@ -186,3 +186,16 @@ BAD_OUTPUT_TABLE = error(
         "output": Form("'{name}' 不是本措施的另一个输出", "'{name}' is not another output of this measure"),
     },
 )
+
+
+UNKNOWN_HEADLINE = error(
+    "E214",
+    "unknown-headline",
+    "headline 中的 '{name}' 不是 \"cash\"，也不是本包某项措施的输出（措施.输出）",
+    "'{name}' in headline is neither \"cash\" nor an output of a measure (MEASURE.OUTPUT)",
+    doc_zh="[policy] headline 列出报告、告知书和页面开头先写的内容：\"cash\"（资金合计）或"
+    "“措施.输出”（如 innovative_sme_recognition.total_score）。每一项都须是其中之一。",
+    doc_en="[policy] headline lists what reports, letters and the page lead with: \"cash\" (the "
+    "cash total) or MEASURE.OUTPUT (such as innovative_sme_recognition.total_score). Every "
+    "item must be one of these.",
+)

@@ -66,6 +66,7 @@ def compile_package(root: Path) -> Program:
     choices.rule_choices(b)
     b.closure = Closure(b.derived_nodes, b.derived_choices)
     compiled = measures.measures(b)
+    policy.check_headline(b, the_policy, policy_site)
     tier_list = readiness.tiers(b, found.tiers)
     target_fns = policy.targets(b, found.targets)
     graph.cycles(b)

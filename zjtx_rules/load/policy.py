@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from zjtx_rules import diagnostics as D
+from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.expr.compile import Compiled, compile_expr
 from zjtx_rules.expr.types import BOOL
 from zjtx_rules.load.build import Build
@@ -117,3 +118,12 @@ def targets(b: Build, targets: dict[str, tuple[Any, Site]]) -> dict[str, Compile
             if node is not None:
                 fns[tid] = compile_expr(node)
     return fns
+
+
+def check_headline(b: Build, policy: Any, site: Site) -> None:
+    """Each ``headline`` item is "cash" or an output of a measure (E214): reports read it."""
+    known = ["cash", *(f"{m}.{o}" for m, (spec, _) in b.measures.items() for o in spec.outputs)]
+    for i, key in enumerate(policy.headline):
+        if key not in known:
+            hint = did_you_mean(key, known)
+            b.ld.report(D.UNKNOWN_HEADLINE(name=key), site, sub=("headline", i), hint=hint)
