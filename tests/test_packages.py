@@ -60,3 +60,16 @@ def test_the_readme_command_runs_the_bundled_package_in_a_checkout_of_several() 
     assert proc.returncode == 0, proc.stderr
     assert f"rules/{BUNDLED.name}" in proc.stdout.splitlines()[0]
     assert "1,344,386.50" in proc.stdout
+
+
+COMPAT = Path(__file__).resolve().parent / "compat"
+
+
+@pytest.mark.parametrize("package", sorted(p for p in COMPAT.iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_a_package_written_against_an_earlier_format_keeps_loading_and_passing(package: Path) -> None:
+    """tests/compat/ holds packages frozen as they were written (lj_perf_workload: the speed
+    reference's package, written before E128, with no Chinese form text); the format only grows,
+    so each loads with no error and passes its cases, unchanged."""
+    rules = zjtx_rules.load_rules(package)
+    results = zjtx_rules.run_cases(rules)
+    assert results and all(r.passed for r in results), [r.name for r in results if not r.passed]

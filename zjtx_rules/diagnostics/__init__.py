@@ -93,6 +93,7 @@ from zjtx_rules.diagnostics.warning_codes import ASSUMPTION as ASSUMPTION
 from zjtx_rules.diagnostics.warning_codes import BAD_CHECK_CHARACTER as BAD_CHECK_CHARACTER
 from zjtx_rules.diagnostics.warning_codes import DATES_OUT_OF_ORDER as DATES_OUT_OF_ORDER
 from zjtx_rules.diagnostics.warning_codes import MISSING_ENGLISH as MISSING_ENGLISH
+from zjtx_rules.diagnostics.warning_codes import NO_CHINESE_FORM as NO_CHINESE_FORM
 from zjtx_rules.diagnostics.warning_codes import NO_PARAMETER_VALUE as NO_PARAMETER_VALUE
 from zjtx_rules.diagnostics.warning_codes import OUTSIDE_POLICY_PERIOD as OUTSIDE_POLICY_PERIOD
 from zjtx_rules.diagnostics.warning_codes import READING_APPLIED as READING_APPLIED

@@ -133,3 +133,16 @@ UNUSED_SOURCE = warning(
     doc_zh="来源登记中的这一项没有被任何 refs 引用。请引用它，或从登记中删去。",
     doc_en="No refs list cites this entry of the sources register. Cite it, or remove it from the register.",
 )
+
+
+NO_CHINESE_FORM = warning(
+    "W804",
+    "no-chinese-form",
+    "规则包没有任何中文表单文本（缺 {count} 处）：中文页面会在这些地方显示编号",
+    "the package has no Chinese form text ({count} missing): a Chinese page shows ids in their place",
+    doc_zh="规则包的事实、问题和标题都没有中文（例如为机器写的性能基准包）。规则包照常加载；"
+    "只要写了任何一处中文表单文本，其余缺少的中文就都是错误 E128。",
+    doc_en="No fact, question or title of the package is written in Chinese (a workload written "
+    "for machines, say). The package loads as before; once any form text is in Chinese, every "
+    "other missing Chinese text is error E128.",
+)

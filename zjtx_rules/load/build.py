@@ -87,6 +87,8 @@ class Build:
         self.book = AssumptionBook()
         self.used: set[str] = set()  # every name some expression or reason text refers to
         self.closure = Closure({}, {})
+        self.chinese_given = False  # some form text is in Chinese: then every such text must be
+        self.chinese_missing: list[tuple[Site, KeyPath, str]] = []
 
     def declare(self, kind: str, name: str, item: Any, site: Site) -> None:
         if not NAME_RE.match(name) or name in KEYWORDS or name in BUILTINS or name == "as_of":
@@ -179,16 +181,32 @@ class Build:
             self.ld.report(message, site, sub=sub, span=found.span)
 
     def no_chinese(self, site: Site, sub: KeyPath, what: str = "") -> None:
-        """A Chinese reader would see an id, or nothing, where this text is missing or empty."""
-        key = str(sub[-1]) if sub else ""
-        which = Words(f"（{what}）", f" ({what})") if what else ""
-        self.ld.report(D.MISSING_CHINESE(key=key, what=which), site, sub=sub)
+        """A Chinese reader would see an id, or nothing, where this text is missing or empty;
+        reported by ``chinese_verdict`` once the whole package has been read."""
+        self.chinese_missing.append((site, sub, what))
+
+    def chinese_verdict(self) -> None:
+        """Each missing Chinese text is an error (E128) in a package that writes its form in
+        Chinese at all: there a missing one is a slip, most often a deletion. A package with no
+        Chinese form text anywhere (a workload written before E128, say) still loads as it did,
+        with one warning (W804) that says its pages show ids to a Chinese reader."""
+        if not self.chinese_missing:
+            return
+        if not self.chinese_given:
+            site, sub, _ = self.chinese_missing[0]
+            self.ld.report(D.NO_CHINESE_FORM(count=len(self.chinese_missing)), site, sub=sub)
+            return
+        for site, sub, what in self.chinese_missing:
+            key = str(sub[-1]) if sub else ""
+            which = Words(f"（{what}）", f" ({what})") if what else ""
+            self.ld.report(D.MISSING_CHINESE(key=key, what=which), site, sub=sub)
 
     def titled(self, zh: str, en: str, site: Site, sub: KeyPath, only: str = "") -> None:
         """An optional title, once given, is given in Chinese (E128) and in English (W801);
         ``only`` ("zh" or "en") names the one language a value's text is written for."""
         if not (zh.strip() or en.strip()):
             return
+        self.chinese_given = self.chinese_given or bool(zh.strip())
         if not zh.strip() and only != "en":
             self.no_chinese(site, (*sub, "title_zh"))
         if not en.strip() and only != "zh":

@@ -73,6 +73,7 @@ def compile_package(root: Path) -> Program:
     invariants.invariants(b, found.invariants, histories)
     graph.unused(b)
     register = sources.check_refs(b, docs)
+    b.chinese_verdict()
     if any(d.severity == "error" for d in loader.diags):
         raise RuleError(sorted(loader.diags, key=diag_order), loader.suppressed)
     assert validator is not None

@@ -144,6 +144,7 @@ def _texts(b: Build, spec: FieldSpec, site: Site, sub: KeyPath) -> None:
     fact of the profile (not a field of a list's records, which is a column headed by its
     label) its question; a label for each choice, unless the choice is Chinese text itself."""
     asked = not sub
+    b.chinese_given = b.chinese_given or bool(spec.label_zh.strip() or spec.question_zh.strip())
     if not spec.label_zh.strip():
         b.no_chinese(site, (*sub, "label_zh"))
     if not spec.label_en.strip():
