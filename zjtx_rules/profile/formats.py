@@ -113,7 +113,9 @@ def number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
     core = cs.union_schema(
         [
             (exact, "as-decimal"),
-            (cs.chain_schema([whole, dec]), "as-int"),
+            # the int's bounds are checked as an int; its conversion needs no Decimal check
+            # (an int has no decimal places): that check cost 1 µs a number (issue 21)
+            (cs.chain_schema([whole, cs.decimal_schema()]), "as-int"),
             # strict float_schema also takes a Decimal (as a float): a Decimal just past a bound,
             # 1.0000000000000001 for max = 1, would come back as 1.0. Floats only.
             (
