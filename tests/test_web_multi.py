@@ -54,6 +54,15 @@ def _post(port: int, path: str, doc: Any) -> tuple[int, Any]:
     return status, json.loads(body)
 
 
+def _match(server: tuple[int, dict[str, Any]], query: str, profile: dict[str, Any]) -> Any:
+    """POST a profile to /v1/match: the answer, once it is a 200 that fits the documented schema."""
+    port, doc = server
+    status, answer = _post(port, f"/v1/match?{query}", profile)
+    assert status == 200
+    check(_closed(doc), response_schema(doc, "/v1/match", "post", 200), answer)
+    return answer
+
+
 def _both(packages: dict[str, RuleSet]) -> dict[str, Any]:
     """A profile with Liangjiang's facts, MIIT's, and one that no package declares."""
     profile = {**_json(EXAMPLES / "new_municipal_zjtx.json"), **_json(LOW), "export_share": "0.15"}
@@ -155,11 +164,9 @@ def test_the_default_package_still_answers_the_paths_without_an_id(
 def test_match_gives_each_package_its_own_facts_and_reports_the_undeclared(
     server: tuple[int, dict[str, Any]], packages: dict[str, RuleSet]
 ) -> None:
-    port, doc = server
+    port, _ = server
     profile = _both(packages)
-    status, answer = _post(port, "/v1/match?as_of=2025-06-30", profile)
-    assert status == 200
-    check(_closed(doc), response_schema(doc, "/v1/match", "post", 200), answer)
+    answer = _match(server, "as_of=2025-06-30", profile)
     assert answer["as_of"] == "2025-06-30" and answer["profile_id"] == "ENT-1"
     assert list(answer["results"]) == [MI, LJ] and answer["undeclared_facts"] == ["export_share"]
     for pid, rules in packages.items():
@@ -177,11 +184,8 @@ def test_match_gives_each_package_its_own_facts_and_reports_the_undeclared(
 def test_match_answers_a_problem_for_the_one_package_a_profile_is_bad_for(
     server: tuple[int, dict[str, Any]], packages: dict[str, RuleSet]
 ) -> None:
-    port, doc = server
     profile = {**_both(packages), "honours": "none"}  # MIIT's fact, of the wrong type
-    status, answer = _post(port, "/v1/match?as_of=2025-06-30&lang=en", profile)
-    assert status == 200
-    check(_closed(doc), response_schema(doc, "/v1/match", "post", 200), answer)
+    answer = _match(server, "as_of=2025-06-30&lang=en", profile)
     problem = answer["results"][MI]["problem"]
     assert problem["status"] == 422 and problem["detail"] == problem["detail_en"]
     assert [e["path"] for e in problem["errors"]] == ["$.honours"]
