@@ -9,12 +9,12 @@ it always has.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from zjtx_rules.errors import UsageError
 from zjtx_rules.evaluate.ruleset import RuleSet
+from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.package.discovery import DEFAULT_PACKAGE
 from zjtx_rules.web.escape import escape_control
 from zjtx_rules.web.problems import Problem, json_bytes
@@ -73,9 +73,8 @@ class Served:
             return rules
         served = ", ".join(self.by_id)
         shown = escape_control(pid[:100])
-        close = difflib.get_close_matches(pid, list(self.by_id), n=1, cutoff=0.6)
-        hint_zh = f"；您是否想写 '{close[0]}'?" if close else ""
-        hint_en = f"; did you mean '{close[0]}'?" if close else ""
+        zh, en = did_you_mean(pid, list(self.by_id))
+        hint_zh, hint_en = (f"；{zh}", f"; {en}") if zh else ("", "")
         raise Problem(
             404,
             "Not Found",
