@@ -11,9 +11,10 @@ package loads, so the compiled closures stay uninstrumented.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from zjtx_rules.errors import EvaluationError
 from zjtx_rules.evaluate.result import (
     CriterionOutcome,
     CriterionStatus,
@@ -24,12 +25,12 @@ from zjtx_rules.evaluate.result import (
     TierStatus,
 )
 from zjtx_rules.expr.compile import Env
-from zjtx_rules.expr.values import UNKNOWN, compare
+from zjtx_rules.expr.values import CONTEXT, UNKNOWN, compare
 from zjtx_rules.package.spec import (
     CriterionSpec,
     OutputSpec,
 )
-from zjtx_rules.program.assumptions import Assumption, Refs, unique
+from zjtx_rules.program.assumptions import Assumption, RecordingTable, Refs, unique
 from zjtx_rules.program.model import CompiledCondition, CompiledCriterion, CompiledTier, Program
 
 FEN = Decimal("0.01")
@@ -216,10 +217,7 @@ class Run:
                 logged = len(self.log)
                 crits.append(self._criterion(c, env))
                 used.extend(self.assumptions(c.refs, logged, env))
-        statuses = {c.status for c in crits}
-        overall: TierStatus = (
-            "not_ready" if "missed" in statuses else "undetermined" if "unknown" in statuses else "ready"
-        )
+        overall = tier_status({c.status for c in crits})
         return TierOutcome(tier.id, spec.title_zh, spec.title_en, overall, crits, unique(used))
 
     def tiers(self, env: Env) -> list[TierOutcome]:
@@ -233,35 +231,75 @@ class Run:
         return out
 
     def _criterion(self, c: CompiledCriterion, env: Env) -> CriterionOutcome:
-        s = c.spec
         env.missing = []
-        applies = True if c.applies is None else c.applies(env)
+        status, applies, actual, required = judge(c, env)
         if applies is False:
-            return CriterionOutcome(s, "met", applies=False)
-        actual: Any = None
-        required: Any = None
-        if c.actual is not None and c.required is not None and s.op:
-            actual, required = c.actual(env), c.required(env)
-            met = compare(s.op, actual, required)
-        else:
-            assert c.expr is not None
-            met = c.expr(env)
-        if c.or_expr is not None and met is not True:
-            alt = c.or_expr(env)
-            # another route that cannot be judged leaves the criterion open, never missed
-            met = True if alt is True else UNKNOWN if alt is UNKNOWN else met
-        if met is False and applies is UNKNOWN:  # missed only where it is known to apply
-            met = UNKNOWN
-        status: CriterionStatus = "met" if met is True else "missed" if met is False else "unknown"
+            return CriterionOutcome(c.spec, "met", applies=False)
         extra = c.extra(env) if status == "missed" and c.extra is not None else None
         return CriterionOutcome(
-            s,
+            c.spec,
             status,
             None if actual is UNKNOWN else actual,
             None if required is UNKNOWN else required,
             None if extra is UNKNOWN else extra,
             sorted(set(env.missing)) if status == "unknown" else [],
         )
+
+
+def judge(c: CompiledCriterion, env: Env) -> tuple[CriterionStatus, Any, Any, Any]:
+    """A criterion's status, whether it applies, and its two figures (when it compares)."""
+    s = c.spec
+    applies = True if c.applies is None else c.applies(env)
+    if applies is False:
+        return "met", False, None, None
+    actual: Any = None
+    required: Any = None
+    if c.actual is not None and c.required is not None and s.op:
+        actual, required = c.actual(env), c.required(env)
+        met = compare(s.op, actual, required)
+    else:
+        assert c.expr is not None
+        met = c.expr(env)
+    if c.or_expr is not None and met is not True:
+        alt = c.or_expr(env)
+        # another route that cannot be judged leaves the criterion open, never missed
+        met = True if alt is True else UNKNOWN if alt is UNKNOWN else met
+    if met is False and applies is UNKNOWN:  # missed only where it is known to apply
+        met = UNKNOWN
+    status: CriterionStatus = "met" if met is True else "missed" if met is False else "unknown"
+    return status, applies, actual, required
+
+
+def tier_status(statuses: set[CriterionStatus]) -> TierStatus:
+    """A tier that is not held: ``not_ready`` if a criterion is missed, else open or ready."""
+    return "not_ready" if "missed" in statuses else "undetermined" if "unknown" in statuses else "ready"
+
+
+def explain(
+    rules: Program,
+    facts: dict[str, Any],
+    params: dict[str, Any],
+    day: date,
+    assumed: dict[str, Assumption],
+    tables: dict[str, Any],
+    reasons: bool,
+) -> tuple[dict[str, MeasureOutcome], list[TierOutcome]]:
+    """Every measure's and tier's whole outcome: what ``evaluate`` computes when a caller
+    reads more than statuses and amounts (``zjtx_rules.evaluate.decide``)."""
+    run = Run(rules, reasons)
+    run.assumed = assumed
+    if tables:  # tables with assumed rows log the row each look-up hits
+        params = dict(params)
+        for name, notes in tables.items():
+            if params.get(name) is not UNKNOWN:
+                params[name] = RecordingTable(params[name], notes, run.log)
+    env = Env(facts, params, day, run)
+    try:
+        with localcontext(CONTEXT):
+            measures = {m.id: run.measure(m.id, env) for m in rules.measures}
+            return measures, run.tiers(env)
+    except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
+        raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
 
 
 def _active(spec: CriterionSpec, day: date) -> bool:

@@ -9,27 +9,28 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from zjtx_rules import diagnostics as D
 from zjtx_rules.diagnostics import Message, Words
 from zjtx_rules.display import JSON, bounded
-from zjtx_rules.errors import EvaluationError, ProfileError, ProfileIssue, UsageError
-from zjtx_rules.evaluate.engine import Run
+from zjtx_rules.errors import ProfileError, ProfileIssue, UsageError
+from zjtx_rules.evaluate.decide import Explanation, decide
 from zjtx_rules.evaluate.result import Evaluation, PolicyRefDict, WarningDict, result_json_schema
-from zjtx_rules.expr.compile import Compiled, Env
-from zjtx_rules.expr.values import CONTEXT, UNKNOWN
+from zjtx_rules.expr.compile import Compiled
+from zjtx_rules.expr.values import UNKNOWN
 from zjtx_rules.load.driver import compile_package
 from zjtx_rules.package.discovery import bundled_rules_dir
 from zjtx_rules.package.spec import FieldSpec, ParameterSpec, PolicySpec, SourceSpec, TableSpec, TargetSpec
 from zjtx_rules.profile.model import ProfileValidator, parse_json
-from zjtx_rules.program.assumptions import Assumption, AssumptionBook, RecordingTable
+from zjtx_rules.program.assumptions import Assumption, AssumptionBook
 from zjtx_rules.program.describe import describe
 from zjtx_rules.program.model import CompiledMeasure, CompiledTier, Program
 from zjtx_rules.program.periods import History
 from zjtx_rules.program.policyinfo import PolicyDescriptionDict
+from zjtx_rules.program.reach import Reach, reach_at
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
@@ -163,6 +164,11 @@ class RuleSet:
         return out
 
     @functools.lru_cache(maxsize=64)  # noqa: B019
+    def reach_at(self, day: date) -> Reach:
+        """The assumptions each measure and tier can list on ``day`` (``program.reach``)."""
+        return reach_at(self.program, day)
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019
     def assumed_at(self, day: date) -> tuple[dict[str, Assumption], dict[str, Any]]:
         """Assumed parameters on ``day``, and the table notes of tables with assumed rows."""
         return self.book.params_at(day), dict(self.book.tables_at(day))
@@ -188,28 +194,18 @@ class RuleSet:
         """
         day = parse_as_of(as_of)
         facts = self.validate_profile(profile)
-        run = Run(self.program, reasons)
         params = self.params_at(day)
-        run.assumed, tables = self.assumed_at(day)
-        if tables:  # tables with assumed rows log the row each look-up hits
-            params = dict(params)
-            for name, notes in tables.items():
-                if params.get(name) is not UNKNOWN:
-                    params[name] = RecordingTable(params[name], notes, run.log)
-        env = Env(facts, params, day, run)
-        try:
-            with localcontext(CONTEXT):
-                measures = [run.measure(m.id, env) for m in self.measures]
-                tiers = run.tiers(env)
-                env.missing = []
-                counted = [t for t, fn in self.target_fns.items() if fn(env) is True]
-        except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
-            raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
+        assumed, tables = self.assumed_at(day)
+        why = Explanation(self.program, facts, params, day, assumed, tables, reasons)
+        reach = self.reach_at(day)
+        measures, tiers, counted = decide(self.program, facts, params, day, reach, why)
         warnings = [_warning(w) for w in self.validator.warnings(facts)]
         if not self.policy.valid_from <= day <= self.policy.valid_to:
             warnings.append(_warning(_outside_period(self.policy, day)))
         if self.book.warn:
             for m in measures:
+                if reach.measures[m.id].isdisjoint(self.book.warn):
+                    continue  # no warned reading within reach: not worth explaining
                 for a in m.assumptions:
                     texts = self.book.warn.get(a.id)
                     if texts is not None:

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from zjtx_rules.expr.nodes import Name, Node, walk
+from zjtx_rules.expr.builtins import REGISTRY
+from zjtx_rules.expr.nodes import Call, Field, Name, Node, walk
+from zjtx_rules.expr.types import MeasureTy
 from zjtx_rules.program.periods import History
 from zjtx_rules.program.tables import TableVersion
 
@@ -43,9 +45,20 @@ class Refs:
     params: frozenset[str] = frozenset()
     choices: frozenset[str] = frozenset()
     locals: frozenset[str] = frozenset()  # earlier outputs of the same measure
+    # what can log an assumption at run time: tables looked up (a row hit may be assumed) and
+    # measures read (their own assumptions); with ``params`` and ``choices`` they bound the
+    # assumptions an outcome can list, so one that can list none is never explained for them
+    tables: frozenset[str] = frozenset()
+    measures: frozenset[str] = frozenset()
 
     def __or__(self, other: Refs) -> Refs:
-        return Refs(self.params | other.params, self.choices | other.choices, self.locals | other.locals)
+        return Refs(
+            self.params | other.params,
+            self.choices | other.choices,
+            self.locals | other.locals,
+            self.tables | other.tables,
+            self.measures | other.measures,
+        )
 
 
 NO_REFS = Refs()
@@ -56,20 +69,27 @@ def refs_of(nodes: Iterable[Node | None], outputs: Iterable[str] = ()) -> tuple[
     params: set[str] = set()
     derived: set[str] = set()
     local: set[str] = set()
+    tables: set[str] = set()
+    measures: set[str] = set()
     outs = set(outputs)
     for node in nodes:
         if node is None:
             continue
         for n in walk(node):
+            if isinstance(n, Call) and n.func not in REGISTRY:  # a decision table look-up
+                tables.add(n.func)
+            elif isinstance(n, Field) and isinstance(n.obj.ty, MeasureTy):
+                measures.add(n.obj.ty.name)
             if not isinstance(n, Name):
                 continue
-            if n.kind == "param":
-                params.add(n.name)
+            if n.kind in ("param", "table"):
+                (params if n.kind == "param" else tables).add(n.name)
             elif n.kind == "derived":
                 derived.add(n.name)
             elif n.kind == "local" and n.name in outs:
                 local.add(n.name)
-    return Refs(frozenset(params), frozenset(), frozenset(local)), frozenset(derived)
+    refs = Refs(frozenset(params), frozenset(), frozenset(local), frozenset(tables), frozenset(measures))
+    return refs, frozenset(derived)
 
 
 class Closure:
@@ -89,7 +109,9 @@ class Closure:
             return NO_REFS
         self.visiting.add(name)
         direct, names = refs_of([self.nodes.get(name)])
-        out = Refs(direct.params, self.choices.get(name, frozenset()))
+        out = Refs(
+            direct.params, self.choices.get(name, frozenset()), frozenset(), direct.tables, direct.measures
+        )
         for d in sorted(names):
             out |= self.derived(d)
         self.visiting.discard(name)
@@ -101,7 +123,7 @@ class Closure:
     ) -> Refs:
         """The transitive ``Refs`` of an expression that names ``choices`` itself."""
         direct, names = refs_of(nodes, outputs)
-        out = Refs(direct.params, frozenset(choices), direct.locals)
+        out = Refs(direct.params, frozenset(choices), direct.locals, direct.tables, direct.measures)
         for d in sorted(names):
             out |= self.derived(d)
         return out
