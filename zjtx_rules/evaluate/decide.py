@@ -18,10 +18,11 @@ no assumption within reach on the day (``program.reach``) rests on none.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from datetime import date
 from decimal import localcontext
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from zjtx_rules.errors import EvaluationError
 from zjtx_rules.evaluate.engine import _active, explain, finish_output, judge, tier_status
@@ -36,10 +37,35 @@ from zjtx_rules.evaluate.result import (
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
 from zjtx_rules.program.assumptions import Assumption, RecordingTable, unique
-from zjtx_rules.program.model import CompiledMeasure, CompiledTier, Program
+from zjtx_rules.program.model import CompiledCondition, CompiledMeasure, CompiledTier, Program
 from zjtx_rules.program.reach import Fixed, Plan, Reach
 
 _UNSET: Any = object()
+T = TypeVar("T")
+
+
+class once(Generic[T]):
+    """An attribute computed when first read and then kept on the instance: what
+    ``functools.cached_property`` does, without the lock it takes in Python 3.11 on each
+    instance's first read (about a microsecond; every outcome's lazy field is read once)."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> once[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | once[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 class Decide:
@@ -221,15 +247,17 @@ class Explanation:
             self.applying[choice] = hit
         return hit
 
-    def fixed(self, f: Fixed, hit: list[Assumption] | None = None) -> list[Assumption]:
-        """What one expression of a ``Plan`` rested on, given the table rows it ``hit``,
-        as ``Run.assumptions`` lists it."""
-        if not (f.choices or hit):
-            return list(f.params)
-        choices = (self.choices[c][0] for c in f.choices if self.applies(c))
-        return unique([*f.params, *choices, *(hit or ())])
+    def add(self, out: list[Assumption], f: Fixed, hit: list[Assumption] | None = None) -> None:
+        """Append what one expression of a ``Plan`` rested on, given the table rows it ``hit``:
+        ``Run.assumptions`` before its ``unique`` (which the caller applies to the whole)."""
+        out += f.params
+        for c in f.choices:
+            if self.applies(c):
+                out.append(self.choices[c][0])
+        if hit:
+            out += hit
 
-    @cached_property
+    @once
     def outcomes(self) -> tuple[dict[str, MeasureOutcome], dict[str, TierOutcome]]:
         measures, tiers = explain(*self.args)
         return measures, {t.id: t for t in tiers}
@@ -244,22 +272,22 @@ class Explanation:
 class DecidedMeasure(MeasureOutcome):
     """A measure's outcome: status and amounts decided, the rest explained when read."""
 
+    _reach: frozenset[str]  # these three from the header
+    _plan: Plan | None
+    _conditions: list[CompiledCondition]
+
     def __init__(
         self,
         m: CompiledMeasure,
+        header: dict[str, Any],
         status: Status,
         raw: dict[str, Any],
         values: list[Any],
         hits: dict[str, list[Assumption]] | None,
-        reach: frozenset[str],
-        plan: Plan | None,
         why: Explanation,
     ) -> None:
-        spec = m.spec
-        self.id, self.clause, self.benefit = m.id, spec.clause, spec.benefit
-        self.title_zh, self.title_en = spec.title_zh, spec.title_en
+        self.__dict__.update(header)  # what the measure and the day fix (``_headers``)
         self.status = status
-        self.responsible_units = spec.responsible_units
         self.amounts, self.amount_types = {}, {}
         self._open = False  # an amount left open by a missing fact
         for out in m.outputs if status == "eligible" else m.always:
@@ -269,65 +297,62 @@ class DecidedMeasure(MeasureOutcome):
                 continue
             self.amounts[out.name] = finish_output(v, out.spec)
             self.amount_types[out.name] = out.spec.type
-        self._reach, self._plan, self._values, self._raw = reach, plan, values, raw
+        self._values, self._raw = values, raw
         self._hits = hits or {}
-        self._conditions = m.conditions
         self._why = why
 
-    @cached_property
-    def reasons(self) -> list[Reason]:  # type: ignore[override]
+    @once
+    def reasons(self) -> list[Reason]:
         return self._why.measure(self.id).reasons if self._why.reasons else []
 
-    @cached_property
-    def missing(self) -> list[str]:  # type: ignore[override]
+    @once
+    def missing(self) -> list[str]:
         if self.status == "ineligible" or (self.status == "eligible" and not self._open):
             return []
         return self._why.measure(self.id).missing
 
-    @cached_property
-    def assumptions(self) -> list[Assumption]:  # type: ignore[override]
+    @once
+    def assumptions(self) -> list[Assumption]:
         if not self._reach:
             return []
         if self._plan is None:
             return self._why.measure(self.id).assumptions
         return self._planned[0]
 
-    @cached_property
-    def amount_assumptions(self) -> dict[str, list[str]]:  # type: ignore[override]
+    @once
+    def amount_assumptions(self) -> dict[str, list[str]]:
         if not (self._reach and self.amounts):
             return {}
         if self._plan is None:
             return self._why.measure(self.id).amount_assumptions
         return self._planned[1]
 
-    @cached_property
+    @once
     def _planned(self) -> tuple[list[Assumption], dict[str, list[str]]]:
         """``Run.measure``'s assumptions, from the plan: every condition's (only the failing
         ones' when ineligible), then each output's with those of the outputs it reads."""
         assert self._plan is not None
         why = self._why
-        failed: list[Assumption] = []
-        used: list[Assumption] = []
         hits = self._hits
+        ineligible = self.status == "ineligible"
+        used: list[Assumption] = []  # every condition's, or the failing ones' when ineligible
         for f, v, c in zip(self._plan.conditions, self._values, self._conditions, strict=True):
-            u = why.fixed(f, hits.get(c.spec.id))
-            used.extend(u)
-            if v is False:
-                failed.extend(u)
+            if v is False or not ineligible:
+                why.add(used, f, hits.get(c.spec.id))
         by_output: dict[str, list[Assumption]] = {}
         for name, f in self._plan.outputs:
             if name not in self._raw:  # not computed for this status
                 continue
-            u = why.fixed(f, hits.get("." + name))
+            u: list[Assumption] = []
+            why.add(u, f, hits.get("." + name))
             for local in f.locals:
-                u.extend(by_output.get(local, ()))
+                u += by_output.get(local, ())
             by_output[name] = unique(u)
         amounts = self.amounts
-        if self.status == "ineligible":
-            listed = unique([*failed, *(a for n, u in by_output.items() if n in amounts for a in u)])
-        else:
-            listed = unique([*used, *(a for u in by_output.values() for a in u)])
-        return listed, {n: [a.id for a in u] for n, u in by_output.items() if u and n in amounts}
+        for n, u in by_output.items():
+            if n in amounts or not ineligible:
+                used += u
+        return unique(used), {n: [a.id for a in u] for n, u in by_output.items() if u and n in amounts}
 
 
 class DecidedTier(TierOutcome):
@@ -347,30 +372,49 @@ class DecidedTier(TierOutcome):
         self._tier, self._reach, self._plan, self._hits = t, reach, plan, hits
         self._why = why
 
-    @cached_property
-    def criteria(self) -> list[CriterionOutcome]:  # type: ignore[override]
+    @once
+    def criteria(self) -> list[CriterionOutcome]:
         return [] if self.status in ("held", "surpassed") else self._why.tier(self.id).criteria
 
-    @cached_property
-    def assumptions(self) -> list[Assumption]:  # type: ignore[override]
+    @once
+    def assumptions(self) -> list[Assumption]:
         if not self._reach:
             return []
         if self._plan is None:
             return self._why.tier(self.id).assumptions
         held, own, *criteria = self._plan.conditions
-        hits = self._hits
-        used = self._why.fixed(held, hits.get(""))
-        if self.status in ("held", "surpassed"):
-            return used
-        used.extend(self._why.fixed(own))
-        day = self._why.args[3]
-        for c, f in zip(self._tier.criteria, criteria, strict=True):
-            if _active(c.spec, day):
-                used.extend(self._why.fixed(f, hits.get(c.spec.id)))
+        hits, why = self._hits, self._why
+        used: list[Assumption] = []
+        why.add(used, held, hits.get(""))
+        if self.status not in ("held", "surpassed"):
+            why.add(used, own)
+            day = why.args[3]
+            for c, f in zip(self._tier.criteria, criteria, strict=True):
+                if _active(c.spec, day):
+                    why.add(used, f, hits.get(c.spec.id))
         return unique(used)
 
 
 _STATUS: dict[Any, Status] = {True: "eligible", False: "ineligible", UNKNOWN: "undetermined"}
+
+
+# per day (a ``Reach``), each measure's fields that no profile changes
+_HEADERS: weakref.WeakKeyDictionary[Reach, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _header(m: CompiledMeasure, reach: Reach) -> dict[str, Any]:
+    spec = m.spec
+    return {
+        "id": m.id,
+        "clause": spec.clause,
+        "title_zh": spec.title_zh,
+        "title_en": spec.title_en,
+        "benefit": spec.benefit,
+        "responsible_units": spec.responsible_units,
+        "_reach": reach.measures[m.id],
+        "_plan": reach.plans[m.id],
+        "_conditions": m.conditions,
+    }
 
 
 def decide(
@@ -396,18 +440,14 @@ def decide(
             counted = [t for t, fn in program.target_fns.items() if fn(env) is True]
     except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
         raise EvaluationError(d.current or "profile", str(exc) or type(exc).__name__) from None
+    headers = _HEADERS.get(reach)
+    if headers is None:
+        headers = _HEADERS[reach] = [_header(m, reach) for m in program.measures]
     measures: list[MeasureOutcome] = [
         DecidedMeasure(
-            m,
-            _STATUS[d.status[m.id]],
-            d.raw[m.id],
-            d.conditions[m.id],
-            d.slices.get(m.id),
-            reach.measures[m.id],
-            reach.plans[m.id],
-            why,
+            m, h, _STATUS[d.status[m.id]], d.raw[m.id], d.conditions[m.id], d.slices.get(m.id), why
         )
-        for m in program.measures
+        for m, h in zip(program.measures, headers, strict=True)
     ]
     tiers: list[TierOutcome] = []
     for i, (t, s) in enumerate(zip(program.tiers, statuses, strict=True)):

@@ -164,6 +164,12 @@ class RuleSet:
         return out
 
     @functools.lru_cache(maxsize=64)  # noqa: B019
+    def unset_at(self, day: date) -> WarningDict | None:
+        """W704 for ``day``: the parameters with no value in force (None: every one has)."""
+        unset = [n for n, v in self.params_at(day).items() if v is UNKNOWN]
+        return _warning(D.NO_PARAMETER_VALUE(day=day, names=", ".join(unset))) if unset else None
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019
     def reach_at(self, day: date) -> Reach:
         """The assumptions each measure and tier can list on ``day`` (``program.reach``)."""
         return reach_at(self.program, day)
@@ -211,9 +217,9 @@ class RuleSet:
                     if texts is not None:
                         reading = D.READING_APPLIED(measure=Words(m.title_zh, m.title_en), text=Words(*texts))
                         warnings.append(_warning(reading))
-        unset = [n for n, v in self.params_at(day).items() if v is UNKNOWN]
-        if unset:
-            warnings.append(_warning(D.NO_PARAMETER_VALUE(day=day, names=", ".join(unset))))
+        unset = self.unset_at(day)
+        if unset is not None:
+            warnings.append(unset.copy())
         pid = facts.get("id")
         return Evaluation(
             self.policy_ref,

@@ -39,7 +39,7 @@ class Plan:
     outputs: tuple[tuple[str, Fixed], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reach:
     """The assumption ids each measure and tier can list on one day, and the plans of those
     whose assumptions need no explanation (``None``: a measure it reads may add to them)."""
