@@ -165,7 +165,7 @@ class RuleSet:
 
     @functools.lru_cache(maxsize=64)  # noqa: B019
     def unset_at(self, day: date) -> WarningDict | None:
-        """W704 for ``day``: the parameters with no value in force (None: every one has)."""
+        """W702 for ``day``: the parameters with no value in force (None: every one has)."""
         unset = [n for n, v in self.params_at(day).items() if v is UNKNOWN]
         return _warning(D.NO_PARAMETER_VALUE(day=day, names=", ".join(unset))) if unset else None
 
