@@ -113,7 +113,7 @@ def test_no_import_cycles() -> None:
             if n.startswith(d + ".") or d.startswith(n + "."):
                 continue
             if state.get(d) == 1:
-                cycles.append([*stack[stack.index(d):], d])
+                cycles.append([*stack[stack.index(d) :], d])
             elif d not in state:
                 visit(d, stack)
         stack.pop()

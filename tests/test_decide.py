@@ -101,12 +101,16 @@ def _rules(name: str) -> tuple[RuleSet, Program]:
     return rules, reference(rules.program)
 
 
-def expected(rules: RuleSet, ref: Program, profile: Any, day: date, reasons: bool, got: Evaluation) -> Evaluation:
+def expected(
+    rules: RuleSet, ref: Program, profile: Any, day: date, reasons: bool, got: Evaluation
+) -> Evaluation:
     """The reference's answer, assembled as ``evaluate`` assembles it."""
     facts = rules.validate_profile(profile)
     assumed, tables = rules.assumed_at(day)
     measures, tiers = explain(ref, facts, rules.params_at(day), day, assumed, tables, reasons)
-    return Evaluation(got.policy, day, got.profile_id, got.warnings, list(measures.values()), tiers, got.targets)
+    return Evaluation(
+        got.policy, day, got.profile_id, got.warnings, list(measures.values()), tiers, got.targets
+    )
 
 
 def _w703(rules: RuleSet, ev: Evaluation) -> list[str]:

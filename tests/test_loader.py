@@ -226,6 +226,7 @@ def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
 
 def test_total_package_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zjtx_rules.load.files
+
     monkeypatch.setattr(zjtx_rules.load.files, "MAX_PACKAGE_BYTES", 1000)
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(MINI)
@@ -272,6 +273,7 @@ def test_keys_per_file_are_capped_where_the_cap_is_crossed(monkeypatch: pytest.M
     """E108: a file of more keys than ``MAX_KEYS`` is refused at the first key past it (here
     7: ``[facts.id]`` and its six keys, so the header ``[facts.registered]`` is the eighth)."""
     import zjtx_rules.package.source
+
     monkeypatch.setattr(zjtx_rules.package.source, "MAX_KEYS", 7)
     with pytest.raises(RuleError) as info:
         zjtx_rules.load_rules(MINI)

@@ -17,6 +17,7 @@ def test_value_switches_exactly_on_its_start_day() -> None:
 
 def test_parameter_in_a_package_switches_on_the_date() -> None:
     import zjtx_rules
+
     rules = zjtx_rules.load_rules(MINI)
     profile = {"id": "x", "registered": True, "revenue": "1000", "tier": "none"}
     before = rules.evaluate(profile, "2022-12-31").measure("grant").amounts["amount"]

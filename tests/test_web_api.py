@@ -285,6 +285,7 @@ def test_page_and_static_files(server: tuple[int, dict[str, Any]]) -> None:
 
 def test_module_app_is_lazy_and_uses_env(monkeypatch: pytest.MonkeyPatch) -> None:
     import zjtx_rules.web.application as web
+
     monkeypatch.setattr(web, "_APP", None)
     monkeypatch.setenv("ZJTX_RULES", str(BUNDLED))
     assert isinstance(web.app, App)

@@ -288,8 +288,19 @@ def test_two_packages_with_one_id_or_none_are_refused(rules: list[Path]) -> None
 
 def test_serve_with_repeated_rules_serves_both() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "zjtx_rules", "serve", "--rules", str(MIIT), "--rules", str(BUNDLED),
-         "--port", "0", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "zjtx_rules",
+            "serve",
+            "--rules",
+            str(MIIT),
+            "--rules",
+            str(BUNDLED),
+            "--port",
+            "0",
+            "--quiet",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,8 +1,8 @@
 """``python -m zjtx_rules.diagnostics``: print the error index, or keep a file's copy current.
 
-    python -m zjtx_rules.diagnostics                          # the index, as Markdown
-    python -m zjtx_rules.diagnostics --write rules/README.md  # between its markers
-    python -m zjtx_rules.diagnostics --check rules/README.md  # exit 1 when out of date
+python -m zjtx_rules.diagnostics                          # the index, as Markdown
+python -m zjtx_rules.diagnostics --write rules/README.md  # between its markers
+python -m zjtx_rules.diagnostics --check rules/README.md  # exit 1 when out of date
 """
 
 from __future__ import annotations

@@ -142,9 +142,9 @@ ALWAYS_READS_PAYMENT = error(
     "always-output-reads-payment",
     "report = \"always\" 的输出不能引用只在可享受时报告的输出 '{name}'",
     "an output reported always cannot read '{name}', an output reported only when eligible",
-    doc_zh="report = \"always\" 的输出（如得分）不论措施结论都报告，因此只能引用事实、参数、派生值"
-    "和前面同样 report = \"always\" 的输出；只在可享受时计算的输出（如金额）在其他结论下没有值。",
-    doc_en="An output with report = \"always\" (a score, say) is reported whatever the measure's "
+    doc_zh='report = "always" 的输出（如得分）不论措施结论都报告，因此只能引用事实、参数、派生值'
+    '和前面同样 report = "always" 的输出；只在可享受时计算的输出（如金额）在其他结论下没有值。',
+    doc_en='An output with report = "always" (a score, say) is reported whatever the measure\'s '
     "status, so it may read only facts, parameters, derived values and earlier outputs that are "
     "also reported always; an output reported only when eligible (an amount) has no value otherwise.",
 )

@@ -193,9 +193,9 @@ UNKNOWN_HEADLINE = error(
     "unknown-headline",
     "headline 中的 '{name}' 不是 \"cash\"，也不是本包某项措施的输出（措施.输出）",
     "'{name}' in headline is neither \"cash\" nor an output of a measure (MEASURE.OUTPUT)",
-    doc_zh="[policy] headline 列出报告、告知书和页面开头先写的内容：\"cash\"（资金合计）或"
+    doc_zh='[policy] headline 列出报告、告知书和页面开头先写的内容："cash"（资金合计）或'
     "“措施.输出”（如 innovative_sme_recognition.total_score）。每一项都须是其中之一。",
-    doc_en="[policy] headline lists what reports, letters and the page lead with: \"cash\" (the "
+    doc_en='[policy] headline lists what reports, letters and the page lead with: "cash" (the '
     "cash total) or MEASURE.OUTPUT (such as innovative_sme_recognition.total_score). Every "
     "item must be one of these.",
 )

@@ -183,7 +183,7 @@ def _row(b: Build, spec: TableSpec, raw: dict[str, Any], site: Site, sub: KeyPat
             want_zh, want_en = {
                 bool: ("true 或 false（不加引号）", "true or false (without quotes)"),
                 str: ("加引号的文本", "text in quotes"),
-                list: ("来源 id 的列表，如 [\"plan\"]", 'a list of source ids, such as ["plan"]'),
+                list: ('来源 id 的列表，如 ["plan"]', 'a list of source ids, such as ["plan"]'),
             }[kind]
             problem = Words(f"应为{want_zh}，实际是{got_zh}", f"expected {want_en}; got {got_en}")
             b.ld.report(D.BAD_VALUE(key=key, problem=problem), site, sub=(*sub, key))

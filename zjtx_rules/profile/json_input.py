@@ -49,6 +49,7 @@ def parse_json(data: str | bytes, *, limit: int = MAX_PROFILE_BYTES) -> Any:
     """Parse JSON text with every number as ``Decimal``; raise ``ProfileError`` on bad input.
 
     ``limit`` is the size allowed (a profile's by default; a batch passes its body limit)."""
+
     def fail(code: str, zh: str, en: str) -> ProfileError:
         return ProfileError([ProfileIssue("$", code, zh, en)])
 

@@ -93,6 +93,7 @@ def issues_of(errors: list[Any], facts: Mapping[str, FieldSpec]) -> list[Profile
         issues.extend(_issue(path, e, facts) for e in errs)
     return issues
 
+
 def _spec_at(loc: tuple[Any, ...], facts: Mapping[str, FieldSpec]) -> FieldSpec | None:
     """The declaration a location names (``talents[2].wage``: the record's field)."""
     spec: FieldSpec | None = None
@@ -166,8 +167,7 @@ def _issue(path: str, err: Any, facts: Mapping[str, FieldSpec]) -> ProfileIssue:
         en = "a year key must be four digits, 1900-2200"
     elif typ == "string_pattern_mismatch":
         zh = (
-            "格式不符；数字字符串只用 0-9、小数点和开头的负号，"
-            "不写 +、指数、千分位或前导零，且须在取值范围内"
+            "格式不符；数字字符串只用 0-9、小数点和开头的负号，不写 +、指数、千分位或前导零，且须在取值范围内"
         )
         en = (
             "expected a decimal string with "

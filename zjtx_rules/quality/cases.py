@@ -89,8 +89,6 @@ def load_cases(rules: RuleSet, case_dir: Path | None = None, *, select: str | No
     return cases
 
 
-
-
 def package_of(path: Path) -> Path | None:
     """The package a case file or a folder of case files belongs to (``pkg/cases/x.toml``)."""
     for parent in list(path.resolve().parents)[:3]:

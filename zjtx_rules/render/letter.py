@@ -87,8 +87,6 @@ ul.cols { columns: 2; column-gap: 8mm; } li { break-inside: avoid; }
 """
 
 
-
-
 def fact_label(facts: Mapping[str, FieldSpec], path: str, lang: str) -> str:
     """A missing fact by its label (``talents.wage`` by the record's and the field's)."""
     head, _, rest = path.partition(".")

@@ -186,8 +186,14 @@ def sources(view: PackageView, links: Links) -> str:
                 f"<strong>{both(zh, en)}</strong><br>{note}",
             ]
         )
-    head = ["文件 / document", "文号 / number", "发文单位 / issuer", "日期 / dates", "公开地址 / address",
-            "可信程度 / confidence"]
+    head = [
+        "文件 / document",
+        "文号 / number",
+        "发文单位 / issuer",
+        "日期 / dates",
+        "公开地址 / address",
+        "可信程度 / confidence",
+    ]
     parts.append(table(head, rows))
     parts.append("</article>")
     return "".join(parts)
