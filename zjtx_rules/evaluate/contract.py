@@ -19,7 +19,6 @@ TierStatus = Literal["held", "surpassed", "ready", "not_ready", "undetermined"]
 CriterionStatus = Literal["met", "missed", "unknown"]
 
 
-
 # --- the JSON contract ----------------------------------------------------------------------
 
 AmountJSON = str | int | bool | list[str] | dict[str, str]

@@ -213,7 +213,7 @@ class Run:
         crits = []
         used.extend(self.assumptions(tier.refs, len(self.log), env))
         for c in tier.criteria:
-            if _active(c.spec, env.as_of):
+            if active(c.spec, env.as_of):
                 logged = len(self.log)
                 crits.append(self._criterion(c, env))
                 used.extend(self.assumptions(c.refs, logged, env))
@@ -302,7 +302,7 @@ def explain(
         raise EvaluationError(run.current or "profile", str(exc) or type(exc).__name__) from None
 
 
-def _active(spec: CriterionSpec, day: date) -> bool:
+def active(spec: CriterionSpec, day: date) -> bool:
     if spec.valid_from is not None and day < spec.valid_from:
         return False
     return not (spec.valid_until is not None and day >= spec.valid_until)

@@ -17,7 +17,8 @@ from zjtx_rules import diagnostics as D
 from zjtx_rules.diagnostics import Message, Words
 from zjtx_rules.display import JSON, bounded
 from zjtx_rules.errors import ProfileError, ProfileIssue, UsageError
-from zjtx_rules.evaluate.decide import Explanation, decide
+from zjtx_rules.evaluate.decide import decide
+from zjtx_rules.evaluate.lazy import Explanation
 from zjtx_rules.evaluate.result import Evaluation, PolicyRefDict, WarningDict, result_json_schema
 from zjtx_rules.expr.compile import Compiled
 from zjtx_rules.expr.values import UNKNOWN

@@ -34,6 +34,7 @@ class MeasureOutcome(Protocol):
     @property
     def amount_assumptions(self) -> dict[str, list[str]]: ...
 
+
 CASH = "cash"
 
 
