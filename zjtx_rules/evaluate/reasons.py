@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 from typing import Any
 
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
@@ -34,7 +35,21 @@ def fmt_value(value: Any, lang: str) -> str:
 
 def render_template(text: str, values: dict[str, Any], lang: str) -> str:
     """Replace ``{name}`` by the value of a fact, parameter or derived value."""
-    return _PLACEHOLDER.sub(lambda m: fmt_value(values.get(m.group(1), UNKNOWN), lang), text)
+    parts = _pieces(text)
+    if len(parts) == 1:
+        return text
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        out.append(fmt_value(values.get(parts[i], UNKNOWN), lang))
+        out.append(parts[i + 1])
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _pieces(text: str) -> tuple[str, ...]:
+    """A template split once into literal text and placeholder names, alternating (a
+    package has a few hundred templates; every result renders them again)."""
+    return tuple(_PLACEHOLDER.split(text))
 
 
 def rounded(value: Decimal, quantum: Decimal) -> Decimal:
@@ -52,6 +67,16 @@ def format_measure_value(value: Any, fmt: str, *, gap: bool = False, lang: str =
     Arithmetic runs under the engine's decimal context, never the thread's default one."""
     if not isinstance(value, Decimal):
         return fmt_value(value, lang)
+    if not value.is_finite():
+        return _format_decimal.__wrapped__(value, fmt, gap, lang)
+    return _format_decimal(value, fmt, gap, lang)
+
+
+@lru_cache(maxsize=8192)
+def _format_decimal(value: Decimal, fmt: str, gap: bool, lang: str) -> str:
+    """``format_measure_value`` of a Decimal, kept: the same thresholds and figures recur
+    across criteria and profiles. Equal Decimals format alike (every branch rounds or
+    normalises), so a cache keyed by value is exact."""
     if fmt == "percent":
         with localcontext(CONTEXT):
             pct = rounded(value * 100, Decimal("0.1"))
