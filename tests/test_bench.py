@@ -16,6 +16,8 @@ PATHS = [
     "result.to_dict(texts=False)",
     "result.to_compact()",
     "result.to_json()",
+    "evaluate(dict) + to_json()",
+    "evaluate(dict) + to_compact(), no reasons",
     "batch JSONL -> JSONL, 1 worker(s)",
     "batch JSONL -> JSONL --full, 1 worker(s)",
 ]
@@ -48,3 +50,17 @@ def test_a_large_batch_reports_time_and_peak_memory() -> None:
 def test_cli_bench_takes_repeat_and_batch_lines() -> None:
     args = build_parser().parse_args(["bench", "--count", "3", "--repeat", "2", "--batch-lines", "10"])
     assert (args.count, args.repeat, args.batch_lines) == (3, 2, 10)
+
+
+def test_measure_with_setup_gives_each_run_a_fresh_argument() -> None:
+    """Results explain themselves when first read, so timing ``to_json`` on one list of
+    results would time the explaining once and the cache after: each run needs its own."""
+    made: list[object] = []
+    seen: list[object] = []
+
+    def setup() -> object:
+        made.append(object())
+        return made[-1]
+
+    measure("x", 1, seen.append, repeat=3, setup=setup)
+    assert seen == made and len({id(x) for x in seen}) == 3
