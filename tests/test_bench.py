@@ -8,6 +8,7 @@ from zjtx_rules.bench import Row, big_batch, measure, run_bench
 from zjtx_rules.cli.main import build_parser
 
 PATHS = [
+    "JSON loads + dumps of a line (floor)",
     "validate only",
     "evaluate(dict), reasons on",
     "evaluate(dict), reasons off",
@@ -31,6 +32,7 @@ def test_every_path_has_wall_and_cpu_figures() -> None:
         wall, cpu, rate = row[len(label) :].split()
         assert float(wall) > 0 and float(cpu) > 0 and int(rate.replace(",", "")) >= 0
     assert "durable-rules back end" in text
+    assert re.search(r"1 worker\(s\): \d\.\d{3} of the JSON loads \+ dumps floor", text)
     assert re.search(r"result JSON: median [\d,]+ bytes", text)
     assert re.search(r"batch output [\d,]+ bytes per line \(compact, the default\), [\d,]+ with --full", text)
 
