@@ -18,6 +18,7 @@ from typing import Any
 from zjtx_rules.errors import EvaluationError, UsageError
 from zjtx_rules.evaluate.engine import finish_output
 from zjtx_rules.evaluate.ruleset import RuleSet, parse_as_of
+from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.interpret import interpret, tracing
 from zjtx_rules.expr.nodes import Bool, DateLit, Lambda, Node, Num, Str
@@ -167,11 +168,8 @@ def explain(rules: RuleSet, profile: Any, measure: str, as_of: date | str | None
     """The evaluation trace of ``measure`` for ``profile`` on ``as_of`` (default: today)."""
     by_id = {m.id: m for m in rules.measures}
     if measure not in by_id:
-        import difflib
-
-        close = difflib.get_close_matches(measure, list(by_id), n=1, cutoff=0.6)
-        hint_zh = f"；您是否想写 '{close[0]}'?" if close else ""
-        hint_en = f"; did you mean '{close[0]}'?" if close else ""
+        zh, en = did_you_mean(measure, list(by_id))
+        hint_zh, hint_en = (f"；{zh}", f"; {en}") if zh else ("", "")
         raise UsageError(f"没有措施 '{measure}'{hint_zh}", f"no measure '{measure}'{hint_en}")
     day = parse_as_of(as_of)
     facts = rules.validate_profile(profile)

@@ -3,7 +3,6 @@ of the profile (never pydantic's), with the bounds and formats the schema publis
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -11,6 +10,7 @@ from typing import Any
 
 from zjtx_rules.display import JSON, PLAIN, bounded
 from zjtx_rules.errors import ProfileIssue
+from zjtx_rules.expr.check import did_you_mean
 from zjtx_rules.package.spec import FieldSpec
 from zjtx_rules.profile.formats import (
     CREDIT_CODE,
@@ -139,10 +139,10 @@ def _issue(path: str, err: Any, facts: Mapping[str, FieldSpec]) -> ProfileIssue:
     en = str(err["msg"])
     ctx = err.get("ctx") or {}
     if typ == "extra_forbidden" and loc:
-        close = difflib.get_close_matches(str(loc[-1]), list(facts), n=1, cutoff=0.6)
-        if close and len(loc) == 1:
-            zh += f"；您是否想写 '{close[0]}'?"
-            en += f"; did you mean '{close[0]}'?"
+        hint_zh, hint_en = did_you_mean(str(loc[-1]), list(facts))
+        if hint_zh and len(loc) == 1:
+            zh += f"；{hint_zh}"
+            en += f"; {hint_en}"
     elif typ == "literal_error" and "expected" in ctx:
         zh += f"，允许: {ctx['expected']}"
     elif typ in _BOUND_OPS:
