@@ -26,11 +26,9 @@ from zjtx_rules.evaluate.lazy import DecidedMeasure, DecidedTier, Explanation, J
 from zjtx_rules.evaluate.result import MeasureOutcome, Status, TierOutcome, TierStatus
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
-from zjtx_rules.program.assumptions import Assumption, RecordingTable
+from zjtx_rules.program.assumptions import Assumption, recording
 from zjtx_rules.program.model import CompiledMeasure, CompiledTier, Program
 from zjtx_rules.program.reach import Reach
-
-# a criterion judged: its status, whether it applies, its two figures and its gap's
 
 _UNSET: Any = object()
 
@@ -192,14 +190,10 @@ def decide(
     program: Program, facts: dict[str, Any], params: dict[str, Any], day: date, reach: Reach, why: Explanation
 ) -> tuple[list[MeasureOutcome], list[TierOutcome], list[str]]:
     """Every measure's and tier's outcome, and the targets counted, for one profile."""
-    tables = why.tables
-    d = Decide(program, [] if tables else None)
-    if tables:  # tables with assumed rows log the row each look-up hits, as in ``Run``
-        assert d.log is not None
-        params = dict(params)
-        for name, notes in tables.items():
-            if params.get(name) is not UNKNOWN:
-                params[name] = RecordingTable(params[name], notes, d.log)
+    log: list[Assumption] | None = [] if why.tables else None  # the assumed table rows hit
+    d = Decide(program, log)
+    if log is not None:
+        params = recording(params, why.tables, log)
     env = why.env = Env(facts, params, day, d)
     try:
         with localcontext(CONTEXT):

@@ -30,7 +30,7 @@ from zjtx_rules.package.spec import (
     CriterionSpec,
     OutputSpec,
 )
-from zjtx_rules.program.assumptions import Assumption, RecordingTable, Refs, unique
+from zjtx_rules.program.assumptions import Assumption, Refs, recording, unique
 from zjtx_rules.program.model import CompiledCondition, CompiledCriterion, CompiledTier, Program
 
 FEN = Decimal("0.01")
@@ -288,12 +288,7 @@ def explain(
     reads more than statuses and amounts (``zjtx_rules.evaluate.decide``)."""
     run = Run(rules, reasons)
     run.assumed = assumed
-    if tables:  # tables with assumed rows log the row each look-up hits
-        params = dict(params)
-        for name, notes in tables.items():
-            if params.get(name) is not UNKNOWN:
-                params[name] = RecordingTable(params[name], notes, run.log)
-    env = Env(facts, params, day, run)
+    env = Env(facts, recording(params, tables, run.log), day, run)  # assumed rows hit are logged
     try:
         with localcontext(CONTEXT):
             measures = {m.id: run.measure(m.id, env) for m in rules.measures}

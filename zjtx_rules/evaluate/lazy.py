@@ -31,7 +31,7 @@ from zjtx_rules.evaluate.result import (
 )
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
-from zjtx_rules.program.assumptions import Assumption, RecordingTable, unique
+from zjtx_rules.program.assumptions import Assumption, recording, unique
 from zjtx_rules.program.model import (
     CompiledCondition,
     CompiledCriterion,
@@ -130,13 +130,7 @@ class Explanation:
     def run(self) -> tuple[Run, Env]:
         run = Run(self.program, False)  # reasons come from the decision (``DecidedMeasure``)
         run.assumed = self.assumed
-        params = self.params
-        if self.tables:  # tables with assumed rows log the row each look-up hits
-            params = dict(params)
-            for name, notes in self.tables.items():
-                if params.get(name) is not UNKNOWN:
-                    params[name] = RecordingTable(params[name], notes, run.log)
-        return run, Env(self.facts, params, self.day, run)
+        return run, Env(self.facts, recording(self.params, self.tables, run.log), self.day, run)
 
     def measure(self, mid: str) -> MeasureOutcome:
         run, env = self.run

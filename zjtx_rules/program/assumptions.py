@@ -25,6 +25,7 @@ from typing import Any
 from zjtx_rules.expr.builtins import REGISTRY
 from zjtx_rules.expr.nodes import Call, Field, Name, Node, walk
 from zjtx_rules.expr.types import MeasureTy
+from zjtx_rules.expr.values import UNKNOWN
 from zjtx_rules.program.periods import History
 from zjtx_rules.program.tables import TableVersion
 
@@ -161,6 +162,20 @@ class RecordingTable:
     def values(self) -> list[Any]:
         self.log.extend(n for n in (*self.notes.rows, self.notes.default) if n is not None)
         return self.version.values()
+
+
+def recording(
+    params: dict[str, Any], tables: Mapping[str, TableNotes], log: list[Assumption]
+) -> dict[str, Any]:
+    """``params`` with each table that has assumed rows (``tables``) wrapped in a
+    ``RecordingTable`` logging into ``log``; ``params`` itself when there is none."""
+    if not tables:
+        return params
+    out = dict(params)
+    for name, notes in tables.items():
+        if out.get(name) is not UNKNOWN:
+            out[name] = RecordingTable(out[name], notes, log)
+    return out
 
 
 @dataclass
