@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import json
 import random
 import re
 import types
@@ -28,7 +29,7 @@ import zjtx_rules
 from tests.conftest import ROOT, _Tables, scope
 from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.expr.check import check
-from zjtx_rules.expr.codegen import ATTRIBUTES, HELPERS, Generated, generate, generated
+from zjtx_rules.expr.codegen import ATTRIBUTES, HELPERS, Deferred, Generated, generate, generated
 from zjtx_rules.expr.compile import Compiled, Env, compile_expr
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, walk
@@ -161,7 +162,8 @@ def assert_runs_what_was_checked(fn: Compiled, gen: Generated) -> None:
 
 
 def compiled_functions(rules: RuleSet) -> Iterator[Compiled]:
-    yield from rules.derived.values()
+    # a derived value compiles on its first call (Deferred): compile each the way that call does
+    yield from (fn.compile() if isinstance(fn, Deferred) else fn for fn in list(rules.derived.values()))
     yield from rules.target_fns.values()
     for m in rules.measures:
         yield from (c.fn for c in m.conditions)
@@ -208,6 +210,19 @@ def test_codegen_compiles_only_modules_and_runs_no_code_at_compile_time() -> Non
 
 
 # --- the contract holds for every expression of the packages and for random ones ------------
+
+
+def test_a_derived_value_compiles_on_its_first_call_and_then_runs_that_code() -> None:
+    rules = zjtx_rules.load_rules(ROOT / "rules" / "liangjiang_zjtx_2022")  # its own: nothing ran yet
+    deferred = dict(rules.derived)
+    assert all(isinstance(fn, Deferred) and generated(fn) is not None for fn in deferred.values())
+    profile = json.loads((ROOT / "examples" / "profiles" / "little_giant_11_talents.json").read_text("utf-8"))
+    before = rules.evaluate(profile).to_json()
+    ran = {n: fn for n, fn in rules.derived.items() if not isinstance(fn, Deferred)}
+    assert ran and all(isinstance(fn, types.FunctionType) for fn in ran.values())
+    assert rules.evaluate(profile).to_json() == before
+    for name, fn in ran.items():
+        assert_runs_what_was_checked(fn, generate(deferred[name].node))  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("which", ["rules", "mini"])

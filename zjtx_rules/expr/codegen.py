@@ -145,8 +145,31 @@ _REGISTRY: weakref.WeakKeyDictionary[Callable[..., Any], Node] = weakref.WeakKey
 def generated(fn: Callable[..., Any]) -> Generated | None:
     """The generated module behind a compiled function (None for anything else), rebuilt from
     the tree it was compiled from: the same module, name for name."""
-    node = _REGISTRY.get(fn)
+    node = fn.node if isinstance(fn, Deferred) else _REGISTRY.get(fn)
     return None if node is None else generate(node)
+
+
+class Deferred:
+    """A derived value's function until its first call, which compiles it and puts the compiled
+    function in its place in ``table``.
+
+    Why: a code object is about 1.3 KB, and its generated module many times that while it is
+    built. A package of 20,000 derived values compiled every one at load (64 MB of code and 28 s
+    for ``zjtx check``, which runs none of them); now a value costs that only once something
+    reads it. The tree was checked at load, so compiling it later cannot fail on the rules."""
+
+    __slots__ = ("name", "node", "table")
+
+    def __init__(self, node: Node, table: dict[str, Any], name: str) -> None:
+        self.node, self.table, self.name = node, table, name
+
+    def compile(self) -> Compiled:
+        """Compile now, and put the function in this one's place."""
+        fn = self.table[self.name] = compile_node(self.node)  # two threads may both compile: same code
+        return fn
+
+    def __call__(self, env: Any) -> Any:
+        return self.compile()(env)
 
 
 def generate(node: Node) -> Generated:

@@ -82,6 +82,9 @@ class Build:
         self.checking: list[str] = []
         self.constants: set[Decimal] = set()  # every number the rules compare against
         self.trees: dict[str, Node] = {}  # every parsed expression by its text, for the readers
+        # trees ``graph.chain_limit`` parsed, by text, each taken by the first check of its text
+        # (checking annotates a tree for its scope, so a second check of that text parses again)
+        self.unchecked: dict[str, Node] = {}
         self.choice_specs: dict[str, tuple[AssumptionSpec, Site]] = {}
         self.derived_choices: dict[str, list[str]] = {}
         self.book = AssumptionBook()
@@ -133,7 +136,9 @@ class Build:
     ) -> Node | None:
         scope = scope or self.scope()
         try:
-            node = parse(text)
+            node = self.unchecked.pop(text, None)
+            if node is None:
+                node = parse(text)
             self.trees.setdefault(text, node)
             self.constants.update(n.value for n in walk(node) if isinstance(n, Num))
             checker = Checker(scope)

@@ -48,10 +48,12 @@ def chain_limit(
     for name, exprs in texts.items():
         depth, uses = 0, set()
         for text in exprs:
-            try:
-                node = parse(text)
-            except ExprError:
-                continue  # reported, with its location, when the expression is checked
+            node = b.unchecked.get(text)
+            if node is None:
+                try:
+                    node = b.unchecked[text] = parse(text)  # kept: the check takes it (Build.expr)
+                except ExprError:
+                    continue  # reported, with its location, when the expression is checked
             depth = max(depth, tree_depth(node))
             uses |= {n.name for n in walk(node) if isinstance(n, NameNode) and n.name in texts}
         items[name] = (depth, uses)
