@@ -15,7 +15,7 @@ import json
 import random
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -29,8 +29,17 @@ import zjtx_rules
 from tests.conftest import ROOT, _Tables, scope
 from zjtx_rules.evaluate.ruleset import RuleSet
 from zjtx_rules.expr.check import check
-from zjtx_rules.expr.codegen import ATTRIBUTES, HELPERS, Deferred, Generated, generate, generated
+from zjtx_rules.expr.codegen import (
+    ATTRIBUTES,
+    HELPERS,
+    Deferred,
+    Generated,
+    generate,
+    generated,
+    tree_of,
+)
 from zjtx_rules.expr.compile import Compiled, Env, compile_expr
+from zjtx_rules.expr.decision import generate_measure
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, walk
 from zjtx_rules.expr.parser import parse
@@ -91,11 +100,13 @@ ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     ast.Sub,
     ast.Mult,
     ast.Div,
+    ast.Dict,  # only empty: a measure's outputs
 )
 
 
-def assert_contract(gen: Generated) -> None:
-    """Walk one generated module and check every rule of the contract."""
+def assert_contract(gen: Generated, outputs: Collection[str] = ()) -> None:
+    """Walk one generated module and check every rule of the contract (``outputs``: the
+    names of the measure's outputs, keys of the dict a measure's decision returns)."""
     defined = set(gen.constants)
     loaded: set[str] = set()
     rule_strings: set[str] = set()
@@ -114,11 +125,17 @@ def assert_contract(gen: Generated) -> None:
             defined.add(n.name)
         elif isinstance(n, ast.Attribute):
             assert n.attr in ATTRIBUTES, f"attribute {n.attr!r}"
+        elif isinstance(n, ast.Dict):
+            assert not n.keys
         elif isinstance(n, ast.Call):
             assert not n.keywords
             assert isinstance(n.func, ast.Name | ast.Attribute)
         elif isinstance(n, ast.Tuple):
-            assert all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in n.elts)
+            # the strings of an ``in`` list (folded to one constant), or a measure's decision
+            # returned: generated names and the list of its conditions' values
+            assert all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in n.elts) or all(
+                isinstance(x, ast.Name | ast.List) for x in n.elts
+            )
         elif isinstance(n, ast.Constant):
             v = n.value
             if isinstance(v, str):
@@ -131,9 +148,10 @@ def assert_contract(gen: Generated) -> None:
         assert isinstance(value, Decimal | date)
     # the constant table holds numbers and dates of this expression, and every string constant
     # is a string, name or field of this expression: nothing enters from elsewhere
-    values = {(type(n.value), str(n.value)) for n in walk(gen.node) if isinstance(n, Num | DateLit)}
+    trees = [n for tree in gen.trees for n in walk(tree)]
+    values = {(type(n.value), str(n.value)) for n in trees if isinstance(n, Num | DateLit)}
     assert {(type(v), str(v)) for v in gen.constants.values()} <= values
-    assert rule_strings <= _strings_of(gen.node)
+    assert rule_strings <= set().union(outputs, *map(_strings_of, gen.trees))
 
 
 def _strings_of(tree: Node) -> set[str]:
@@ -235,6 +253,30 @@ def test_every_generated_function_of_a_package_keeps_the_contract(which: str, re
         assert gen is not None
         assert_contract(gen)
         assert_runs_what_was_checked(fn, gen)
+
+
+@pytest.mark.parametrize("which", ["rules", "mini"])
+def test_every_measure_decision_keeps_the_contract_and_is_built_from_its_checked_trees(
+    which: str, request: Any
+) -> None:
+    rules: RuleSet = request.getfixturevalue(which)
+    for m in rules.measures:
+        assert m.decision is not None
+        gen = generate_measure(
+            [tree_of(c.fn) for c in m.conditions],  # type: ignore[misc]
+            [(o.name, tree_of(o.fn)) for o in m.outputs],  # type: ignore[misc]
+            {o.name for o in m.always},
+        )
+        assert gen.trees == (*(tree_of(c.fn) for c in m.conditions), *(tree_of(o.fn) for o in m.outputs))
+        assert_contract(gen, [o.name for o in m.outputs])
+        assert_runs_what_was_checked(m.decision, gen)
+
+
+def test_the_reference_runs_no_measure_decision() -> None:
+    """The interpreter's stand-ins have no generated tree, so the decide pass of the
+    reference rule set runs them one by one: the comparisons below test generated code."""
+    assert all(m.decision is None for m in BUNDLED_REF.measures)
+    assert all(m.decision is not None for m in BUNDLED_RULES.measures)
 
 
 def test_the_contract_walker_rejects_a_foreign_name_attribute_or_value() -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from zjtx_rules.errors import EvaluationError
 from zjtx_rules.evaluate.engine import active, judge, tier_status
-from zjtx_rules.evaluate.lazy import DecidedMeasure, DecidedTier, Explanation, Judged, headers
+from zjtx_rules.evaluate.lazy import DecidedTier, Explanation, Judged, outcome_classes
 from zjtx_rules.evaluate.result import MeasureOutcome, Status, TierOutcome, TierStatus
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
@@ -105,8 +105,15 @@ class Decide:
             return self._logged(m, env)
         self.current = m.id
         outer = env.locals
-        env.locals = {}
         env.missing = []  # the compiled code records what it misses; nobody reads it here
+        decision = m.decision
+        if decision is not None:  # the same, generated as one function
+            verdict, outputs, self.conditions[m.id] = decision(env)
+            env.locals = outer
+            self.raw[m.id] = outputs
+            self.status[m.id] = verdict
+            return verdict
+        env.locals = {}
         status: Any = True
         values = self.conditions[m.id] = []
         for cond in m.conditions:
@@ -205,11 +212,10 @@ def decide(
             counted = [t for t, fn in program.target_fns.items() if fn(env) is True]
     except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
         raise EvaluationError(d.current or "profile", str(exc) or type(exc).__name__) from None
+    status, raw, conditions, slices = _STATUS, d.raw, d.conditions, d.slices
     measures: list[MeasureOutcome] = [
-        DecidedMeasure(
-            m, h, _STATUS[d.status[m.id]], d.raw[m.id], d.conditions[m.id], d.slices.get(m.id), why
-        )
-        for m, h in zip(program.measures, headers(program, reach), strict=True)
+        cls(status[d.status[m.id]], raw[m.id], conditions[m.id], slices.get(m.id), why)
+        for m, cls in zip(program.measures, outcome_classes(program, reach), strict=True)
     ]
     tiers: list[TierOutcome] = []
     for i, (t, s) in enumerate(zip(program.tiers, statuses, strict=True)):

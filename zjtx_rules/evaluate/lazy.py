@@ -13,9 +13,10 @@ memo brings in what they read). Every field is computed once, when first read.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import localcontext
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar, overload
 
 from zjtx_rules.errors import EvaluationError
@@ -154,36 +155,57 @@ class Explanation:
 
 
 class DecidedMeasure(MeasureOutcome):
-    """A measure's outcome: status and amounts decided, the rest explained when read."""
+    """A measure's outcome: status and amounts decided, the rest explained when read.
 
-    _reach: frozenset[str]  # these three from the header
+    What the measure and the day fix (id, clause, titles, units; the assumptions within
+    reach and their plan) are class attributes of a subclass per measure and day
+    (``outcome_classes``), so that an outcome is made by setting the fields of the profile
+    alone: an evaluation makes one per measure, and copying the fixed ones cost as much."""
+
+    _measure: CompiledMeasure  # these three are the class's (``outcome_classes``)
+    _reach: frozenset[str]
     _plan: Plan | None
-    _conditions: list[CompiledCondition]
 
     def __init__(
         self,
-        m: CompiledMeasure,
-        header: dict[str, Any],
         status: Status,
         raw: dict[str, Any],
         values: list[Any],
-        hits: dict[str, list[Assumption]] | None,
+        hits: Mapping[str, list[Assumption]] | None,
         why: Explanation,
     ) -> None:
-        self.__dict__.update(header)  # what the measure and the day fix (``header``)
         self.status = status
-        self.amounts, self.amount_types = {}, {}
-        self._open = False  # an amount left open by a missing fact
-        for out in m.outputs if status == "eligible" else m.always:
-            v = raw[out.name]
-            if v is UNKNOWN:
-                self._open = True
-                continue
-            self.amounts[out.name] = finish_output(v, out.spec)
-            self.amount_types[out.name] = out.spec.type
         self._values, self._raw = values, raw
-        self._hits = hits or {}
+        self._hits = hits or _NO_HITS
         self._why = why
+
+    @once
+    def amounts(self) -> dict[str, Any]:
+        """The outputs the status reports, with their types and rounding (``finish_output``);
+        one left open by a missing fact is absent."""
+        return self._finished[0]
+
+    @once
+    def amount_types(self) -> dict[str, str]:
+        return self._finished[1]
+
+    @once
+    def _finished(self) -> tuple[dict[str, Any], dict[str, str]]:
+        amounts: dict[str, Any] = {}
+        types: dict[str, str] = {}
+        raw = self._raw
+        if raw:
+            m = self._measure
+            for out in m.outputs if self.status == "eligible" else m.always:
+                v = raw[out.name]
+                if v is not UNKNOWN:
+                    amounts[out.name] = finish_output(v, out.spec)
+                    types[out.name] = out.spec.type
+        return amounts, types
+
+    @property
+    def _conditions(self) -> list[CompiledCondition]:
+        return self._measure.conditions
 
     @once
     def reasons(self) -> list[Reason]:
@@ -208,7 +230,9 @@ class DecidedMeasure(MeasureOutcome):
 
     @once
     def missing(self) -> list[str]:
-        if self.status == "ineligible" or (self.status == "eligible" and not self._open):
+        if self.status == "ineligible" or (
+            self.status == "eligible" and all(v is not UNKNOWN for v in self._raw.values())
+        ):
             return []
         return self._why.measure(self.id).missing
 
@@ -315,28 +339,33 @@ class DecidedTier(TierOutcome):
         return unique(used)
 
 
-# per day (a ``Reach``), each measure's fields that no profile changes
-_HEADERS: weakref.WeakKeyDictionary[Reach, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+# per day (a ``Reach``), each measure's outcome class
+_CLASSES: weakref.WeakKeyDictionary[Reach, list[type[DecidedMeasure]]] = weakref.WeakKeyDictionary()
+_NO_HITS: Mapping[str, list[Assumption]] = MappingProxyType({})
 
 
-def headers(program: Program, reach: Reach) -> list[dict[str, Any]]:
-    """Each measure's fields that no profile changes, on the day of ``reach``."""
-    done = _HEADERS.get(reach)
+def outcome_classes(program: Program, reach: Reach) -> list[type[DecidedMeasure]]:
+    """For each measure, the ``DecidedMeasure`` subclass holding the fields that no profile
+    changes on the day of ``reach``."""
+    done = _CLASSES.get(reach)
     if done is None:
-        done = _HEADERS[reach] = [_header(m, reach) for m in program.measures]
+        done = _CLASSES[reach] = [_outcome_class(m, reach) for m in program.measures]
     return done
 
 
-def _header(m: CompiledMeasure, reach: Reach) -> dict[str, Any]:
+def _outcome_class(m: CompiledMeasure, reach: Reach) -> type[DecidedMeasure]:
     spec = m.spec
-    return {
+    fixed = {
+        "__slots__": (),  # no own fields: the instances keep DecidedMeasure's __dict__
+        "__qualname__": "DecidedMeasure",  # what repr() and tracebacks name
         "id": m.id,
         "clause": spec.clause,
         "title_zh": spec.title_zh,
         "title_en": spec.title_en,
         "benefit": spec.benefit,
         "responsible_units": spec.responsible_units,
+        "_measure": m,
         "_reach": reach.measures[m.id],
         "_plan": reach.plans[m.id],
-        "_conditions": m.conditions,
     }
+    return type("DecidedMeasure", (DecidedMeasure,), fixed)

@@ -128,6 +128,12 @@ class Generated:
     module: ast.Module
     constants: Mapping[str, Any]
     function: str  # the name of the generated function in ``module``
+    parts: tuple[Node, ...] = ()  # every tree of a measure's module (``generate_measure``)
+
+    @property
+    def trees(self) -> tuple[Node, ...]:
+        """The checked trees the module was generated from."""
+        return self.parts or (self.node,)
 
     def source(self) -> str:
         """The module as Python text, for review (``zjtx compile --show``); never executed."""
@@ -142,10 +148,15 @@ _SERIAL = itertools.count(1)
 _REGISTRY: weakref.WeakKeyDictionary[Callable[..., Any], Node] = weakref.WeakKeyDictionary()
 
 
+def tree_of(fn: Callable[..., Any]) -> Node | None:
+    """The checked tree a function was compiled from (None: not compiled here)."""
+    return fn.node if isinstance(fn, Deferred) else _REGISTRY.get(fn)
+
+
 def generated(fn: Callable[..., Any]) -> Generated | None:
     """The generated module behind a compiled function (None for anything else), rebuilt from
     the tree it was compiled from: the same module, name for name."""
-    node = fn.node if isinstance(fn, Deferred) else _REGISTRY.get(fn)
+    node = tree_of(fn)
     return None if node is None else generate(node)
 
 
@@ -188,7 +199,13 @@ def generate(node: Node) -> Generated:
 
 def compile_node(node: Node) -> Compiled:
     """Turn a checked tree into a function ``f(env) -> value`` running generated code."""
-    gen = generate(node)
+    fn = function_of(generate(node))
+    _REGISTRY[fn] = node
+    return fn
+
+
+def function_of(gen: Generated) -> Compiled:
+    """The function of a generated module, with the helpers it names and its constants."""
     module: ast.Module = gen.module
     # a file name of its own, so that profilers and tracebacks tell the functions apart
     code = compile(module, f"<zjtx-rules expression {next(_SERIAL)}>", "exec", dont_inherit=True)
@@ -202,7 +219,6 @@ def compile_node(node: Node) -> Compiled:
     helpers = {k: v for k, v in HELPERS.items() if k in used}
     namespace: dict[str, Any] = {"__builtins__": {}, **helpers, **gen.constants}
     fn: Compiled = types.FunctionType(body, namespace, gen.function)
-    _REGISTRY[fn] = node
     return fn
 
 

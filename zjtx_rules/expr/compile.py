@@ -10,6 +10,9 @@ checker, so a fact read is one dict look-up. Reading a missing fact records its 
 from __future__ import annotations
 
 from zjtx_rules.expr.codegen import compile_node
+from zjtx_rules.expr.codegen import tree_of as tree_of
+from zjtx_rules.expr.decision import Decision as Decision
+from zjtx_rules.expr.decision import compile_measure as compile_measure
 from zjtx_rules.expr.env import Compiled as Compiled
 from zjtx_rules.expr.env import Env as Env
 from zjtx_rules.expr.env import Resolver as Resolver

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from zjtx_rules.expr.compile import Compiled
+from zjtx_rules.expr.compile import Compiled, Decision, compile_measure, tree_of
 from zjtx_rules.expr.nodes import Node
 from zjtx_rules.expr.parser import parse
 from zjtx_rules.package.spec import (
@@ -75,6 +75,18 @@ class CompiledMeasure:
     def always(self) -> list[CompiledOutput]:
         """The outputs reported whatever the status (``report = "always"``)."""
         return [o for o in self.outputs if o.spec.report == "always"]
+
+    @cached_property
+    def decision(self) -> Decision | None:
+        """The measure's conditions, status and outputs as one generated function
+        (``codegen.generate_measure``), compiled when first asked for; None when a condition
+        or output is not generated code (the reference interpreter's stand-ins) or there is
+        nothing to compile."""
+        trees = [tree_of(c.fn) for c in self.conditions]
+        outputs = [(o.name, tree_of(o.fn)) for o in self.outputs]
+        if not (trees or outputs) or None in trees or any(t is None for _, t in outputs):
+            return None
+        return compile_measure(trees, outputs, {o.name for o in self.always})  # type: ignore[arg-type]
 
 
 @dataclass
