@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import localcontext
+from itertools import pairwise
 from typing import Any
 
 from zjtx_rules.errors import EvaluationError
@@ -137,8 +138,22 @@ class Decide:
         log = self.log
         self.current = m.id
         outer = env.locals
-        env.locals = {}
         env.missing = []
+        decision = m.logged_decision
+        if decision is not None:  # the same, generated as one function
+            verdict, outputs, self.conditions[m.id], marks = decision(env, log)
+            env.locals = outer
+            self.raw[m.id] = outputs
+            self.status[m.id] = verdict
+            hit = self.slices[m.id] = {}
+            # marks: the log's length before the conditions, then after each condition and output
+            if marks[-1] > marks[0]:
+                keys = [c.spec.id for c in m.conditions] + ["." + name for name in outputs]
+                for key, (start, end) in zip(keys, pairwise(marks), strict=True):
+                    if end > start:
+                        hit[key] = log[start:end]
+            return verdict
+        env.locals = {}
         status: Any = True
         values = self.conditions[m.id] = []
         hits = self.slices[m.id] = {}

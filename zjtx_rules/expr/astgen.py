@@ -42,8 +42,9 @@ def arguments(*names: str) -> ast.arguments:
     )
 
 
-def function(name: str, param: str, body: list[ast.stmt]) -> ast.FunctionDef:
-    func = ast.FunctionDef(name=name, args=arguments(param), body=body, decorator_list=[], returns=None)
+def function(name: str, param: str, body: list[ast.stmt], *more: str) -> ast.FunctionDef:
+    args = arguments(param, *more)
+    func = ast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None)
     if sys.version_info >= (3, 12):
         func.type_params = []
     return func

@@ -79,14 +79,24 @@ class CompiledMeasure:
     @cached_property
     def decision(self) -> Decision | None:
         """The measure's conditions, status and outputs as one generated function
-        (``codegen.generate_measure``), compiled when first asked for; None when a condition
-        or output is not generated code (the reference interpreter's stand-ins) or there is
-        nothing to compile."""
+        (``expr.decision``), compiled when first asked for; None when a condition or output is
+        not generated code (the reference interpreter's stand-ins) or there is nothing to
+        compile."""
+        return self._decision(False)
+
+    @cached_property
+    def logged_decision(self) -> Decision | None:
+        """``decision``, also reporting where each condition and output ends in the log of
+        assumed table rows hit (for a day when a table has assumed rows)."""
+        return self._decision(True)
+
+    def _decision(self, logged: bool) -> Decision | None:
         trees = [tree_of(c.fn) for c in self.conditions]
         outputs = [(o.name, tree_of(o.fn)) for o in self.outputs]
         if not (trees or outputs) or None in trees or any(t is None for _, t in outputs):
             return None
-        return compile_measure(trees, outputs, {o.name for o in self.always})  # type: ignore[arg-type]
+        always = {o.name for o in self.always}
+        return compile_measure(trees, outputs, always, logged)  # type: ignore[arg-type]
 
 
 @dataclass
