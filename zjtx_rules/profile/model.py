@@ -190,10 +190,12 @@ class ProfileValidator:
             out: dict[str, Any] = self.adapter.validate_python(doc)
         except ValidationError as exc:
             raise ProfileError(issues_of(exc.errors(include_url=False), self.facts)) from None
-        known = {k: v for k, v in out.items() if v is not None}
+        # pydantic's dicts are new ones: copied only where a null is to be dropped
+        known = {k: v for k, v in out.items() if v is not None} if None in out.values() else out
         for name in self._lists:
-            if name in known:
-                known[name] = [{k: v for k, v in item.items() if v is not None} for item in known[name]]
+            items = known.get(name)
+            if items is not None and any(None in item.values() for item in items):
+                known[name] = [{k: v for k, v in item.items() if v is not None} for item in items]
         return known
 
     def warnings(self, known: Mapping[str, Any]) -> list[Message]:
