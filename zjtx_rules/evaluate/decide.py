@@ -205,6 +205,25 @@ class Decide:
         return tier_status(statuses)
 
 
+def _measures(d: Decide, program: Program, env: Env) -> None:
+    """``Decide.measure`` of each measure not yet decided, in order, with the bookkeeping of
+    its decision function inlined: about a sixth of the decide pass on the LJ workload."""
+    status, raw, conditions = d.status, d.raw, d.conditions
+    for m in program.measures:
+        mid = m.id
+        if mid in status:  # decided already, as another measure's condition read it
+            continue
+        decision = m.decision
+        if decision is None:
+            d.measure(m, env)
+            continue
+        d.current = mid
+        env.missing = []
+        verdict, raw[mid], conditions[mid] = decision(env)
+        status[mid] = verdict
+    env.locals = {}  # as ``Decide.measure`` leaves it
+
+
 _STATUS: dict[Any, Status] = {True: "eligible", False: "ineligible", UNKNOWN: "undetermined"}
 
 
@@ -219,9 +238,12 @@ def decide(
     env = why.env = Env(facts, params, day, d)
     try:
         with localcontext(CONTEXT):
-            for m in program.measures:
-                if m.id not in d.status:
-                    d.measure(m, env)
+            if log is None:
+                _measures(d, program, env)
+            else:
+                for m in program.measures:
+                    if m.id not in d.status:
+                        d.measure(m, env)
             statuses = [d.tier(t, env) for t in program.tiers]
             env.missing = []
             counted = [t for t, fn in program.target_fns.items() if fn(env) is True]
