@@ -9,6 +9,7 @@ holding only the facts given: a fact that is absent (or null) is *unknown*, not 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 from typing import Annotated, Any, Literal, NotRequired, Required
 
 from pydantic import ConfigDict, Field, StrictBool, StrictStr, TypeAdapter, ValidationError, WithJsonSchema
@@ -25,6 +26,8 @@ from zjtx_rules.profile.formats import decimal_pattern as decimal_pattern
 from zjtx_rules.profile.json_input import MAX_PROFILE_BYTES as MAX_PROFILE_BYTES
 from zjtx_rules.profile.json_input import parse_json as parse_json
 from zjtx_rules.profile.wording import issues_of, json_path
+
+_NONE = type(None)
 
 # GB 32100-2015 unified social credit code: 31-character alphabet, weights 3^i mod 31.
 _CC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -190,11 +193,13 @@ class ProfileValidator:
             out: dict[str, Any] = self.adapter.validate_python(doc)
         except ValidationError as exc:
             raise ProfileError(issues_of(exc.errors(include_url=False), self.facts)) from None
-        # pydantic's dicts are new ones: copied only where a null is to be dropped
-        known = {k: v for k, v in out.items() if v is not None} if None in out.values() else out
+        # pydantic's dicts are new ones: copied only where a null is to be dropped. (Looking
+        # for NoneType among the types compares type objects; ``None in values`` compared
+        # each Decimal with None, 4 µs a profile.)
+        known = {k: v for k, v in out.items() if v is not None} if _NONE in map(type, out.values()) else out
         for name in self._lists:
             items = known.get(name)
-            if items is not None and any(None in item.values() for item in items):
+            if items is not None and _NONE in map(type, chain.from_iterable(map(dict.values, items))):
                 known[name] = [{k: v for k, v in item.items() if v is not None} for item in items]
         return known
 
