@@ -212,6 +212,36 @@ def test_decimal_pattern_accepts_exactly_the_numbers_in_bounds(
     assert bool(re.fullmatch(decimal_pattern(lo, hi, inclusive, places), text)) == expected
 
 
+_RULES = zjtx_rules.load_rules()
+_NUMBERS = ("int", "money", "number", "ratio")
+_NUMBER_FACTS = sorted(n for n, f in _RULES.program.facts.items() if f.type in _NUMBERS)
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(
+    fact=st.sampled_from(_NUMBER_FACTS),
+    whole=st.one_of(st.integers(0, 3), st.integers(0, 10**9), st.integers(10**14, 10**21)),
+    fraction=st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,4}0?", fullmatch=True)),
+    negative=st.booleans(),
+)
+def test_a_decimal_string_is_taken_or_refused_as_its_decimal_is(
+    fact: str, whole: int, fraction: str, negative: bool
+) -> None:
+    """A string is converted without pydantic-core's check of bounds and places (its pattern
+    spells them out): whatever a string gives, its Decimal gives too."""
+    text = ("-" if negative else "") + str(whole) + fraction
+
+    def outcome(value: object) -> object:
+        try:
+            return _RULES.validate_profile({"id": "x", fact: value})[fact]
+        except ProfileError:
+            return "refused"
+
+    as_text = outcome(text)
+    if as_text != "refused":
+        assert as_text == outcome(Decimal(text)) and str(as_text) == text
+
+
 def _nested(depth: int, leaf: object = "x") -> object:
     doc = leaf
     for i in range(depth):

@@ -124,7 +124,9 @@ def number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
                 ),
                 "as-float",
             ),
-            (cs.chain_schema([cs.str_schema(strict=True, pattern=pattern), dec]), "as-text"),
+            # the pattern spells out the bounds and the places, so the conversion needs no
+            # check: pydantic-core's check of decimal places cost 0.7 µs a number (issue 21)
+            (cs.chain_schema([cs.str_schema(strict=True, pattern=pattern), cs.decimal_schema()]), "as-text"),
         ],
         mode="left_to_right",
     )
