@@ -162,9 +162,11 @@ class DecidedMeasure(MeasureOutcome):
     (``outcome_classes``), so that an outcome is made by setting the fields of the profile
     alone: an evaluation makes one per measure, and copying the fixed ones cost as much."""
 
-    _measure: CompiledMeasure  # these three are the class's (``outcome_classes``)
+    _measure: CompiledMeasure  # these four are the class's (``outcome_classes``)
+    _conditions: list[CompiledCondition]
     _reach: frozenset[str]
     _plan: Plan | None
+    _open = False  # an amount left open by a missing fact
 
     def __init__(
         self,
@@ -175,37 +177,19 @@ class DecidedMeasure(MeasureOutcome):
         why: Explanation,
     ) -> None:
         self.status = status
+        self.amounts, self.amount_types = {}, {}
+        if raw:
+            m = self._measure
+            for out in m.outputs if status == "eligible" else m.always:
+                v = raw[out.name]
+                if v is UNKNOWN:
+                    self._open = True
+                    continue
+                self.amounts[out.name] = finish_output(v, out.spec)
+                self.amount_types[out.name] = out.spec.type
         self._values, self._raw = values, raw
         self._hits = hits or _NO_HITS
         self._why = why
-
-    @once
-    def amounts(self) -> dict[str, Any]:
-        """The outputs the status reports, with their types and rounding (``finish_output``);
-        one left open by a missing fact is absent."""
-        return self._finished[0]
-
-    @once
-    def amount_types(self) -> dict[str, str]:
-        return self._finished[1]
-
-    @once
-    def _finished(self) -> tuple[dict[str, Any], dict[str, str]]:
-        amounts: dict[str, Any] = {}
-        types: dict[str, str] = {}
-        raw = self._raw
-        if raw:
-            m = self._measure
-            for out in m.outputs if self.status == "eligible" else m.always:
-                v = raw[out.name]
-                if v is not UNKNOWN:
-                    amounts[out.name] = finish_output(v, out.spec)
-                    types[out.name] = out.spec.type
-        return amounts, types
-
-    @property
-    def _conditions(self) -> list[CompiledCondition]:
-        return self._measure.conditions
 
     @once
     def reasons(self) -> list[Reason]:
@@ -230,9 +214,7 @@ class DecidedMeasure(MeasureOutcome):
 
     @once
     def missing(self) -> list[str]:
-        if self.status == "ineligible" or (
-            self.status == "eligible" and all(v is not UNKNOWN for v in self._raw.values())
-        ):
+        if self.status == "ineligible" or (self.status == "eligible" and not self._open):
             return []
         return self._why.measure(self.id).missing
 
@@ -365,6 +347,7 @@ def _outcome_class(m: CompiledMeasure, reach: Reach) -> type[DecidedMeasure]:
         "benefit": spec.benefit,
         "responsible_units": spec.responsible_units,
         "_measure": m,
+        "_conditions": m.conditions,
         "_reach": reach.measures[m.id],
         "_plan": reach.plans[m.id],
     }
