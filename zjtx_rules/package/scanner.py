@@ -8,6 +8,7 @@ its value starts. It never evaluates anything; values come from ``tomllib`` alon
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 
@@ -23,63 +24,47 @@ def _tokenize(text: str) -> list[Token]:
     return list(_tokens(text))
 
 
+# One alternative per token, tried in this order at each position; every character starts
+# one of them, so the matches cover the text. Strings end as TOML's do, and one that is not
+# closed ends with its line (a basic or literal string, its newline included) or with the
+# text (a triple-quoted one); a backslash in a basic string takes the next character,
+# whatever it is. Closing quotes run on: \"\"\"ab\"\"\"\" ends on the last one.
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r]+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<punct>[\[\]{},=\n])
+  | (?P<str>
+        "{3}(?:\\[\s\S]?|(?!"{3})[^\\])*(?:"{3}"*|\Z)
+      | '{3}(?:(?!'{3})[\s\S])*(?:'{3}'*|\Z)
+      | "(?:\\[\s\S]?|[^"\\\n])*["\n]?
+      | '[^'\n]*['\n]?
+    )
+  | (?P<bare>[^ \t\r\#"'\[\]{},=\n]+)
+    """,
+    re.VERBOSE,
+)
+
+
 def _tokens(text: str) -> Iterator[Token]:
-    """``_tokenize`` one token at a time (a token list takes about 40 bytes per byte of text)."""
-    i, line, col, n = 0, 1, 1, len(text)
+    """``_tokenize`` one token at a time (a token list takes about 40 bytes per byte of text).
 
-    def advance(upto: int) -> None:
-        nonlocal i, line, col
-        chunk = text[i:upto]
-        nl = chunk.count("\n")
-        if nl:
-            line += nl
-            col = len(chunk) - chunk.rfind("\n")
-        else:
-            col += len(chunk)
-        i = upto
-
-    while i < n:
-        c = text[i]
-        if c in " \t\r":
-            advance(i + 1)
-        elif c == "#":
-            j = text.find("\n", i)
-            advance(n if j < 0 else j)
-        elif c in _PUNCT:
-            yield ("punct", c, line, col)
-            advance(i + 1)
-        elif c in "\"'":
-            end = _string_end(text, i)
-            yield ("str", text[i:end], line, col)
-            advance(end)
-        else:
-            j = i
-            while j < n and text[j] not in " \t\r#\"'" and text[j] not in _PUNCT:
-                j += 1
-            yield ("bare", text[i:j], line, col)
-            advance(j)
-
-
-def _string_end(text: str, i: int) -> int:
-    """Where the string starting at ``i`` (a quote) ends: after its closing quote, or at the
-    end of its line (or of the text) when it is not closed."""
-    c, n = text[i], len(text)
-    triple = text.startswith(c * 3, i)
-    q = c * 3 if triple else c
-    j = i + len(q)
-    while j < n:
-        if c == '"' and text[j] == "\\":
-            j += 2
+    One regular expression, not a loop over characters: scanning the rule files was 40% of
+    loading a package (issue 21)."""
+    line, line_start = 1, 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "ws" or kind == "comment":
             continue
-        if text.startswith(q, j):
-            break
-        if not triple and text[j] == "\n":
-            break
-        j += 1
-    end = min(n, j + len(q))
-    while triple and end < n and text[end] == c:  # """ab"""" ends on the last quote
-        end += 1
-    return end
+        tok = m.group()
+        start = m.start()
+        yield (kind, tok, line, start - line_start + 1)  # type: ignore[misc]
+        if kind == "bare" or (kind == "punct" and tok != "\n"):
+            continue
+        newlines = tok.count("\n")
+        if newlines:
+            line += newlines
+            line_start = start + tok.rfind("\n") + 1
 
 
 def _key_text(tok: Token) -> list[str]:
