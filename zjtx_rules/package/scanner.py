@@ -24,23 +24,24 @@ def _tokenize(text: str) -> list[Token]:
     return list(_tokens(text))
 
 
-# One alternative per token, tried in this order at each position; every character starts
-# one of them, so the matches cover the text. Strings end as TOML's do, and one that is not
+# Blanks and comments, then one alternative per token, tried in this order; every other
+# character starts one of them, so the matches cover the text. Strings end as TOML's do, and one that is not
 # closed ends with its line (a basic or literal string, its newline included) or with the
 # text (a triple-quoted one); a backslash in a basic string takes the next character,
 # whatever it is. Closing quotes run on: \"\"\"ab\"\"\"\" ends on the last one.
 _TOKEN = re.compile(
     r"""
-    (?P<ws>[ \t\r]+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<punct>[\[\]{},=\n])
-  | (?P<str>
-        "{3}(?:\\[\s\S]?|(?!"{3})[^\\])*(?:"{3}"*|\Z)
-      | '{3}(?:(?!'{3})[\s\S])*(?:'{3}'*|\Z)
-      | "(?:\\[\s\S]?|[^"\\\n])*["\n]?
-      | '[^'\n]*['\n]?
-    )
-  | (?P<bare>[^ \t\r\#"'\[\]{},=\n]+)
+    (?>(?:[ \t\r]|\#[^\n]*)*)  # blanks and comments before the token, never given back
+    (?:
+        (?P<punct>[\[\]{},=\n])
+      | (?P<str>
+            "{3}(?:\\[\s\S]?|(?!"{3})[^\\])*(?:"{3}"*|\Z)
+          | '{3}(?:(?!'{3})[\s\S])*(?:'{3}'*|\Z)
+          | "(?:\\[\s\S]?|[^"\\\n])*["\n]?
+          | '[^'\n]*['\n]?
+        )
+      | (?P<bare>[^ \t\r\#"'\[\]{},=\n]+)
+    )?  # none only at the end of the text
     """,
     re.VERBOSE,
 )
@@ -54,11 +55,11 @@ def _tokens(text: str) -> Iterator[Token]:
     line, line_start = 1, 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        if kind == "ws" or kind == "comment":
+        if kind is None:  # blanks or a comment ending the text
             continue
-        tok = m.group()
-        start = m.start()
-        yield (kind, tok, line, start - line_start + 1)  # type: ignore[misc]
+        start = m.start(kind)
+        tok = m.group(kind)
+        yield (kind, tok, line, start - line_start + 1)
         if kind == "bare" or (kind == "punct" and tok != "\n"):
             continue
         newlines = tok.count("\n")
