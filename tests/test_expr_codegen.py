@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import itertools
 import json
 import random
 import re
@@ -110,6 +111,7 @@ def assert_contract(gen: Generated, outputs: Collection[str] = ()) -> None:
     defined = set(gen.constants)
     loaded: set[str] = set()
     rule_strings: set[str] = set()
+    returned = {id(n.value) for n in ast.walk(gen.module) if isinstance(n, ast.Return)}
     for n in ast.walk(gen.module):
         assert isinstance(n, ALLOWED_NODES), ast.dump(n)
         if isinstance(n, ast.Name):
@@ -130,12 +132,11 @@ def assert_contract(gen: Generated, outputs: Collection[str] = ()) -> None:
         elif isinstance(n, ast.Call):
             assert not n.keywords
             assert isinstance(n.func, ast.Name | ast.Attribute)
-        elif isinstance(n, ast.Tuple):
-            # the strings of an ``in`` list (folded to one constant), or a measure's decision
-            # returned: generated names and the list of its conditions' values
-            assert all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in n.elts) or all(
-                isinstance(x, ast.Name | ast.List) for x in n.elts
-            )
+        elif isinstance(n, ast.Tuple) and id(n) in returned:
+            # what a measure's decision returns: generated names and the list of its values
+            assert all(isinstance(x, ast.Name | ast.List) for x in n.elts)
+        elif isinstance(n, ast.Tuple):  # the strings of an ``in`` list (folded to one constant)
+            assert all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in n.elts)
         elif isinstance(n, ast.Constant):
             v = n.value
             if isinstance(v, str):
@@ -260,16 +261,18 @@ def test_every_measure_decision_keeps_the_contract_and_is_built_from_its_checked
     which: str, request: Any
 ) -> None:
     rules: RuleSet = request.getfixturevalue(which)
-    for m in rules.measures:
-        assert m.decision is not None
+    for m, logged in itertools.product(rules.measures, (False, True)):
+        fn = m.logged_decision if logged else m.decision
+        assert fn is not None
         gen = generate_measure(
             [tree_of(c.fn) for c in m.conditions],  # type: ignore[misc]
             [(o.name, tree_of(o.fn)) for o in m.outputs],  # type: ignore[misc]
             {o.name for o in m.always},
+            logged,
         )
         assert gen.trees == (*(tree_of(c.fn) for c in m.conditions), *(tree_of(o.fn) for o in m.outputs))
         assert_contract(gen, [o.name for o in m.outputs])
-        assert_runs_what_was_checked(m.decision, gen)
+        assert_runs_what_was_checked(fn, gen)
 
 
 def test_the_reference_runs_no_measure_decision() -> None:

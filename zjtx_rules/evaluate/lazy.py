@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from datetime import date
 from decimal import localcontext
 from types import MappingProxyType
@@ -191,6 +192,14 @@ class DecidedMeasure(MeasureOutcome):
         self._hits = hits or _NO_HITS
         self._why = why
 
+    def __eq__(self, other: object) -> bool:
+        """Field by field, as the dataclass compares, whatever day's class each one is."""
+        if not isinstance(other, DecidedMeasure):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(MeasureOutcome))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass
+
     @once
     def reasons(self) -> list[Reason]:
         """``Run._reason`` for each condition, from the value it took and the values it read."""
@@ -330,8 +339,8 @@ def outcome_classes(program: Program, reach: Reach) -> list[type[DecidedMeasure]
     """For each measure, the ``DecidedMeasure`` subclass holding the fields that no profile
     changes on the day of ``reach``."""
     done = _CLASSES.get(reach)
-    if done is None:
-        done = _CLASSES[reach] = [_outcome_class(m, reach) for m in program.measures]
+    if done is None:  # two threads may both build a list: the first one stored is kept
+        done = _CLASSES.setdefault(reach, [_outcome_class(m, reach) for m in program.measures])
     return done
 
 

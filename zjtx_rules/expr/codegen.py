@@ -16,6 +16,9 @@ The contract, enforced by ``tests/test_expr_codegen.py``:
 - every value from a rule file is an ``ast.Constant`` (strings, booleans, names of facts and
   parameters) or a generated name bound to the constant table (numbers, dates).
 
+``decision.py`` writes a measure's conditions and outputs into one such function, from the
+same blocks, under the same contract.
+
 Semantics are those of the reference interpreter (``interpret.py``): Kleene logic, a missing
 fact recorded in ``env.missing`` where it is read, ``known``/``coalesce`` withdrawing what they
 settle, derived values and measure fields read through ``env.resolver`` (which memoises).
@@ -204,11 +207,11 @@ def compile_node(node: Node) -> Compiled:
     return fn
 
 
-def function_of(gen: Generated) -> Compiled:
+def function_of(gen: Generated, kind: str = "expression") -> Compiled:
     """The function of a generated module, with the helpers it names and its constants."""
     module: ast.Module = gen.module
     # a file name of its own, so that profilers and tracebacks tell the functions apart
-    code = compile(module, f"<zjtx-rules expression {next(_SERIAL)}>", "exec", dont_inherit=True)
+    code = compile(module, f"<zjtx-rules {kind} {next(_SERIAL)}>", "exec", dont_inherit=True)
     assert isinstance(code, types.CodeType)
     # The module holds one function definition: make the function from its code object with
     # the helpers and the constant table as its globals. Nothing is executed here.

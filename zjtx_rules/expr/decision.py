@@ -106,5 +106,5 @@ def compile_measure(
     conditions: Sequence[Node], outputs: Sequence[tuple[str, Node]], always: Collection[str], logged: bool
 ) -> Decision:
     """Compile a measure's decision (``generate_measure``)."""
-    fn: Decision = function_of(generate_measure(conditions, outputs, always, logged))
+    fn: Decision = function_of(generate_measure(conditions, outputs, always, logged), "measure")
     return fn
