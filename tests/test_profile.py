@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import re
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import zjtx_rules
+from tests.conftest import MINI
 from zjtx_rules import ProfileError
 from zjtx_rules.profile.model import credit_code_check_char, decimal_pattern, parse_json
 
@@ -290,3 +293,35 @@ def test_a_ratio_sent_as_a_percentage_gets_the_fraction_to_send() -> None:
     with pytest.raises(zjtx_rules.ProfileError) as err:
         rules.evaluate({"id": "x", "debt_ratio": 1000}, "2025-06-30")
     assert "percentage" not in str(err.value)  # not a percentage either: no guess
+
+
+@pytest.mark.parametrize(
+    ("bounds", "taken"),
+    [
+        ('type = "decimal"\nmin = -100\nmax = 0', {"-5", "-0.5", "0"}),
+        ('type = "decimal"\nmin = 5\nmax = 5', {"5"}),
+        ('type = "ratio"\nmin = 0\nmax = 0', {"0"}),
+        ('type = "int"\nmin = -100\nmax = 0', {"-5", "0"}),
+        ('type = "decimal"\nmin = -100\nbelow = 0', {"-5", "-0.5"}),
+        ('type = "money"\nmin = 0\nbelow = 1000\ndecimals = 0', {"0", "5", "999"}),
+    ],
+    ids=["max-0", "min-is-max", "ratio-0-to-0", "int-max-0", "below-0", "money-decimals-0"],
+)
+def test_a_bound_or_place_count_of_zero_is_a_bound(tmp_path: Path, bounds: str, taken: set[str]) -> None:
+    """Regression: ``below = 0`` and ``decimals = 0`` were read as absent (``or`` on a falsy
+    Decimal), and a bound of 0 or ``min = max`` made a pattern pydantic-core could not build."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(MINI, pkg)
+    facts = next(p for p in sorted(pkg.glob("*.toml")) if "[facts." in p.read_text("utf-8"))
+    texts = 'label_zh = "某值"\nlabel_en = "x"\nquestion_zh = "某值？"\nquestion_en = "x?"\n'
+    extra = f"\n[facts.xx]\n{bounds}\n{texts}"
+    facts.write_text(facts.read_text("utf-8") + extra, "utf-8")
+    rules = zjtx_rules.load_rules(pkg)
+    for text in ("-5", "-0.5", "0", "5", "5.5", "0.55", "999", "1000"):
+        for value in (text, Decimal(text)):
+            try:
+                rules.validate_profile({"id": "x", "xx": value})
+                got = True
+            except ProfileError:
+                got = False
+            assert got == (text in taken), (bounds, value)

@@ -57,7 +57,7 @@ def _digits_range(lo: str, hi: str) -> str:
 def int_range_regex(lo: int, hi: int) -> str:
     """Regex (no anchors) for the integers ``lo..hi`` written without leading zeros."""
     if lo > hi:
-        return "(?!)"
+        return "[^\\s\\S]"  # matches nothing, in Python's, Rust's and JSON Schema's regexes
     parts = []
     for width in range(len(str(lo)), len(str(hi)) + 1):
         a = max(lo, 10 ** (width - 1) if width > 1 else 0)
@@ -99,10 +99,16 @@ def number_type(spec: FieldSpec, kind: str) -> tuple[Any, dict[str, Any]]:
 
     # Facts without a declared bound still get one: 10^20 keeps every value a decimal128.
     lo = spec.min if spec.min is not None else Decimal(-(10**20))
-    hi, inclusive = (spec.max, True) if spec.max is not None else (spec.below or Decimal(10**20), False)
+    hi, inclusive = (spec.max, True) if spec.max is not None else (spec.below, False)
+    if hi is None:  # (not ``spec.below or ...``: a bound of 0 is a bound)
+        hi = Decimal(10**20)
     if lo != lo.to_integral_value() or hi != hi.to_integral_value():
         raise ValueError(f"number bounds must be whole numbers; got {lo}, {hi}")
-    places = 0 if kind == "int" else (spec.decimals or MONEY_PLACES) if kind == "money" else None
+    places = None
+    if kind == "int":
+        places = 0
+    elif kind == "money":
+        places = MONEY_PLACES if spec.decimals is None else spec.decimals
     pattern = decimal_pattern(int(lo), int(hi), inclusive, FRACTION_PLACES if places is None else places)
     le, lt = (hi, None) if inclusive else (None, hi)
     dec = cs.decimal_schema(allow_inf_nan=False, decimal_places=places, ge=lo, le=le, lt=lt)

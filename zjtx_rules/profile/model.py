@@ -85,7 +85,8 @@ def field_annotation(name: str, spec: FieldSpec) -> Any:
         ann = Annotated[list[record], Field(max_length=spec.max_items or 1000)]  # type: ignore[valid-type]
     elif t == "year_money_map":
         money, money_schema = number_type(
-            FieldSpec(type="money", min=spec.min, below=spec.below, decimals=spec.decimals), "money"
+            FieldSpec(type="money", min=spec.min, below=spec.below, max=spec.max, decimals=spec.decimals),
+            "money",
         )
         limit = spec.max_items or 100
         map_schema = {
