@@ -23,7 +23,7 @@ from typing import Any
 
 from zjtx_rules.errors import EvaluationError
 from zjtx_rules.evaluate.engine import active, judge, tier_status
-from zjtx_rules.evaluate.lazy import DecidedTier, Explanation, Judged, outcome_classes
+from zjtx_rules.evaluate.lazy import DecidedMeasure, DecidedTier, Explanation, Judged, headers
 from zjtx_rules.evaluate.result import MeasureOutcome, Status, TierOutcome, TierStatus
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
@@ -251,8 +251,8 @@ def decide(
         raise EvaluationError(d.current or "profile", str(exc) or type(exc).__name__) from None
     status, raw, conditions, slices = _STATUS, d.raw, d.conditions, d.slices
     measures: list[MeasureOutcome] = [
-        cls(status[d.status[m.id]], raw[m.id], conditions[m.id], slices.get(m.id), why)
-        for m, cls in zip(program.measures, outcome_classes(program, reach), strict=True)
+        DecidedMeasure(h, status[d.status[m.id]], raw[m.id], conditions[m.id], slices.get(m.id), why)
+        for m, h in zip(program.measures, headers(program, reach), strict=True)
     ]
     tiers: list[TierOutcome] = []
     for i, (t, s) in enumerate(zip(program.tiers, statuses, strict=True)):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import fields
 from datetime import date
 from decimal import localcontext
 from types import MappingProxyType
@@ -158,12 +157,12 @@ class Explanation:
 class DecidedMeasure(MeasureOutcome):
     """A measure's outcome: status and amounts decided, the rest explained when read.
 
-    What the measure and the day fix (id, clause, titles, units; the assumptions within
-    reach and their plan) are class attributes of a subclass per measure and day
-    (``outcome_classes``), so that an outcome is made by setting the fields of the profile
-    alone: an evaluation makes one per measure, and copying the fixed ones cost as much."""
+    (A subclass per measure and day holding the fixed fields as class attributes made each
+    outcome cheaper to make but every attribute read dearer: 22% more instructions for
+    ``to_compact`` under callgrind, more than making it saved. So the fixed fields are copied
+    from a per-day ``headers`` dict.)"""
 
-    _measure: CompiledMeasure  # these four are the class's (``outcome_classes``)
+    _measure: CompiledMeasure  # these four from the header
     _conditions: list[CompiledCondition]
     _reach: frozenset[str]
     _plan: Plan | None
@@ -171,12 +170,14 @@ class DecidedMeasure(MeasureOutcome):
 
     def __init__(
         self,
+        header: dict[str, Any],
         status: Status,
         raw: dict[str, Any],
         values: list[Any],
         hits: Mapping[str, list[Assumption]] | None,
         why: Explanation,
     ) -> None:
+        self.__dict__.update(header)  # what the measure and the day fix (``headers``)
         self.status = status
         self.amounts, self.amount_types = {}, {}
         if raw:
@@ -191,14 +192,6 @@ class DecidedMeasure(MeasureOutcome):
         self._values, self._raw = values, raw
         self._hits = hits or _NO_HITS
         self._why = why
-
-    def __eq__(self, other: object) -> bool:
-        """Field by field, as the dataclass compares, whatever day's class each one is."""
-        if not isinstance(other, DecidedMeasure):
-            return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(MeasureOutcome))
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass
 
     @once
     def reasons(self) -> list[Reason]:
@@ -330,25 +323,22 @@ class DecidedTier(TierOutcome):
         return unique(used)
 
 
-# per day (a ``Reach``), each measure's outcome class
-_CLASSES: weakref.WeakKeyDictionary[Reach, list[type[DecidedMeasure]]] = weakref.WeakKeyDictionary()
+# per day (a ``Reach``), each measure's fields that no profile changes
+_HEADERS: weakref.WeakKeyDictionary[Reach, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 _NO_HITS: Mapping[str, list[Assumption]] = MappingProxyType({})
 
 
-def outcome_classes(program: Program, reach: Reach) -> list[type[DecidedMeasure]]:
-    """For each measure, the ``DecidedMeasure`` subclass holding the fields that no profile
-    changes on the day of ``reach``."""
-    done = _CLASSES.get(reach)
-    if done is None:  # two threads may both build a list: the first one stored is kept
-        done = _CLASSES.setdefault(reach, [_outcome_class(m, reach) for m in program.measures])
+def headers(program: Program, reach: Reach) -> list[dict[str, Any]]:
+    """Each measure's fields that no profile changes, on the day of ``reach``."""
+    done = _HEADERS.get(reach)
+    if done is None:
+        done = _HEADERS[reach] = [_header(m, reach) for m in program.measures]
     return done
 
 
-def _outcome_class(m: CompiledMeasure, reach: Reach) -> type[DecidedMeasure]:
+def _header(m: CompiledMeasure, reach: Reach) -> dict[str, Any]:
     spec = m.spec
-    fixed = {
-        "__slots__": (),  # no own fields: the instances keep DecidedMeasure's __dict__
-        "__qualname__": "DecidedMeasure",  # what repr() and tracebacks name
+    return {
         "id": m.id,
         "clause": spec.clause,
         "title_zh": spec.title_zh,
@@ -360,4 +350,3 @@ def _outcome_class(m: CompiledMeasure, reach: Reach) -> type[DecidedMeasure]:
         "_reach": reach.measures[m.id],
         "_plan": reach.plans[m.id],
     }
-    return type("DecidedMeasure", (DecidedMeasure,), fixed)
