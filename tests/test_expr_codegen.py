@@ -184,9 +184,9 @@ def compiled_functions(rules: RuleSet) -> Iterator[Compiled]:
     # a derived value compiles on its first call (Deferred): compile each the way that call does
     yield from (fn.compile() if isinstance(fn, Deferred) else fn for fn in list(rules.derived.values()))
     yield from rules.target_fns.values()
-    for m in rules.measures:
-        yield from (c.fn for c in m.conditions)
-        yield from (o.fn for o in m.outputs)
+    for m in rules.measures:  # compiled on their first call too
+        yield from (c.fn.compile() if isinstance(c.fn, Deferred) else c.fn for c in m.conditions)
+        yield from (o.fn.compile() if isinstance(o.fn, Deferred) else o.fn for o in m.outputs)
     for t in rules.tiers:
         yield t.held
         for c in t.criteria:

@@ -164,26 +164,36 @@ def generated(fn: Callable[..., Any]) -> Generated | None:
 
 
 class Deferred:
-    """A derived value's function until its first call, which compiles it and puts the compiled
-    function in its place in ``table``.
+    """A function compiled on its first call: a derived value's, which then puts the compiled
+    function in its place in ``table``, or a condition's or output's (no ``table``), which
+    keeps it and calls it.
 
     Why: a code object is about 1.3 KB, and its generated module many times that while it is
     built. A package of 20,000 derived values compiled every one at load (64 MB of code and 28 s
     for ``zjtx check``, which runs none of them); now a value costs that only once something
-    reads it. The tree was checked at load, so compiling it later cannot fail on the rules."""
+    reads it. A measure's conditions and outputs are decided by its decision function
+    (``decision.py``, built from the same trees), so their own functions run only when an
+    outcome is explained by the eager ``Run``; compiling them at load was a third of loading a
+    package. The tree was checked at load, so compiling it later cannot fail on the rules."""
 
-    __slots__ = ("name", "node", "table")
+    __slots__ = ("fn", "name", "node", "table")
 
-    def __init__(self, node: Node, table: dict[str, Any], name: str) -> None:
+    def __init__(self, node: Node, table: dict[str, Any] | None = None, name: str = "") -> None:
         self.node, self.table, self.name = node, table, name
+        self.fn: Compiled | None = None
 
     def compile(self) -> Compiled:
-        """Compile now, and put the function in this one's place."""
-        fn = self.table[self.name] = compile_node(self.node)  # two threads may both compile: same code
+        """Compile now (once), and put the function in this one's place in ``table``."""
+        fn = self.fn
+        if fn is None:  # two threads may both compile: the same code
+            fn = self.fn = compile_node(self.node)
+            if self.table is not None:
+                self.table[self.name] = fn
         return fn
 
     def __call__(self, env: Any) -> Any:
-        return self.compile()(env)
+        fn = self.fn
+        return (self.compile() if fn is None else fn)(env)
 
 
 def generate(node: Node) -> Generated:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from zjtx_rules import diagnostics as D
 from zjtx_rules.diagnostics import Words
 from zjtx_rules.expr.check import did_you_mean
-from zjtx_rules.expr.compile import compile_expr
+from zjtx_rules.expr.codegen import Deferred
 from zjtx_rules.expr.types import BOOL, MeasureTy
 from zjtx_rules.load.build import OUTPUT_TYPES, TEMPLATE_RE, Build
 from zjtx_rules.load.files import Site
@@ -56,7 +56,7 @@ def measures(b: Build) -> list[CompiledMeasure]:
                 conds.append(
                     CompiledCondition(
                         c,
-                        compile_expr(node),
+                        Deferred(node),  # run when explaining; deciding runs ``decision``
                         tuple(shown),
                         tuple(sorted(names | set(shown))),
                         node,
@@ -77,7 +77,7 @@ def measures(b: Build) -> list[CompiledMeasure]:
                 if ospec.report == "always":
                     for read in sorted(r for r in refs.locals if spec.outputs[r].report != "always"):
                         b.ld.report(D.ALWAYS_READS_PAYMENT(name=read), site, sub=("outputs", oname, "expr"))
-                outputs.append(CompiledOutput(oname, ospec, compile_expr(node), refs, node))
+                outputs.append(CompiledOutput(oname, ospec, Deferred(node), refs, node))
         b.deps[name] = deps
         _benefit(b, spec, site)
         _summary_flags(b, spec, site)
