@@ -16,8 +16,6 @@ KeyPath = tuple[str | int, ...]
 Token = tuple[str, str, int, int]
 Positions = dict[KeyPath, tuple[int, int]]
 
-_PUNCT = set("[]{},=\n")
-
 
 def _tokenize(text: str) -> list[Token]:
     """Tokens as (kind, text, line, col); kinds: punct, str, bare. Comments are dropped."""
