@@ -13,9 +13,12 @@ hundred; the documented run in the README: 20000).
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
 import random
+import shutil
+import tempfile
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -38,6 +41,7 @@ PACKAGES = {
     "liangjiang": ROOT / "rules" / "liangjiang_zjtx_2022",
     "miit": ROOT / "rules" / "miit_innovative_sme_2022",
     "lj_perf_workload": ROOT / "tests" / "compat" / "lj_perf_workload",
+    "mini": ROOT / "tests" / "packages" / "mini",
 }
 COUNT = int(os.environ.get("ZJTX_DIFF_PROFILES", "150"))
 DAYS = (date(2024, 6, 30), date(2023, 3, 1))
@@ -95,10 +99,60 @@ def reference(program: Program) -> Program:
     )
 
 
+# Measures read before they come in file order: the package's decision function decides each
+# after those it reads (``Program.decision_order``).
+CHAINED = """
+[measures.early]
+clause = "3"
+title_zh = "前置"
+title_en = "Early"
+quote = "test"
+benefit = "service"
+responsible_units = ["unit"]
+responsible_units_en = ["unit"]
+[[measures.early.conditions]]
+id = "followed"
+expr = "follow_up.eligible or follow_up.undetermined"
+pass_zh = "已跟进"
+pass_en = "followed up"
+fail_zh = "未跟进"
+fail_en = "not followed up"
+[[measures.early.conditions]]
+id = "large_grant"
+expr = "grant.eligible and grant.amount >= 1000"
+pass_zh = "补助较多"
+pass_en = "a large grant"
+fail_zh = "补助较少"
+fail_en = "a small grant"
+[measures.early.outputs.half]
+type = "money"
+expr = "if grant.ineligible then 0 else grant.amount / 2"
+
+"""
+
+
+@cache
+def _chained() -> Path:
+    """The mini package with ``CHAINED`` before its measures (written once, removed at exit)."""
+    root = Path(tempfile.mkdtemp(prefix="zjtx-chained-"))
+    atexit.register(shutil.rmtree, root, True)
+    shutil.copytree(PACKAGES["mini"], root, dirs_exist_ok=True)
+    measures = root / "measures.toml"
+    measures.write_text(CHAINED + measures.read_text("utf-8"), "utf-8")
+    return root
+
+
 @cache
 def _rules(name: str) -> tuple[RuleSet, Program]:
-    rules = zjtx_rules.load_rules(PACKAGES[name])
+    rules = zjtx_rules.load_rules(_chained() if name == "chained" else PACKAGES[name])
     return rules, reference(rules.program)
+
+
+def test_a_measure_is_decided_after_the_measures_it_reads() -> None:
+    rules, _ = _rules("chained")
+    assert [m.id for m in rules.measures] == ["early", "grant", "follow_up"]
+    assert [m.id for m in rules.program.decision_order] == ["grant", "follow_up", "early"]
+    assert rules.program.decision is not None
 
 
 def expected(
@@ -118,7 +172,7 @@ def _w703(rules: RuleSet, ev: Evaluation) -> list[str]:
     return [m.id + ":" + a.id for m in ev.measures for a in m.assumptions if a.id in rules.book.warn]
 
 
-@pytest.mark.parametrize("name", sorted(PACKAGES))
+@pytest.mark.parametrize("name", sorted([*PACKAGES, "chained"]))
 @pytest.mark.parametrize("missing", [0.0, 0.15])
 def test_decide_matches_the_reference_interpreter(name: str, missing: float) -> None:
     rules, ref = _rules(name)

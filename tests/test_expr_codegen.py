@@ -40,7 +40,7 @@ from zjtx_rules.expr.codegen import (
     tree_of,
 )
 from zjtx_rules.expr.compile import Compiled, Env, compile_expr
-from zjtx_rules.expr.decision import generate_measure
+from zjtx_rules.expr.decision import generate_measure, generate_program
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, walk
 from zjtx_rules.expr.parser import parse
@@ -273,6 +273,44 @@ def test_every_measure_decision_keeps_the_contract_and_is_built_from_its_checked
         assert gen.trees == (*(tree_of(c.fn) for c in m.conditions), *(tree_of(o.fn) for o in m.outputs))
         assert_contract(gen, [o.name for o in m.outputs])
         assert_runs_what_was_checked(fn, gen)
+
+
+@pytest.mark.parametrize("which", ["rules", "mini", "lj_perf_workload"])
+def test_the_package_decision_keeps_the_contract_and_decides_each_measure_after_those_it_reads(
+    which: str, request: Any
+) -> None:
+    if which == "lj_perf_workload":  # measures chained through ``rule.eligible``
+        rules = zjtx_rules.load_rules(ROOT / "tests" / "compat" / which)
+    else:
+        rules = request.getfixturevalue(which)
+    program = rules.program
+    fn = program.decision
+    assert fn is not None
+    order = program.decision_order
+    assert sorted(m.id for m in order) == sorted(m.id for m in rules.measures)
+    gen = generate_program([m.parts for m in order])  # type: ignore[misc]
+    assert gen.trees == tuple(t for m in order for t in _trees(m))
+    outputs = {o.name for m in order for o in m.outputs}
+    assert_contract(gen, outputs | {m.id for m in order})
+    assert_runs_what_was_checked(fn, gen)
+    # every measure read comes earlier in the order: read from the function's locals, never
+    # through the resolver
+    calls = [n.func for n in ast.walk(gen.module) if isinstance(n, ast.Call)]
+    assert "measure_field" not in {f.attr for f in calls if isinstance(f, ast.Attribute)}
+    position = {m.id: i for i, m in enumerate(order)}
+    reads = [
+        (n.obj.ty.name, m.id)
+        for m in order
+        for t in _trees(m)
+        for n in walk(t)
+        if isinstance(n, Field) and isinstance(n.obj.ty, MeasureTy)
+    ]
+    assert reads or which == "rules", "no measure reads another: nothing here to order"
+    assert all(position[read] < position[reader] for read, reader in reads)
+
+
+def _trees(m: Any) -> list[Node]:
+    return [*(tree_of(c.fn) for c in m.conditions), *(tree_of(o.fn) for o in m.outputs)]
 
 
 def test_the_reference_runs_no_measure_decision() -> None:

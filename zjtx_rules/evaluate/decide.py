@@ -206,9 +206,21 @@ class Decide:
 
 
 def _measures(d: Decide, program: Program, env: Env) -> None:
-    """``Decide.measure`` of each measure not yet decided, in order, with the bookkeeping of
-    its decision function inlined: about a sixth of the decide pass on the LJ workload."""
+    """Every measure decided: by the package's decision function when it has one (each
+    measure after those it reads, so the order differs from ``Run``'s only in when a measure
+    read mid-way through another's conditions is decided), else by ``Decide.measure`` of each
+    one not yet decided, in order."""
     status, raw, conditions = d.status, d.raw, d.conditions
+    decide_all = program.decision
+    if decide_all is not None:
+        env.missing = []  # the compiled code records what it misses; nobody reads it here
+        try:
+            decide_all(env, status, raw, conditions)
+        except Exception:  # for the error's message: the measure being decided
+            d.current = next((m.id for m in program.decision_order if m.id not in status), "")
+            raise
+        env.locals = {}
+        return
     for m in program.measures:
         mid = m.id
         if mid in status:  # decided already, as another measure's condition read it

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_rules.expr.compile import Compiled, Decision, compile_measure, tree_of
-from zjtx_rules.expr.nodes import Node
+from zjtx_rules.expr.decision import MeasureParts, ProgramDecision, compile_program
+from zjtx_rules.expr.nodes import Field, Node, walk
 from zjtx_rules.expr.parser import parse
+from zjtx_rules.expr.types import MeasureTy
 from zjtx_rules.package.spec import (
     ConditionSpec,
     CriterionSpec,
@@ -91,12 +93,18 @@ class CompiledMeasure:
         return self._decision(True)
 
     def _decision(self, logged: bool) -> Decision | None:
+        parts = self.parts
+        return None if parts is None else compile_measure(*parts[1:], logged)
+
+    @cached_property
+    def parts(self) -> MeasureParts | None:
+        """What its decision is generated from: id, condition trees, (name, output tree) and
+        the outputs always reported; None when one is not generated code or there are none."""
         trees = [tree_of(c.fn) for c in self.conditions]
         outputs = [(o.name, tree_of(o.fn)) for o in self.outputs]
         if not (trees or outputs) or None in trees or any(t is None for _, t in outputs):
             return None
-        always = {o.name for o in self.always}
-        return compile_measure(trees, outputs, always, logged)  # type: ignore[arg-type]
+        return self.id, trees, outputs, {o.name for o in self.always}  # type: ignore[return-value]
 
 
 @dataclass
@@ -151,6 +159,34 @@ class Program:
     @cached_property
     def by_id(self) -> dict[str, CompiledMeasure]:
         return {m.id: m for m in self.measures}
+
+    @cached_property
+    def decision(self) -> ProgramDecision | None:
+        """Every measure decided by one generated function (``expr.decision.generate_program``),
+        compiled when first asked for; None when a measure has no decision of its own."""
+        parts = [m.parts for m in self.decision_order]
+        if not parts or None in parts:
+            return None
+        return compile_program(parts)  # type: ignore[arg-type]
+
+    @cached_property
+    def decision_order(self) -> tuple[CompiledMeasure, ...]:
+        """The measures in the order ``Decide`` reaches them: in file order, each after the
+        measures it reads, in the order it reads them (the loader refused cycles; a derived
+        value cannot read a measure, as measures are typed after derived values are checked)."""
+        order: dict[str, CompiledMeasure] = {}
+
+        def visit(m: CompiledMeasure) -> None:
+            if m.id not in order:
+                for tree in [*m.parts[1], *(t for _, t in m.parts[2])] if m.parts else []:
+                    for n in walk(tree):
+                        if isinstance(n, Field) and isinstance(n.obj.ty, MeasureTy):
+                            visit(self.by_id[n.obj.ty.name])
+                order[m.id] = m
+
+        for m in self.measures:
+            visit(m)
+        return tuple(order.values())
 
     def tree(self, text: str) -> Node:
         """The checked tree of an expression of this package (parsed once, when it loaded)."""
