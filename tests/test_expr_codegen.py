@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
-import itertools
 import json
 import random
 import re
@@ -40,7 +39,7 @@ from zjtx_rules.expr.codegen import (
     tree_of,
 )
 from zjtx_rules.expr.compile import Compiled, Env, compile_expr
-from zjtx_rules.expr.decision import generate_measure, generate_program
+from zjtx_rules.expr.decision import generate_program
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, walk
 from zjtx_rules.expr.parser import parse
@@ -256,25 +255,6 @@ def test_every_generated_function_of_a_package_keeps_the_contract(which: str, re
         assert_runs_what_was_checked(fn, gen)
 
 
-@pytest.mark.parametrize("which", ["rules", "mini"])
-def test_every_measure_decision_keeps_the_contract_and_is_built_from_its_checked_trees(
-    which: str, request: Any
-) -> None:
-    rules: RuleSet = request.getfixturevalue(which)
-    for m, logged in itertools.product(rules.measures, (False, True)):
-        fn = m.logged_decision if logged else m.decision
-        assert fn is not None
-        gen = generate_measure(
-            [tree_of(c.fn) for c in m.conditions],  # type: ignore[misc]
-            [(o.name, tree_of(o.fn)) for o in m.outputs],  # type: ignore[misc]
-            {o.name for o in m.always},
-            logged,
-        )
-        assert gen.trees == (*(tree_of(c.fn) for c in m.conditions), *(tree_of(o.fn) for o in m.outputs))
-        assert_contract(gen, [o.name for o in m.outputs])
-        assert_runs_what_was_checked(fn, gen)
-
-
 @pytest.mark.parametrize("which", ["rules", "mini", "lj_perf_workload"])
 def test_the_package_decision_keeps_the_contract_and_decides_each_measure_after_those_it_reads(
     which: str, request: Any
@@ -284,15 +264,16 @@ def test_the_package_decision_keeps_the_contract_and_decides_each_measure_after_
     else:
         rules = request.getfixturevalue(which)
     program = rules.program
-    fn = program.decision
-    assert fn is not None
     order = program.decision_order
     assert sorted(m.id for m in order) == sorted(m.id for m in rules.measures)
-    gen = generate_program([m.parts for m in order])  # type: ignore[misc]
-    assert gen.trees == tuple(t for m in order for t in _trees(m))
-    outputs = {o.name for m in order for o in m.outputs}
-    assert_contract(gen, outputs | {m.id for m in order})
-    assert_runs_what_was_checked(fn, gen)
+    for logged in (False, True):
+        fn = program.logged_decision if logged else program.decision
+        assert fn is not None
+        gen = generate_program([m.parts for m in order], logged)  # type: ignore[misc]
+        assert gen.trees == tuple(t for m in order for t in _trees(m))
+        outputs = {o.name for m in order for o in m.outputs}
+        assert_contract(gen, outputs | {m.id for m in order})
+        assert_runs_what_was_checked(fn, gen)
     # every measure read comes earlier in the order: read from the function's locals, never
     # through the resolver
     calls = [n.func for n in ast.walk(gen.module) if isinstance(n, ast.Call)]
@@ -316,8 +297,8 @@ def _trees(m: Any) -> list[Node]:
 def test_the_reference_runs_no_measure_decision() -> None:
     """The interpreter's stand-ins have no generated tree, so the decide pass of the
     reference rule set runs them one by one: the comparisons below test generated code."""
-    assert all(m.decision is None for m in BUNDLED_REF.measures)
-    assert all(m.decision is not None for m in BUNDLED_RULES.measures)
+    assert BUNDLED_REF.program.decision is None and BUNDLED_REF.program.logged_decision is None
+    assert BUNDLED_RULES.program.decision is not None
 
 
 def test_the_contract_walker_rejects_a_foreign_name_attribute_or_value() -> None:

@@ -70,13 +70,9 @@ def evaluate_chunks(
     # it loads nothing: a load is about a second of CPU, as much as 1,000 lines. A spawned
     # one (Windows) starts empty and loads ``rules_dir`` itself.
     fork = sys.platform != "win32"
-    if fork:  # and with the measures' decisions compiled (on first use), not once per worker
+    if fork:  # and with the package's decision compiled (on first use), not once per worker
         logged = bool(rules.assumed_at(as_of)[1])  # a day with assumed table rows
-        if logged:
-            for m in rules.measures:
-                _ = m.logged_decision
-        else:
-            _ = rules.program.decision
+        _ = rules.program.logged_decision if logged else rules.program.decision
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     init = None if fork else _init_worker
     with ctx.Pool(workers, init, () if fork else (rules_dir, as_of, reasons, full)) as pool:

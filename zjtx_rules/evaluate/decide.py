@@ -101,66 +101,21 @@ class Decide:
 
     def measure(self, m: CompiledMeasure, env: Env) -> Any:
         """Every condition (none skipped, so an error is raised where ``Run`` raises it),
-        then the outputs the status reports."""
-        if self.log is not None:
-            return self._logged(m, env)
-        self.current = m.id
-        outer = env.locals
-        env.missing = []  # the compiled code records what it misses; nobody reads it here
-        decision = m.decision
-        if decision is not None:  # the same, generated as one function
-            verdict, outputs, self.conditions[m.id] = decision(env)
-            env.locals = outer
-            self.raw[m.id] = outputs
-            self.status[m.id] = verdict
-            return verdict
-        env.locals = {}
-        status: Any = True
-        values = self.conditions[m.id] = []
-        for cond in m.conditions:
-            v = cond.fn(env)
-            values.append(v)
-            if v is False:
-                status = False
-            elif v is UNKNOWN and status is True:
-                status = UNKNOWN
-        raw: dict[str, Any] = {}
-        for out in m.outputs if status is True else m.always:
-            raw[out.name] = env.locals[out.name] = out.fn(env)
-        env.locals = outer
-        self.raw[m.id] = raw
-        self.status[m.id] = status
-        return status
-
-    def _logged(self, m: CompiledMeasure, env: Env) -> Any:
-        """``measure``, keeping the table rows each condition and output hit."""
-        assert self.log is not None
+        then the outputs the status reports; on a day with assumed table rows, the rows each
+        condition and output hit. (Used where the package has no decision function: the
+        reference interpreter's stand-ins have no generated code.)"""
         log = self.log
         self.current = m.id
         outer = env.locals
-        env.missing = []
-        decision = m.logged_decision
-        if decision is not None:  # the same, generated as one function
-            verdict, outputs, self.conditions[m.id], marks = decision(env, log)
-            env.locals = outer
-            self.raw[m.id] = outputs
-            self.status[m.id] = verdict
-            hit = self.slices[m.id] = {}
-            # marks: the log's length before the conditions, then after each condition and output
-            if marks[-1] > marks[0]:
-                keys = [c.spec.id for c in m.conditions] + ["." + name for name in outputs]
-                for key, (start, end) in zip(keys, pairwise(marks), strict=True):
-                    if end > start:
-                        hit[key] = log[start:end]
-            return verdict
+        env.missing = []  # what the code records as missing; nobody reads it here
         env.locals = {}
         status: Any = True
         values = self.conditions[m.id] = []
         hits = self.slices[m.id] = {}
         for cond in m.conditions:
-            mark = len(log)
+            mark = len(log) if log is not None else 0
             v = cond.fn(env)
-            if len(log) > mark:
+            if log is not None and len(log) > mark:
                 hits[cond.spec.id] = log[mark:]
             values.append(v)
             if v is False:
@@ -169,9 +124,9 @@ class Decide:
                 status = UNKNOWN
         raw: dict[str, Any] = {}
         for out in m.outputs if status is True else m.always:
-            mark = len(log)
+            mark = len(log) if log is not None else 0
             raw[out.name] = env.locals[out.name] = out.fn(env)
-            if len(log) > mark:
+            if log is not None and len(log) > mark:
                 hits["." + out.name] = log[mark:]
         env.locals = outer
         self.raw[m.id] = raw
@@ -210,30 +165,38 @@ def _measures(d: Decide, program: Program, env: Env) -> None:
     measure after those it reads, so the order differs from ``Run``'s only in when a measure
     read mid-way through another's conditions is decided), else by ``Decide.measure`` of each
     one not yet decided, in order."""
-    status, raw, conditions = d.status, d.raw, d.conditions
-    decide_all = program.decision
-    if decide_all is not None:
-        env.missing = []  # the compiled code records what it misses; nobody reads it here
-        try:
-            decide_all(env, status, raw, conditions)
-        except Exception:  # for the error's message: the measure being decided
-            d.current = next((m.id for m in program.decision_order if m.id not in status), "")
-            raise
-        env.locals = {}
+    status, log = d.status, d.log
+    decide_all = program.decision if log is None else program.logged_decision
+    if decide_all is None:
+        for m in program.measures:
+            if m.id not in status:
+                d.measure(m, env)
         return
-    for m in program.measures:
-        mid = m.id
-        if mid in status:  # decided already, as another measure's condition read it
-            continue
-        decision = m.decision
-        if decision is None:
-            d.measure(m, env)
-            continue
-        d.current = mid
-        env.missing = []
-        verdict, raw[mid], conditions[mid] = decision(env)
-        status[mid] = verdict
-    env.locals = {}  # as ``Decide.measure`` leaves it
+    env.missing = []  # the compiled code records what it misses; nobody reads it here
+    try:
+        if log is None:
+            decide_all(env, status, d.raw, d.conditions)
+        else:
+            marks: dict[str, list[int]] = {}
+            decide_all(env, status, d.raw, d.conditions, log, marks)
+            for m in program.measures:
+                d.slices[m.id] = _hits(m, d.raw[m.id], marks[m.id], log)
+    except Exception:  # for the error's message: the measure being decided
+        d.current = next((m.id for m in program.decision_order if m.id not in status), "")
+        raise
+    env.locals = {}
+
+
+def _hits(m: CompiledMeasure, raw: dict[str, Any], marks: list[int], log: list[Assumption]) -> dict[str, Any]:
+    """The table rows each condition and output of ``m`` hit, by condition id and ``.output``,
+    from the log's lengths before its conditions and after each condition and output."""
+    hit: dict[str, Any] = {}
+    if marks[-1] > marks[0]:
+        keys = [c.spec.id for c in m.conditions] + ["." + name for name in raw]
+        for key, (start, end) in zip(keys, pairwise(marks), strict=True):
+            if end > start:
+                hit[key] = log[start:end]
+    return hit
 
 
 _STATUS: dict[Any, Status] = {True: "eligible", False: "ineligible", UNKNOWN: "undetermined"}
@@ -250,12 +213,7 @@ def decide(
     env = why.env = Env(facts, params, day, d)
     try:
         with localcontext(CONTEXT):
-            if log is None:
-                _measures(d, program, env)
-            else:
-                for m in program.measures:
-                    if m.id not in d.status:
-                        d.measure(m, env)
+            _measures(d, program, env)
             statuses = [d.tier(t, env) for t in program.tiers]
             env.missing = []
             counted = [t for t, fn in program.target_fns.items() if fn(env) is True]

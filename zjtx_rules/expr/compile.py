@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from zjtx_rules.expr.codegen import compile_node
 from zjtx_rules.expr.codegen import tree_of as tree_of
-from zjtx_rules.expr.decision import Decision as Decision
-from zjtx_rules.expr.decision import compile_measure as compile_measure
 from zjtx_rules.expr.env import Compiled as Compiled
 from zjtx_rules.expr.env import Env as Env
 from zjtx_rules.expr.env import Resolver as Resolver

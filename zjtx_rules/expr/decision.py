@@ -1,10 +1,11 @@
-"""A measure's decision as one generated function: its conditions, their Kleene conjunction
-and the outputs that status reports, in a single frame.
+"""A package's decision as one generated function: for each measure its conditions, their
+Kleene conjunction and the outputs that status reports, every measure in a single frame.
 
 Why: the decide pass called a function per condition and per output and combined their
-values in Python, a loop that cost more than the expressions did (issue 21). The statements
-of each expression are those ``codegen.generate`` writes for it alone, so the contract of
-``codegen`` (generated names, ``ast.Constant`` values, no text parsed) holds unchanged.
+values in Python, then a function per measure reading the others through the resolver; the
+calls cost more than the expressions did (issue 21). The statements of each expression are
+those ``codegen.generate`` writes for it alone, so the contract of ``codegen`` (generated
+names, ``ast.Constant`` values, no text parsed) holds unchanged.
 """
 
 from __future__ import annotations
@@ -12,73 +13,59 @@ from __future__ import annotations
 import ast
 import types
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
 
 from zjtx_rules.expr.astgen import Atom, assign, call, function, if_, is_, is_unknown, load, method
 from zjtx_rules.expr.codegen import Generated, _Gen, function_of
 from zjtx_rules.expr.nodes import Field, Node
 from zjtx_rules.expr.types import MeasureTy
 
-
-def generate_measure(
-    conditions: Sequence[Node],
-    outputs: Sequence[tuple[str, Node]],
-    always: Collection[str],
-    logged: bool = False,
-) -> Generated:
-    """Build the module of a measure's decision: one function ``f(env) -> (status, outputs,
-    condition values)`` running every condition (none skipped, as ``Run`` does, so an error is
-    raised where it raises it), the Kleene conjunction of their values, then the outputs that
-    status reports (all when eligible, the ``always`` ones otherwise) into a dict that is also
-    ``env.locals``, so that an output reads those before it.
-
-    ``logged``: ``f(env, log)`` also returns the length of ``log`` (the assumed table rows
-    hit, ``Decide.log``) before the conditions and after each condition and output computed,
-    so that the rows each one hit are slices of the log."""
-    gen = _Gen()
-    fn_name = gen.new()
-    log, marks = gen.new(), gen.new()
-    length = call(load("len"), load(log))
-    body: list[ast.stmt] = [assign(marks, ast.List([length], ast.Load()))] if logged else []
-    mark = ast.Expr(method(load(marks), "append", length)) if logged else None
-    stmts, status, outs, values = _measure(gen, conditions, outputs, always, mark)
-    returned = [load(status), load(outs), ast.List(values, ast.Load()), *([load(marks)] if logged else [])]
-    body += [*stmts, ast.Return(ast.Tuple(returned, ast.Load()))]
-    parts = (*conditions, *(node for _, node in outputs))
-    assert parts, "a measure with neither conditions nor outputs has nothing to compile"
-    return _module(gen, fn_name, body, parts, *([log] if logged else []))
-
-
 MeasureParts = tuple[str, Sequence[Node], Sequence[tuple[str, Node]], Collection[str]]
 """A measure as ``generate_program`` takes it: id, conditions, (name, output) and the names
 of the outputs reported whatever the status."""
 
 
-def generate_program(measures: Sequence[MeasureParts]) -> Generated:
+def generate_program(measures: Sequence[MeasureParts], logged: bool = False) -> Generated:
     """Build the module of a package's decision: ``f(env, status, raw, conditions)`` deciding
-    every measure in the order given, which puts each after the measures it reads (directly or
-    through derived values). Each measure's status, outputs and condition values are stored
-    under its id as soon as it is decided, so that a derived value reading it finds it there;
-    a later measure reads its fields from the function's own locals.
+    every measure in the order given, which puts each after the measures it reads. Each
+    measure's status, outputs and condition values are stored under its id as soon as it is
+    decided; a later measure reads its fields from the function's own locals.
+
+    ``logged``: ``f(env, status, raw, conditions, log, marks)`` also stores under each id the
+    length of ``log`` (the assumed table rows hit, ``Decide.log``) before the measure's
+    conditions and after each condition and output computed, so that the rows each one hit
+    are slices of the log.
+
+    Every condition runs (none skipped, as ``Run`` does, so an error is raised where it raises
+    it); the outputs the status reports (all when eligible, the ``always`` ones otherwise) go
+    into a dict that is also ``env.locals``, so that an output reads those before it.
 
     Why: calling one decision function per measure, and reading one measure from another
     through ``resolver.measure_field``, cost more on the LJ workload than the conditions did
     (issue 21). The statements are those of each measure's own decision."""
     gen = _Program()
     fn_name = gen.new()
-    stores = status_of, raw_of, values_of = gen.new(), gen.new(), gen.new()
+    stores = [gen.new(), gen.new(), gen.new()]
+    log, marks_of = gen.new(), gen.new()
+    if logged:
+        stores.append(marks_of)
+    length = call(load("len"), load(log))
     body: list[ast.stmt] = []
     parts: list[Node] = []
     for mid, conditions, outputs, always in measures:
-        stmts, status, outs, values = _measure(gen, conditions, outputs, always, None)
+        marks = gen.new()
+        mark = ast.Expr(method(load(marks), "append", length)) if logged else None
+        if logged:
+            body.append(assign(marks, ast.List([length], ast.Load())))
+        stmts, status, outs, values = _measure(gen, conditions, outputs, always, mark)
         body += stmts
-        decided = (load(status), load(outs), ast.List(values, ast.Load()))
+        decided = [load(status), load(outs), ast.List(values, ast.Load()), *([load(marks)] if logged else [])]
         for table, value in zip(stores, decided, strict=True):
             body.append(ast.Assign([ast.Subscript(load(table), ast.Constant(mid), ast.Store())], value))
         gen.decided[mid] = (status, outs)
         parts += [*conditions, *(node for _, node in outputs)]
     assert parts, "a package with no measure to decide has nothing to compile"
-    return _module(gen, fn_name, body, tuple(parts), status_of, raw_of, values_of)
+    more = [*stores[:3], *([log, marks_of] if logged else [])]
+    return _module(gen, fn_name, body, tuple(parts), *more)
 
 
 class _Program(_Gen):
@@ -172,24 +159,12 @@ def _module(gen: _Gen, name: str, body: list[ast.stmt], parts: tuple[Node, ...],
     return Generated(parts[0], module, types.MappingProxyType(dict(gen.constants)), name, parts)
 
 
-Decision = Callable[..., tuple[Any, ...]]
-"""A measure's decision: ``f(env)`` -> (status: True, False or UNKNOWN, its outputs, each
-condition's value); logged, ``f(env, log)`` -> the same and the log's lengths."""
-
-
-def compile_measure(
-    conditions: Sequence[Node], outputs: Sequence[tuple[str, Node]], always: Collection[str], logged: bool
-) -> Decision:
-    """Compile a measure's decision (``generate_measure``)."""
-    fn: Decision = function_of(generate_measure(conditions, outputs, always, logged), "measure")
-    return fn
-
-
 ProgramDecision = Callable[..., None]
-"""A package's decision: ``f(env, status, raw, conditions)`` fills the three dicts by measure id."""
+"""A package's decision: ``f(env, status, raw, conditions)`` fills the three dicts by measure id
+(logged: ``f(env, status, raw, conditions, log, marks)``, and ``marks`` too)."""
 
 
-def compile_program(measures: Sequence[MeasureParts]) -> ProgramDecision:
+def compile_program(measures: Sequence[MeasureParts], logged: bool) -> ProgramDecision:
     """Compile a package's decision (``generate_program``)."""
-    fn: ProgramDecision = function_of(generate_program(measures), "program")
+    fn: ProgramDecision = function_of(generate_program(measures, logged), "program")
     return fn

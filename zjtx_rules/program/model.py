@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from zjtx_rules.expr.compile import Compiled, Decision, compile_measure, tree_of
+from zjtx_rules.expr.compile import Compiled, tree_of
 from zjtx_rules.expr.decision import MeasureParts, ProgramDecision, compile_program
 from zjtx_rules.expr.nodes import Field, Node, walk
 from zjtx_rules.expr.parser import parse
@@ -79,27 +79,10 @@ class CompiledMeasure:
         return [o for o in self.outputs if o.spec.report == "always"]
 
     @cached_property
-    def decision(self) -> Decision | None:
-        """The measure's conditions, status and outputs as one generated function
-        (``expr.decision``), compiled when first asked for; None when a condition or output is
-        not generated code (the reference interpreter's stand-ins) or there is nothing to
-        compile."""
-        return self._decision(False)
-
-    @cached_property
-    def logged_decision(self) -> Decision | None:
-        """``decision``, also reporting where each condition and output ends in the log of
-        assumed table rows hit (for a day when a table has assumed rows)."""
-        return self._decision(True)
-
-    def _decision(self, logged: bool) -> Decision | None:
-        parts = self.parts
-        return None if parts is None else compile_measure(*parts[1:], logged)
-
-    @cached_property
     def parts(self) -> MeasureParts | None:
-        """What its decision is generated from: id, condition trees, (name, output tree) and
-        the outputs always reported; None when one is not generated code or there are none."""
+        """What the package's decision is generated from for this measure: id, condition trees,
+        (name, output tree) and the outputs always reported; None when one is not generated
+        code (the reference interpreter's stand-ins) or there are none."""
         trees = [tree_of(c.fn) for c in self.conditions]
         outputs = [(o.name, tree_of(o.fn)) for o in self.outputs]
         if not (trees or outputs) or None in trees or any(t is None for _, t in outputs):
@@ -164,10 +147,19 @@ class Program:
     def decision(self) -> ProgramDecision | None:
         """Every measure decided by one generated function (``expr.decision.generate_program``),
         compiled when first asked for; None when a measure has no decision of its own."""
+        return self._decision(False)
+
+    @cached_property
+    def logged_decision(self) -> ProgramDecision | None:
+        """``decision``, also storing where each measure's conditions and outputs end in the
+        log of assumed table rows hit (for a day when a table has assumed rows)."""
+        return self._decision(True)
+
+    def _decision(self, logged: bool) -> ProgramDecision | None:
         parts = [m.parts for m in self.decision_order]
         if not parts or None in parts:
             return None
-        return compile_program(parts)  # type: ignore[arg-type]
+        return compile_program(parts, logged)  # type: ignore[arg-type]
 
     @cached_property
     def decision_order(self) -> tuple[CompiledMeasure, ...]:
