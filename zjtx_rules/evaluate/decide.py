@@ -23,8 +23,8 @@ from typing import Any
 
 from zjtx_rules.errors import EvaluationError
 from zjtx_rules.evaluate.engine import active, judge, tier_status
-from zjtx_rules.evaluate.lazy import DecidedMeasure, DecidedTier, Explanation, Judged, headers
-from zjtx_rules.evaluate.result import MeasureOutcome, Status, TierOutcome, TierStatus
+from zjtx_rules.evaluate.lazy import DecidedTier, Explanation, Judged, decided_measures
+from zjtx_rules.evaluate.result import MeasureOutcome, TierOutcome, TierStatus
 from zjtx_rules.expr.compile import Env
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
 from zjtx_rules.program.assumptions import Assumption, recording
@@ -199,9 +199,6 @@ def _hits(m: CompiledMeasure, raw: dict[str, Any], marks: list[int], log: list[A
     return hit
 
 
-_STATUS: dict[Any, Status] = {True: "eligible", False: "ineligible", UNKNOWN: "undetermined"}
-
-
 def decide(
     program: Program, facts: dict[str, Any], params: dict[str, Any], day: date, reach: Reach, why: Explanation
 ) -> tuple[list[MeasureOutcome], list[TierOutcome], list[str]]:
@@ -219,11 +216,7 @@ def decide(
             counted = [t for t, fn in program.target_fns.items() if fn(env) is True]
     except (ArithmeticError, ValueError) as exc:  # limits of Decimal, range() and the like
         raise EvaluationError(d.current or "profile", str(exc) or type(exc).__name__) from None
-    status, raw, conditions, slices = _STATUS, d.raw, d.conditions, d.slices
-    measures: list[MeasureOutcome] = [
-        DecidedMeasure(h, status[d.status[m.id]], raw[m.id], conditions[m.id], slices.get(m.id), why)
-        for m, h in zip(program.measures, headers(program, reach), strict=True)
-    ]
+    measures = decided_measures(program, reach, d.status, d.raw, d.conditions, d.slices, why)
     tiers: list[TierOutcome] = []
     for i, (t, s) in enumerate(zip(program.tiers, statuses, strict=True)):
         if s != "held" and "held" in statuses[i + 1 :]:  # a higher tier is held: no gaps here

@@ -167,31 +167,21 @@ class DecidedMeasure(MeasureOutcome):
     _reach: frozenset[str]
     _plan: Plan | None
     _open = False  # an amount left open by a missing fact
+    _values: list[Any]  # what each condition came to
+    _raw: dict[str, Any]  # the outputs, as computed
+    _hits: Mapping[str, list[Assumption]]  # the assumed table rows each condition and output hit
+    _why: Explanation
 
-    def __init__(
-        self,
-        header: dict[str, Any],
-        status: Status,
-        raw: dict[str, Any],
-        values: list[Any],
-        hits: Mapping[str, list[Assumption]] | None,
-        why: Explanation,
-    ) -> None:
-        self.__dict__.update(header)  # what the measure and the day fix (``headers``)
-        self.status = status
-        self.amounts, self.amount_types = {}, {}
-        if raw:
-            m = self._measure
-            for out in m.outputs if status == "eligible" else m.always:
-                v = raw[out.name]
-                if v is UNKNOWN:
-                    self._open = True
-                    continue
-                self.amounts[out.name] = finish_output(v, out.spec)
-                self.amount_types[out.name] = out.spec.type
-        self._values, self._raw = values, raw
-        self._hits = hits or _NO_HITS
-        self._why = why
+    def _amounts(self, raw: dict[str, Any]) -> None:
+        """The amounts the status reports, finished (typed and rounded) from the raw outputs."""
+        m = self._measure
+        for out in m.outputs if self.status == "eligible" else m.always:
+            v = raw[out.name]
+            if v is UNKNOWN:
+                self._open = True
+                continue
+            self.amounts[out.name] = finish_output(v, out.spec)
+            self.amount_types[out.name] = out.spec.type
 
     @once
     def reasons(self) -> list[Reason]:
@@ -326,6 +316,39 @@ class DecidedTier(TierOutcome):
 # per day (a ``Reach``), each measure's fields that no profile changes
 _HEADERS: weakref.WeakKeyDictionary[Reach, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 _NO_HITS: Mapping[str, list[Assumption]] = MappingProxyType({})
+_STATUS: dict[Any, Status] = {True: "eligible", False: "ineligible", UNKNOWN: "undetermined"}
+
+
+def decided_measures(
+    program: Program,
+    reach: Reach,
+    statuses: Mapping[str, Any],
+    raw: Mapping[str, dict[str, Any]],
+    values: Mapping[str, list[Any]],
+    hits: Mapping[str, Mapping[str, list[Assumption]]],
+    why: Explanation,
+) -> list[MeasureOutcome]:
+    """Each measure's outcome, from what the decide pass left by measure id (its status as
+    True, False or UNKNOWN).
+
+    Each instance's ``__dict__`` is a copy of its header with the decided fields added: about
+    a third cheaper than an ``__init__`` setting them one by one (28 outcomes a profile on the
+    LJ workload)."""
+    new = object.__new__
+    out: list[MeasureOutcome] = []
+    for m, header in zip(program.measures, headers(program, reach), strict=True):
+        mid = m.id
+        o = new(DecidedMeasure)
+        state = header.copy()
+        state["status"] = _STATUS[statuses[mid]]
+        state["amounts"], state["amount_types"] = {}, {}
+        state["_values"], state["_raw"], state["_why"] = values[mid], raw[mid], why
+        state["_hits"] = hits.get(mid) or _NO_HITS
+        o.__dict__ = state
+        if state["_raw"]:
+            o._amounts(state["_raw"])
+        out.append(o)
+    return out
 
 
 def headers(program: Program, reach: Reach) -> list[dict[str, Any]]:
