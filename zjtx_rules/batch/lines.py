@@ -29,10 +29,11 @@ def summary_view(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate_record(
-    rules: RuleSet, rec: Record, as_of: date, reasons: bool, full: bool = True
+    rules: RuleSet, rec: Record, as_of: date, reasons: bool, full: bool = True, *, summary: bool = True
 ) -> tuple[str, dict[str, Any]]:
     """One output line (without newline) and its summary record: the whole result when
-    ``full`` (as ``to_dict()``), else the compact line (``to_compact()``, no spaces)."""
+    ``full`` (as ``to_dict()``), else the compact line (``to_compact()``, no spaces). Without
+    ``summary`` the record of a compact line is only its line number (no summary adds it up)."""
     line, kind, payload = rec
     try:
         if kind == "error":
@@ -44,9 +45,8 @@ def evaluate_record(
         evaluation = rules.evaluate(payload, as_of, reasons=reasons)
         if not full:
             lean = {"line": line, **evaluation.to_compact()}
-            return json.dumps(lean, ensure_ascii=False, separators=(",", ":")), record_of(
-                rules, line, summary_view(lean)
-            )
+            text = json.dumps(lean, ensure_ascii=False, separators=(",", ":"))
+            return text, record_of(rules, line, summary_view(lean)) if summary else {"line": line}
         out = {"line": line, **evaluation.to_dict()}
     except ProfileError as exc:
         out = {"line": line, **exc.to_dict()}

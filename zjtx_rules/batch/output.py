@@ -4,8 +4,9 @@ partial last line), their counts, the summary, and the progress line on stderr."
 from __future__ import annotations
 
 import time
-from typing import IO, Any
+from typing import IO
 
+from zjtx_rules.batch.pool import Done
 from zjtx_rules.batch.records import CountingReader
 from zjtx_rules.batch.summary import Summary
 
@@ -47,13 +48,14 @@ class ResultWriter:
         self.done = 0
         self.errors = 0
 
-    def write(self, results: list[tuple[str, dict[str, Any]]]) -> None:
-        self.out.write(("\n".join(line for line, _ in results) + "\n").encode("utf-8"))
+    def write(self, chunk: Done) -> None:
+        self.out.write(chunk.data)
         self.out.flush()
-        for _, rec in results:
-            self.done += 1
-            self.errors += bool(rec.get("error"))
-            if self.summary is not None:
+        self.done += chunk.lines
+        self.errors += chunk.errors
+        if self.summary is not None:
+            assert chunk.records is not None, "a summary is kept: each chunk brings its records"
+            for rec in chunk.records:
                 self.summary.add(rec)
         self.progress.update(self.done, self.reader.consumed)
 

@@ -1,6 +1,10 @@
 """Evaluating records in bounded chunks, in this process or in a pool of worker processes
 that start with this process's compiled rules (forked; spawned ones load them once); at most
-a few chunks are in flight, and results come back in input order."""
+a few chunks are in flight, and results come back in input order.
+
+A worker hands back each chunk's output as the bytes to write, with its counts (and the
+summary records only when a summary is kept): the parent writes and adds up, so that with two
+workers it is not the third process competing for the two cores (issue 21)."""
 
 from __future__ import annotations
 
@@ -9,29 +13,40 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from zjtx_rules.batch.lines import evaluate_record
 from zjtx_rules.batch.records import Record
 from zjtx_rules.evaluate.ruleset import RuleSet, load_rules
 
 CHUNK = 400
-Results = list[tuple[str, dict[str, Any]]]  # output lines and their summary records
+
+
+class Done(NamedTuple):
+    """One chunk evaluated: its output lines, encoded and each ending in a newline; how many
+    lines and how many of them errors; and each line's summary record, when one is kept."""
+
+    data: bytes
+    lines: int
+    errors: int
+    records: list[dict[str, Any]] | None
+
 
 # what the process evaluating chunks (this one, or a worker) evaluates them with
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(rules_dir: str | None, as_of: date, reasons: bool, full: bool) -> None:
-    _STATE["rules"] = load_rules(rules_dir)
-    _STATE["as_of"] = as_of
-    _STATE["reasons"] = reasons
-    _STATE["full"] = full
+def _init_worker(rules_dir: str | None, as_of: date, reasons: bool, full: bool, summary: bool) -> None:
+    _STATE.update(rules=load_rules(rules_dir), as_of=as_of, reasons=reasons, full=full, summary=summary)
 
 
-def _work(chunk: list[Record]) -> Results:
+def _work(chunk: list[Record]) -> Done:
     rules, as_of, reasons, full = _STATE["rules"], _STATE["as_of"], _STATE["reasons"], _STATE["full"]
-    return [evaluate_record(rules, r, as_of, reasons, full) for r in chunk]
+    summary = _STATE["summary"]
+    results = [evaluate_record(rules, r, as_of, reasons, full, summary=summary) for r in chunk]
+    data = "".join([line + "\n" for line, _ in results]).encode("utf-8")
+    errors = sum(1 for _, rec in results if rec.get("error"))
+    return Done(data, len(results), errors, [rec for _, rec in results] if summary else None)
 
 
 def chunks(records: Iterator[Record], skip: int) -> Iterator[list[Record]]:
@@ -50,7 +65,7 @@ def chunks(records: Iterator[Record], skip: int) -> Iterator[list[Record]]:
 
 def evaluate_chunks(
     pieces: Iterator[list[Record]],
-    emit: Callable[[Results], None],
+    emit: Callable[[Done], None],
     *,
     rules: RuleSet,
     rules_dir: str | None,
@@ -58,10 +73,12 @@ def evaluate_chunks(
     reasons: bool,
     full: bool,
     workers: int,
+    summary: bool = True,
 ) -> None:
     """Evaluate each chunk and hand its results to ``emit``, in order: here with ``rules``
-    when ``workers`` is 1, else in ``workers`` processes that load ``rules_dir`` themselves."""
-    _STATE.update(rules=rules, as_of=as_of, reasons=reasons, full=full)
+    when ``workers`` is 1, else in ``workers`` processes that load ``rules_dir`` themselves.
+    ``summary``: keep each line's summary record."""
+    _STATE.update(rules=rules, as_of=as_of, reasons=reasons, full=full, summary=summary)
     if workers <= 1:
         for chunk in pieces:
             emit(_work(chunk))
@@ -75,7 +92,7 @@ def evaluate_chunks(
         _ = rules.program.logged_decision if logged else rules.program.decision
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     init = None if fork else _init_worker
-    with ctx.Pool(workers, init, () if fork else (rules_dir, as_of, reasons, full)) as pool:
+    with ctx.Pool(workers, init, () if fork else (rules_dir, as_of, reasons, full, summary)) as pool:
         pending: deque[Any] = deque()
         for chunk in pieces:
             pending.append(pool.apply_async(_work, (chunk,)))

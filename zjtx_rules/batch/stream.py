@@ -157,6 +157,7 @@ def run_batch(
             reasons=reasons,
             full=full,
             workers=workers,
+            summary=summary is not None,
         )
     finally:
         writer.finish()
