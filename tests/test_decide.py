@@ -44,7 +44,7 @@ PACKAGES = {
     "mini": ROOT / "tests" / "packages" / "mini",
 }
 COUNT = int(os.environ.get("ZJTX_DIFF_PROFILES", "150"))
-DAYS = (date(2024, 6, 30), date(2023, 3, 1))
+DAYS = (date(2024, 6, 30), date(2023, 3, 1), date(2026, 6, 30))  # either side of criteria's dates
 
 
 def _interpreted(fn: Any) -> Any:
@@ -177,8 +177,8 @@ def _w703(rules: RuleSet, ev: Evaluation) -> list[str]:
 def test_decide_matches_the_reference_interpreter(name: str, missing: float) -> None:
     rules, ref = _rules(name)
     for i, profile in enumerate(generate(rules, COUNT, seed=20261202, missing=missing)):
-        day = DAYS[i % 2]
-        reasons = i % 3 != 0
+        day = DAYS[i % len(DAYS)]
+        reasons = i % 4 != 0  # every day with reasons on and off
         got = rules.evaluate(profile, day, reasons=reasons)
         want = expected(rules, ref, profile, day, reasons, got)
         where = f"{name} profile {i} ({day}, missing {missing}, reasons {reasons})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import itertools
 import json
 import random
 import re
@@ -43,6 +44,7 @@ from zjtx_rules.expr.decision import generate_program
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, walk
 from zjtx_rules.expr.parser import parse
+from zjtx_rules.expr.readiness import CriterionParts, generate_tier
 from zjtx_rules.expr.types import MeasureTy, RecordTy, TableTy
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
 from zjtx_rules.quality import generate as synthetic
@@ -94,6 +96,7 @@ ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     ast.In,
     ast.NotIn,
     ast.Or,
+    ast.And,  # a tier criterion's days in force, and a miss where it may not apply
     ast.Not,
     ast.USub,
     ast.Add,
@@ -104,9 +107,10 @@ ALLOWED_NODES: tuple[type[ast.AST], ...] = (
 )
 
 
-def assert_contract(gen: Generated, outputs: Collection[str] = ()) -> None:
+def assert_contract(gen: Generated, outputs: Collection[str] = (), days: Collection[date] = ()) -> None:
     """Walk one generated module and check every rule of the contract (``outputs``: the
-    names of the measure's outputs, keys of the dict a measure's decision returns)."""
+    names of the measures' outputs and their ids, keys of the dicts a package's decision
+    fills; ``days``: the dates a tier's criteria are in force from and until)."""
     defined = set(gen.constants)
     loaded: set[str] = set()
     rule_strings: set[str] = set()
@@ -132,16 +136,20 @@ def assert_contract(gen: Generated, outputs: Collection[str] = ()) -> None:
             assert not n.keywords
             assert isinstance(n.func, ast.Name | ast.Attribute)
         elif isinstance(n, ast.Tuple) and id(n) in returned:
-            # what a measure's decision returns: generated names and the list of its values
-            assert all(isinstance(x, ast.Name | ast.List) for x in n.elts)
+            # what a tier's decision returns: generated names, the list of its criteria's
+            # results, or None for them when it is held
+            assert all(isinstance(x, ast.Name | ast.List) or _is_none(x) for x in n.elts)
+        elif isinstance(n, ast.Tuple) and all(isinstance(x, ast.Name) for x in n.elts):
+            pass  # a criterion's result: (met, applies, actual, required, extra)
         elif isinstance(n, ast.Tuple):  # the strings of an ``in`` list (folded to one constant)
             assert all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in n.elts)
         elif isinstance(n, ast.Constant):
             v = n.value
             if isinstance(v, str):
                 rule_strings.add(v)
-            else:  # the compiler's own: booleans, and 0 and 1 for counting and division
-                assert v in (True, False, 0, 1) and type(v) in (bool, int), repr(v)
+            else:  # the compiler's own: booleans, 0 and 1 for counting and division, None
+                # for a criterion's figure it does not have
+                assert v is None or (v in (True, False, 0, 1) and type(v) in (bool, int)), repr(v)
     assert loaded <= defined, f"names read but never bound: {loaded - defined}"
     for name, value in gen.constants.items():
         assert OWN_NAME.match(name) and name not in HELPERS
@@ -150,8 +158,13 @@ def assert_contract(gen: Generated, outputs: Collection[str] = ()) -> None:
     # is a string, name or field of this expression: nothing enters from elsewhere
     trees = [n for tree in gen.trees for n in walk(tree)]
     values = {(type(n.value), str(n.value)) for n in trees if isinstance(n, Num | DateLit)}
+    values |= {(date, str(d)) for d in days}
     assert {(type(v), str(v)) for v in gen.constants.values()} <= values
     assert rule_strings <= set().union(outputs, *map(_strings_of, gen.trees))
+
+
+def _is_none(x: ast.expr) -> bool:
+    return isinstance(x, ast.Constant) and x.value is None
 
 
 def _strings_of(tree: Node) -> set[str]:
@@ -290,6 +303,34 @@ def test_the_package_decision_keeps_the_contract_and_decides_each_measure_after_
     assert all(position[read] < position[reader] for read, reader in reads)
 
 
+@pytest.mark.parametrize("which", ["rules", "mini"])
+def test_every_tier_decision_keeps_the_contract_and_is_built_from_its_checked_trees(
+    which: str, request: Any
+) -> None:
+    rules: RuleSet = request.getfixturevalue(which)
+    assert rules.tiers
+    for t, logged in itertools.product(rules.tiers, (False, True)):
+        fn = t.logged_decision if logged else t.decision
+        assert fn is not None
+        held = tree_of(t.held)
+        assert held is not None
+        parts = [
+            CriterionParts(
+                *(tree_of(f) if f is not None else None for f in (c.expr, c.actual, c.required)),
+                c.spec.op,
+                *(tree_of(f) if f is not None else None for f in (c.or_expr, c.extra, c.applies)),
+                c.spec.valid_from,
+                c.spec.valid_until,
+            )
+            for c in t.criteria
+        ]
+        gen = generate_tier(held, parts, logged)
+        assert gen.trees == (held, *(tree for c in parts for tree in c.trees))
+        days = [d for c in parts for d in (c.valid_from, c.valid_until) if d is not None]
+        assert_contract(gen, days=days)
+        assert_runs_what_was_checked(fn, gen)
+
+
 def _trees(m: Any) -> list[Node]:
     return [*(tree_of(c.fn) for c in m.conditions), *(tree_of(o.fn) for o in m.outputs)]
 
@@ -298,6 +339,8 @@ def test_the_reference_runs_no_measure_decision() -> None:
     """The interpreter's stand-ins have no generated tree, so the decide pass of the
     reference rule set runs them one by one: the comparisons below test generated code."""
     assert BUNDLED_REF.program.decision is None and BUNDLED_REF.program.logged_decision is None
+    assert all(t.decision is None and t.logged_decision is None for t in BUNDLED_REF.tiers)
+    assert all(t.decision is not None for t in BUNDLED_RULES.tiers)
     assert BUNDLED_RULES.program.decision is not None
 
 

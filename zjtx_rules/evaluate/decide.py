@@ -24,8 +24,9 @@ from typing import Any
 from zjtx_rules.errors import EvaluationError
 from zjtx_rules.evaluate.engine import active, judge, tier_status
 from zjtx_rules.evaluate.lazy import DecidedTier, Explanation, Judged, decided_measures
-from zjtx_rules.evaluate.result import MeasureOutcome, TierOutcome, TierStatus
+from zjtx_rules.evaluate.result import CriterionStatus, MeasureOutcome, TierOutcome, TierStatus
 from zjtx_rules.expr.compile import Env
+from zjtx_rules.expr.readiness import TierDecision
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
 from zjtx_rules.program.assumptions import Assumption, recording
 from zjtx_rules.program.model import CompiledMeasure, CompiledTier, Program
@@ -140,6 +141,9 @@ class Decide:
         log = self.log
         hits = self.slices[t.id] = {}
         judged = self.judged[t.id] = []
+        decision = t.decision if log is None else t.logged_decision
+        if decision is not None:  # the same, generated as one function
+            return self._tier(t, env, decision, hits, judged)
         mark = len(log) if log is not None else 0
         held = t.held(env)
         if log is not None and len(log) > mark:
@@ -158,6 +162,33 @@ class Decide:
                 if log is not None and len(log) > mark:
                     hits[c.spec.id] = log[mark:]
         return tier_status(statuses)
+
+    def _tier(
+        self, t: CompiledTier, env: Env, decision: TierDecision, hits: dict[str, Any], judged: list[Judged]
+    ) -> TierStatus:
+        """``tier`` by the tier's decision function."""
+        log = self.log
+        if log is None:
+            held, results = decision(env)
+        else:
+            held, results, marks = decision(env, log)
+            if marks[-1] > marks[0]:
+                keys = ["", *(c.spec.id for c in t.criteria)]  # the criteria's unless held
+                for key, (start, end) in zip(keys, pairwise(marks), strict=False):
+                    if end > start:
+                        hits[key] = log[start:end]
+        if held is True:
+            return "held"
+        statuses = set()
+        for c, r in zip(t.criteria, results, strict=True):
+            if r is not None:
+                status = _JUDGED[r[0]]
+                judged.append((c, status, *r[1:]))
+                statuses.add(status)
+        return tier_status(statuses)
+
+
+_JUDGED: dict[Any, CriterionStatus] = {True: "met", False: "missed", UNKNOWN: "unknown"}
 
 
 def _measures(d: Decide, program: Program, env: Env) -> None:

@@ -65,7 +65,7 @@ def generate_program(measures: Sequence[MeasureParts], logged: bool = False) -> 
         parts += [*conditions, *(node for _, node in outputs)]
     assert parts, "a package with no measure to decide has nothing to compile"
     more = [*stores[:3], *([log, marks_of] if logged else [])]
-    return _module(gen, fn_name, body, tuple(parts), *more)
+    return module_of(gen, fn_name, body, tuple(parts), *more)
 
 
 class _Program(_Gen):
@@ -149,7 +149,7 @@ def _measure(
     return body, status, outs, values
 
 
-def _module(gen: _Gen, name: str, body: list[ast.stmt], parts: tuple[Node, ...], *more: str) -> Generated:
+def module_of(gen: _Gen, name: str, body: list[ast.stmt], parts: tuple[Node, ...], *more: str) -> Generated:
     """The module of one function ``name(env, *more)``: the env attributes it caches, then ``body``."""
     prologue = [
         assign(var, ast.Attribute(load(gen.env), attr, ast.Load())) for attr, var in gen.cached.items()

@@ -19,6 +19,7 @@ from zjtx_rules.expr.compile import Compiled, tree_of
 from zjtx_rules.expr.decision import MeasureParts, ProgramDecision, compile_program
 from zjtx_rules.expr.nodes import Field, Node, walk
 from zjtx_rules.expr.parser import parse
+from zjtx_rules.expr.readiness import COMPARISONS, CriterionParts, TierDecision, compile_tier
 from zjtx_rules.expr.types import MeasureTy
 from zjtx_rules.package.spec import (
     ConditionSpec,
@@ -110,6 +111,38 @@ class CompiledTier:
     criteria: list[CompiledCriterion]
     held_refs: Refs = NO_REFS
     refs: Refs = NO_REFS  # the tier's own rule choices, listed whenever its criteria are shown
+
+    @cached_property
+    def decision(self) -> TierDecision | None:
+        """Whether the tier is held and each criterion in force judged, as one generated
+        function (``expr.readiness``), compiled when first asked for; None when an expression
+        is not generated code (the reference interpreter's stand-ins)."""
+        return self._decision(False)
+
+    @cached_property
+    def logged_decision(self) -> TierDecision | None:
+        """``decision``, also reporting where ``held`` and each criterion end in the log of
+        assumed table rows hit (for a day when a table has assumed rows)."""
+        return self._decision(True)
+
+    def _decision(self, logged: bool) -> TierDecision | None:
+        held = tree_of(self.held)
+        parts = []
+        for c in self.criteria:
+            fns = (c.expr, c.actual, c.required, c.or_expr, c.extra, c.applies)
+            trees = [None if f is None else tree_of(f) for f in fns]
+            if held is None or any(t is None and f is not None for t, f in zip(trees, fns, strict=True)):
+                return None
+            expr, actual, required, or_expr, extra, applies = trees
+            s = c.spec
+            parts.append(
+                CriterionParts(
+                    expr, actual, required, s.op, or_expr, extra, applies, s.valid_from, s.valid_until
+                )
+            )
+        if held is None or any(c.op and c.op not in COMPARISONS for c in parts):
+            return None
+        return compile_tier(held, parts, logged)
 
 
 @dataclass(frozen=True, eq=False)
