@@ -96,6 +96,7 @@ ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     ast.In,
     ast.NotIn,
     ast.Or,
+    ast.Pass,  # where the decide pass records no missing fact
     ast.And,  # a tier criterion's days in force, and a miss where it may not apply
     ast.Not,
     ast.USub,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from zjtx_rules.expr.astgen import Atom, assign, call, function, if_, is_, is_unknown, load, method
 from zjtx_rules.expr.codegen import Generated, _Gen, function_of
-from zjtx_rules.expr.nodes import Field, Node
+from zjtx_rules.expr.nodes import Field, Name, Node
 from zjtx_rules.expr.types import MeasureTy
 
 MeasureParts = tuple[str, Sequence[Node], Sequence[tuple[str, Node]], Collection[str]]
@@ -64,17 +64,38 @@ def generate_program(measures: Sequence[MeasureParts], logged: bool = False) -> 
         gen.decided[mid] = (status, outs)
         parts += [*conditions, *(node for _, node in outputs)]
     assert parts, "a package with no measure to decide has nothing to compile"
+    facts = gen.env_attr("facts")
+    reads = [
+        assign(var, method(facts, "get", ast.Constant(name), load("UNKNOWN")))
+        for name, var in gen.facts.items()
+    ]
     more = [*stores[:3], *([log, marks_of] if logged else [])]
-    return module_of(gen, fn_name, body, tuple(parts), *more)
+    return module_of(gen, fn_name, [*reads, *body], tuple(parts), *more)
 
 
 class _Program(_Gen):
     """``_Gen`` writing a package's decision: a field of a measure decided earlier in the
-    function is read from its locals."""
+    function is read from its locals, and each fact is read once, at the start.
+
+    Nothing is recorded in ``env.missing``: the decide pass never reads it (the facts an
+    undetermined measure misses are found when its outcome is explained), so a fact read is
+    a pure look-up of a dict that does not change during the run, and one read serves all."""
 
     def __init__(self) -> None:
         super().__init__()
         self.decided: dict[str, tuple[str, str]] = {}  # measure id -> its status and outputs
+        self.facts: dict[str, str] = {}  # fact -> the local it is read into, at the start
+
+    def missing(self, label: str) -> ast.stmt:
+        return ast.Pass()
+
+    def visit_name(self, node: Name) -> Atom:
+        if node.kind != "fact":
+            return super().visit_name(node)
+        var = self.facts.get(node.name)
+        if var is None:
+            var = self.facts[node.name] = self.new()
+        return load(var), True
 
     def visit_field(self, node: Field) -> Atom:
         decided = self.decided.get(node.obj.ty.name) if isinstance(node.obj.ty, MeasureTy) else None
