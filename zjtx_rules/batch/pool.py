@@ -90,6 +90,8 @@ def evaluate_chunks(
     if fork:  # and with the package's decision compiled (on first use), not once per worker
         logged = bool(rules.assumed_at(as_of)[1])  # a day with assumed table rows
         _ = rules.program.logged_decision if logged else rules.program.decision
+        for t in rules.tiers:
+            _ = t.logged_decision if logged else t.decision
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     init = None if fork else _init_worker
     with ctx.Pool(workers, init, () if fork else (rules_dir, as_of, reasons, full, summary)) as pool:

@@ -16,8 +16,8 @@ The contract, enforced by ``tests/test_expr_codegen.py``:
 - every value from a rule file is an ``ast.Constant`` (strings, booleans, names of facts and
   parameters) or a generated name bound to the constant table (numbers, dates).
 
-``decision.py`` writes a measure's conditions and outputs into one such function, from the
-same blocks, under the same contract.
+``decision.py`` writes a package's measures, and ``readiness.py`` a tier's criteria, into one
+such function each, from the same blocks, under the same contract.
 
 Semantics are those of the reference interpreter (``interpret.py``): Kleene logic, a missing
 fact recorded in ``env.missing`` where it is read, ``known``/``coalesce`` withdrawing what they
@@ -131,7 +131,7 @@ class Generated:
     module: ast.Module
     constants: Mapping[str, Any]
     function: str  # the name of the generated function in ``module``
-    parts: tuple[Node, ...] = ()  # every tree of a measure's module (``generate_measure``)
+    parts: tuple[Node, ...] = ()  # every tree of a package's or tier's decision module
 
     @property
     def trees(self) -> tuple[Node, ...]:
@@ -171,7 +171,7 @@ class Deferred:
     Why: a code object is about 1.3 KB, and its generated module many times that while it is
     built. A package of 20,000 derived values compiled every one at load (64 MB of code and 28 s
     for ``zjtx check``, which runs none of them); now a value costs that only once something
-    reads it. A measure's conditions and outputs are decided by its decision function
+    reads it. A measure's conditions and outputs are decided by the package's decision function
     (``decision.py``, built from the same trees), so their own functions run only when an
     outcome is explained by the eager ``Run``; compiling them at load was a third of loading a
     package. The tree was checked at load, so compiling it later cannot fail on the rules."""
