@@ -166,10 +166,6 @@ class DecidedMeasure(MeasureOutcome):
     _conditions: list[CompiledCondition]
     _reach: frozenset[str]
     _plan: Plan | None
-    # the rule choices its conditions name, and each output's; and its assumptions by what
-    # decides them (``_planned``), shared by the measure's outcomes of one day
-    _choices: tuple[tuple[str, ...], dict[str, tuple[str, ...]]]
-    _memo: dict[Any, Any]
     _open = False  # an amount left open by a missing fact
     _values: list[Any]  # what each condition came to
     _raw: dict[str, Any]  # the outputs, as computed
@@ -232,31 +228,6 @@ class DecidedMeasure(MeasureOutcome):
 
     @once
     def _planned(self) -> tuple[list[Assumption], dict[str, list[str]]]:
-        """``_plan_now``, kept per measure and day for the statuses, rule choices applying
-        and outputs computed that decide it, when no assumed table row was hit (most
-        outcomes: the per-condition walk was three fifths of ``to_compact``)."""
-        if self._hits:
-            return self._plan_now()
-        ineligible = self.status == "ineligible"
-        applies = self._why.applies
-        conditions, outputs = self._choices  # only those ``Run`` tests: of outputs computed
-        key = (
-            self.status,
-            tuple([applies(c) for c in conditions]),
-            tuple([v is False for v in self._values]) if ineligible else (),
-            tuple([(name, *map(applies, outputs.get(name, ()))) for name in self._raw]),
-            tuple(self.amounts),
-        )
-        memo = self._memo
-        done = memo.get(key)
-        if done is None:
-            used, by_output = self._plan_now()
-            done = (tuple(used), {k: tuple(v) for k, v in by_output.items()})
-            if len(memo) < _MEMO_SIZE:
-                memo[key] = done
-        return list(done[0]), {k: list(v) for k, v in done[1].items()}
-
-    def _plan_now(self) -> tuple[list[Assumption], dict[str, list[str]]]:
         """``Run.measure``'s assumptions, from the plan: every condition's (only the failing
         ones' when ineligible), then each output's with those of the outputs it reads."""
         assert self._plan is not None
@@ -345,7 +316,6 @@ class DecidedTier(TierOutcome):
 # per day (a ``Reach``), each measure's fields that no profile changes
 _HEADERS: weakref.WeakKeyDictionary[Reach, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
 _NO_HITS: Mapping[str, list[Assumption]] = MappingProxyType({})
-_MEMO_SIZE = 4096  # assumption sets kept per measure and day: one per combination seen
 _STATUS: dict[Any, Status] = {True: "eligible", False: "ineligible", UNKNOWN: "undetermined"}
 
 
@@ -391,7 +361,6 @@ def headers(program: Program, reach: Reach) -> list[dict[str, Any]]:
 
 def _header(m: CompiledMeasure, reach: Reach) -> dict[str, Any]:
     spec = m.spec
-    plan = reach.plans[m.id]
     return {
         "id": m.id,
         "clause": spec.clause,
@@ -402,10 +371,5 @@ def _header(m: CompiledMeasure, reach: Reach) -> dict[str, Any]:
         "_measure": m,
         "_conditions": m.conditions,
         "_reach": reach.measures[m.id],
-        "_plan": plan,
-        "_choices": (
-            tuple(sorted({c for f in plan.conditions for c in f.choices})) if plan else (),
-            {name: f.choices for name, f in plan.outputs if f.choices} if plan else {},
-        ),
-        "_memo": {},  # shared by the day's outcomes of the measure
+        "_plan": reach.plans[m.id],
     }
