@@ -372,4 +372,7 @@ def _header(m: CompiledMeasure, reach: Reach) -> dict[str, Any]:
         "_conditions": m.conditions,
         "_reach": reach.measures[m.id],
         "_plan": reach.plans[m.id],
+        # the fields each outcome sets (``decided_measures``), so that a copy of the header
+        # has room for them: growing the copy cost an eighth of making the outcomes
+        **dict.fromkeys(("status", "amounts", "amount_types", "_values", "_raw", "_why", "_hits")),
     }
