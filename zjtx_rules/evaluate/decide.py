@@ -3,15 +3,16 @@
 Most callers read a measure's status and amounts and nothing more (a screening loop, the
 compact batch line, a portal's list), yet the whole outcome (reasons, missing facts, the
 assumptions each amount rested on, criteria texts) cost four fifths of an evaluation
-(issue 21). So ``evaluate`` runs the compiled condition and output functions once with
-``Decide``, a resolver that only memoises values: no missing lists kept, no assumption log,
-no reason or outcome objects. It keeps what each condition, output and criterion came to, and
-each measure's and tier's outcome is a ``DecidedMeasure`` or ``DecidedTier`` (``lazy.py``)
-whose other fields are built from those when first read.
+(issue 21). So ``evaluate`` runs the package's decision function (every measure, generated
+as one function by ``expr.decision``) and each tier's (``expr.readiness``) with ``Decide``, a
+resolver that only memoises derived values: no missing lists kept, no reason or outcome
+objects. It keeps what each condition, output and criterion came to, and each measure's and
+tier's outcome is a ``DecidedMeasure`` or ``DecidedTier`` (``lazy.py``) whose other fields
+are built from those when first read.
 
-Both passes call the same functions on the same facts, parameters and date, so statuses and
-amounts agree; ``tests/test_decide.py`` checks the whole results against the eager ``Run``
-(``engine.py``) on the reference interpreter.
+Both passes compute the same checked trees on the same facts, parameters and date, so
+statuses and amounts agree; ``tests/test_decide.py`` checks the whole results against the
+eager ``Run`` (``engine.py``) on the reference interpreter.
 """
 
 from __future__ import annotations
