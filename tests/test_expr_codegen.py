@@ -44,7 +44,7 @@ from zjtx_rules.expr.decision import generate_program
 from zjtx_rules.expr.interpret import interpret
 from zjtx_rules.expr.nodes import Call, DateLit, Field, Name, Node, Num, Str, walk
 from zjtx_rules.expr.parser import parse
-from zjtx_rules.expr.readiness import CriterionParts, generate_tier
+from zjtx_rules.expr.readiness import generate_tier
 from zjtx_rules.expr.types import MeasureTy, RecordTy, TableTy
 from zjtx_rules.expr.values import CONTEXT, UNKNOWN
 from zjtx_rules.quality import generate as synthetic
@@ -313,18 +313,17 @@ def test_every_tier_decision_keeps_the_contract_and_is_built_from_its_checked_tr
     for t, logged in itertools.product(rules.tiers, (False, True)):
         fn = t.logged_decision if logged else t.decision
         assert fn is not None
-        held = tree_of(t.held)
-        assert held is not None
-        parts = [
-            CriterionParts(
-                *(tree_of(f) if f is not None else None for f in (c.expr, c.actual, c.required)),
+        assert t.parts is not None
+        held, parts = t.parts
+        assert held is tree_of(t.held)
+        for c, part in zip(t.criteria, parts, strict=True):  # each criterion's own trees
+            fns = (c.applies, c.actual, c.required, c.expr, c.or_expr, c.extra)
+            assert part.trees == tuple(tree_of(f) for f in fns if f is not None)
+            assert (part.op, part.valid_from, part.valid_until) == (
                 c.spec.op,
-                *(tree_of(f) if f is not None else None for f in (c.or_expr, c.extra, c.applies)),
                 c.spec.valid_from,
                 c.spec.valid_until,
             )
-            for c in t.criteria
-        ]
         gen = generate_tier(held, parts, logged)
         assert gen.trees == (held, *(tree for c in parts for tree in c.trees))
         days = [d for c in parts for d in (c.valid_from, c.valid_until) if d is not None]

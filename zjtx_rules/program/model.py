@@ -126,23 +126,30 @@ class CompiledTier:
         return self._decision(True)
 
     def _decision(self, logged: bool) -> TierDecision | None:
+        parts = self.parts
+        return None if parts is None else compile_tier(*parts, logged)
+
+    @cached_property
+    def parts(self) -> tuple[Node, list[CriterionParts]] | None:
+        """What its decision is generated from: the tree of ``held`` and each criterion's
+        parts; None when one is not generated code (the reference interpreter's stand-ins) or
+        a comparison's operator has no generated form."""
         held = tree_of(self.held)
+        if held is None:
+            return None
         parts = []
         for c in self.criteria:
             fns = (c.expr, c.actual, c.required, c.or_expr, c.extra, c.applies)
             trees = [None if f is None else tree_of(f) for f in fns]
-            if held is None or any(t is None and f is not None for t, f in zip(trees, fns, strict=True)):
+            if any(t is None and f is not None for t, f in zip(trees, fns, strict=True)):
+                return None
+            if c.spec.op and c.spec.op not in COMPARISONS:
                 return None
             expr, actual, required, or_expr, extra, applies = trees
             s = c.spec
-            parts.append(
-                CriterionParts(
-                    expr, actual, required, s.op, or_expr, extra, applies, s.valid_from, s.valid_until
-                )
-            )
-        if held is None or any(c.op and c.op not in COMPARISONS for c in parts):
-            return None
-        return compile_tier(held, parts, logged)
+            dates = (s.valid_from, s.valid_until)
+            parts.append(CriterionParts(expr, actual, required, s.op, or_expr, extra, applies, *dates))
+        return held, parts
 
 
 @dataclass(frozen=True, eq=False)
